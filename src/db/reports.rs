@@ -1,0 +1,147 @@
+//! Queries on `reports`. The row keeps the headline figures as columns (for
+//! listing and search) and the whole validated document as JSON in `content`.
+
+use diesel::prelude::*;
+
+use super::schema::reports;
+use super::{DbConnection, now_unix};
+use crate::domain::report::ReportDocument;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = reports)]
+pub struct ReportRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub updated_at: i64,
+    pub content: String,
+}
+
+impl ReportRow {
+    /// The stored document. It was validated on import, so a failure here means
+    /// the row was edited by hand; it surfaces as an internal error, not a panic.
+    pub fn document(&self) -> anyhow::Result<ReportDocument> {
+        serde_json::from_str(&self.content)
+            .map_err(|e| anyhow::anyhow!("report {} has unreadable content: {e}", self.slug))
+    }
+
+    pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Self>> {
+        reports::table
+            .filter(reports::slug.eq(slug))
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Reports whose title or summary contains `query` (case-insensitive),
+    /// newest first; all of them when the query is empty.
+    pub fn search(conn: &mut DbConnection, query: &str) -> QueryResult<Vec<Self>> {
+        let mut select = reports::table
+            .select(Self::as_select())
+            .order((reports::updated_at.desc(), reports::id.desc()))
+            .into_boxed();
+        let needle = query.trim().to_lowercase();
+        if !needle.is_empty() {
+            let pattern = format!("%{}%", escape_like(&needle));
+            select = select.filter(
+                lower(reports::title)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(reports::summary).like(pattern).escape('\\')),
+            );
+        }
+        select.load(conn)
+    }
+
+    pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+        reports::table.count().get_result(conn)
+    }
+
+    pub fn slugs(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+        reports::table
+            .select((reports::slug, reports::title))
+            .order(reports::slug)
+            .load(conn)
+    }
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower()`, the same on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// Makes `%`, `_` and `\` in user input match literally inside a LIKE pattern.
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Created,
+    Updated,
+}
+
+/// Inserts the report, or updates the one with the same slug, in one transaction.
+pub fn upsert_report(
+    conn: &mut DbConnection,
+    doc: &ReportDocument,
+) -> anyhow::Result<ImportOutcome> {
+    let content = serde_json::to_string(doc)?;
+    let now = now_unix();
+    super::write_transaction(conn, |conn| {
+        let existing: Option<i64> = reports::table
+            .filter(reports::slug.eq(&doc.slug))
+            .select(reports::id)
+            .first(conn)
+            .optional()?;
+        let values = (
+            reports::title.eq(&doc.title),
+            reports::summary.eq(&doc.summary),
+            reports::published_on.eq(&doc.published_on),
+            reports::market_size_start.eq(doc.market.start_value),
+            reports::market_size_end.eq(doc.market.end_value),
+            reports::start_year.eq(doc.market.start_year),
+            reports::end_year.eq(doc.market.end_year),
+            reports::cagr_percent.eq(doc.market.cagr_percent),
+            reports::currency.eq(&doc.market.currency),
+            reports::content.eq(&content),
+            reports::updated_at.eq(now),
+        );
+        match existing {
+            Some(id) => {
+                diesel::update(reports::table.find(id))
+                    .set(values)
+                    .execute(conn)?;
+                Ok(ImportOutcome::Updated)
+            }
+            None => {
+                diesel::insert_into(reports::table)
+                    .values((
+                        values,
+                        reports::slug.eq(&doc.slug),
+                        reports::created_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                Ok(ImportOutcome::Created)
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_like;
+
+    #[test]
+    fn like_wildcards_in_a_search_are_taken_literally() {
+        assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
+    }
+}

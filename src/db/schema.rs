@@ -1,0 +1,118 @@
+//! Table definitions shared by both backends (see `migrations/`).
+
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        summary -> Text,
+        published_on -> Nullable<Text>,
+        market_size_start -> Double,
+        market_size_end -> Double,
+        start_year -> Integer,
+        end_year -> Integer,
+        cagr_percent -> Double,
+        currency -> Text,
+        content -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        active -> Bool,
+        failed_logins -> Integer,
+        locked_until -> Nullable<BigInt>,
+        created_at -> BigInt,
+        last_login_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> BigInt,
+        email_normalized -> Text,
+        name -> Text,
+        company -> Text,
+        phone -> Nullable<Text>,
+        country -> Text,
+        job_title -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        erased_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    leads (id) {
+        id -> BigInt,
+        contact_id -> BigInt,
+        report_id -> BigInt,
+        kind -> Text,
+        status -> Text,
+        message -> Nullable<Text>,
+        licence -> Nullable<Text>,
+        budget -> Nullable<Text>,
+        score -> Integer,
+        spam_reason -> Nullable<Text>,
+        assignee_id -> Nullable<BigInt>,
+        consent_text_version -> Text,
+        consent_at -> BigInt,
+        marketing_opt_in -> Bool,
+        utm_source -> Nullable<Text>,
+        utm_medium -> Nullable<Text>,
+        utm_campaign -> Nullable<Text>,
+        referrer -> Nullable<Text>,
+        landing_path -> Nullable<Text>,
+        form_token_hash -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        first_response_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    lead_events (id) {
+        id -> BigInt,
+        lead_id -> BigInt,
+        actor_user_id -> Nullable<BigInt>,
+        kind -> Text,
+        detail -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        lead_id -> Nullable<BigInt>,
+        kind -> Text,
+        to_addr -> Text,
+        reply_to -> Nullable<Text>,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        message_id -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> BigInt,
+        last_error -> Nullable<Text>,
+        claimed_until -> Nullable<BigInt>,
+        created_at -> BigInt,
+        sent_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(leads -> contacts (contact_id));
+diesel::joinable!(leads -> reports (report_id));
+diesel::joinable!(leads -> users (assignee_id));
+diesel::joinable!(lead_events -> leads (lead_id));
+diesel::joinable!(outbox -> leads (lead_id));
+
+diesel::allow_tables_to_appear_in_same_query!(reports, users, contacts, leads, lead_events, outbox);

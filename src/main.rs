@@ -1,0 +1,58 @@
+use anyhow::Context;
+use clap::Parser;
+use reportdesk::cli::{Cli, Command, ReportCommand};
+use reportdesk::db::reports::{ImportOutcome, ReportRow};
+use reportdesk::settings::Settings;
+use reportdesk::startup::Application;
+use reportdesk::{content, db, telemetry};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    telemetry::init(&settings.log, settings.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            // Fail at start, not at the first form, when the key is unusable.
+            settings.secret_key_bytes()?;
+            let app = Application::build(settings).await?;
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let pool = db::connect(&settings.database_url, 1)?;
+            db::run_migrations(&mut *pool.get()?)?;
+            println!("migrations are up to date");
+        }
+        Command::Report(ReportCommand::Import { file }) => {
+            let pool = db::connect(&settings.database_url, 1)?;
+            let mut conn = pool.get()?;
+            db::run_migrations(&mut conn)?;
+            let (slug, outcome) = content::import_file(&mut conn, &file)?;
+            let verb = match outcome {
+                ImportOutcome::Created => "created",
+                ImportOutcome::Updated => "updated",
+            };
+            println!("{verb} report {slug}");
+        }
+        Command::Report(ReportCommand::List) => {
+            let pool = db::connect(&settings.database_url, 1)?;
+            let mut conn = pool.get()?;
+            db::run_migrations(&mut conn)?;
+            let reports = ReportRow::slugs(&mut conn).context("cannot list reports")?;
+            for (slug, title) in reports {
+                println!("{slug}\t{title}");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! Pages anyone may open.
+
+pub mod catalog;
+pub mod report;

@@ -1,0 +1,3 @@
+//! Protections applied to every response.
+
+pub mod headers;

@@ -1,0 +1,226 @@
+//! Settings: code defaults, then an optional `reportdesk.toml` in the working
+//! directory, then `REPORTDESK_*` environment variables (highest).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub public_url: String,
+    pub database_url: String,
+    /// Hex, at least 64 bytes once decoded. `None` means "use `data/secret.key`,
+    /// creating it on first start".
+    pub secret_key: Option<SecretString>,
+    pub mail_url: String,
+    pub mail_from: String,
+    pub sales_inbox: String,
+    pub form_min_seconds: u64,
+    pub rate_limit_per_minute: u32,
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
+    pub log: String,
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The code defaults, kept as a serialisable struct so figment can layer the
+/// file and the environment over them.
+#[derive(Serialize)]
+struct Defaults {
+    bind: &'static str,
+    public_url: &'static str,
+    database_url: &'static str,
+    mail_url: &'static str,
+    mail_from: &'static str,
+    sales_inbox: &'static str,
+    form_min_seconds: u64,
+    rate_limit_per_minute: u32,
+    trusted_proxies: Vec<String>,
+    log: &'static str,
+    log_format: LogFormat,
+}
+
+const DEFAULTS: Defaults = Defaults {
+    bind: "127.0.0.1:8080",
+    public_url: "http://127.0.0.1:8080",
+    database_url: "sqlite://data/reportdesk.sqlite3",
+    mail_url: "file://data/mail",
+    mail_from: "reportdesk <no-reply@localhost>",
+    sales_inbox: "sales@localhost",
+    form_min_seconds: 3,
+    rate_limit_per_minute: 10,
+    trusted_proxies: Vec::new(),
+    log: "info",
+    log_format: LogFormat::Text,
+};
+
+/// Every setting with its variable and meaning, printed by `reportdesk --help`.
+pub const HELP: &str = "\
+Settings (code default → ./reportdesk.toml → environment):
+  REPORTDESK_BIND                   listen address [127.0.0.1:8080]; port 0 = any free port
+  REPORTDESK_PUBLIC_URL             absolute base URL for links [http://127.0.0.1:8080]
+  REPORTDESK_DATABASE_URL           sqlite://PATH or postgres://user:pass@host:port/db
+                                    [sqlite://data/reportdesk.sqlite3]
+  REPORTDESK_SECRET_KEY             ≥ 64 bytes as hex; shared by all instances
+                                    [generated once into data/secret.key]
+  REPORTDESK_MAIL_URL               file://DIR or smtp[s]://… [file://data/mail]
+  REPORTDESK_MAIL_FROM              From of every mail [reportdesk <no-reply@localhost>]
+  REPORTDESK_SALES_INBOX            receives every non-spam lead [sales@localhost]
+  REPORTDESK_FORM_MIN_SECONDS       faster submissions are held as spam [3]
+  REPORTDESK_RATE_LIMIT_PER_MINUTE  form POSTs per client IP per minute [10]
+  REPORTDESK_TRUSTED_PROXIES        peers whose X-Forwarded-For is believed [none]
+  REPORTDESK_LOG                    tracing filter [info]
+  REPORTDESK_LOG_FORMAT             text or json [text]";
+
+const MIN_SECRET_BYTES: usize = 64;
+
+impl Settings {
+    pub fn load() -> anyhow::Result<Self> {
+        Self::from_figment(
+            Figment::from(Serialized::defaults(DEFAULTS))
+                .merge(Toml::file("reportdesk.toml"))
+                .merge(Env::prefixed("REPORTDESK_")),
+        )
+    }
+
+    fn from_figment(figment: Figment) -> anyhow::Result<Self> {
+        let settings: Settings = figment.extract().context("invalid settings")?;
+        if !settings.public_url.starts_with("http://")
+            && !settings.public_url.starts_with("https://")
+        {
+            bail!("REPORTDESK_PUBLIC_URL must start with http:// or https://");
+        }
+        Ok(settings)
+    }
+
+    /// Public URL without a trailing slash, for building absolute links.
+    pub fn public_base(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// The secret key bytes: from the setting, or from `data/secret.key`, which is
+    /// created (mode 0600) on first use so a fresh checkout runs with no set-up.
+    pub fn secret_key_bytes(&self) -> anyhow::Result<Vec<u8>> {
+        match &self.secret_key {
+            Some(hex_key) => decode_secret(hex_key.expose_secret())
+                .context("REPORTDESK_SECRET_KEY is not usable"),
+            None => load_or_create_secret_file(Path::new("data/secret.key")),
+        }
+    }
+}
+
+fn decode_secret(hex_key: &str) -> anyhow::Result<Vec<u8>> {
+    let bytes = hex::decode(hex_key.trim()).context("it must be hexadecimal")?;
+    if bytes.len() < MIN_SECRET_BYTES {
+        bail!(
+            "it must be at least {MIN_SECRET_BYTES} bytes ({} hex characters)",
+            MIN_SECRET_BYTES * 2
+        );
+    }
+    Ok(bytes)
+}
+
+fn load_or_create_secret_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+    if path.exists() {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        return decode_secret(&text).with_context(|| format!("{} is not usable", path.display()));
+    }
+    let key: [u8; MIN_SECRET_BYTES] = rand::random();
+    let hex_key = hex::encode(key);
+    write_private_file(path, &hex_key)?;
+    tracing::info!(path = %path.display(), "generated a new secret key");
+    Ok(key.to_vec())
+}
+
+fn write_private_file(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// Where a `sqlite://` URL points. Accepts `sqlite://relative/path`,
+/// `sqlite:///absolute/path` and `sqlite:path`.
+pub fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    Some(PathBuf::from(rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_env(pairs: &[(&str, &str)]) -> anyhow::Result<Settings> {
+        let mut figment = Figment::from(Serialized::defaults(DEFAULTS));
+        for (key, value) in pairs {
+            figment = figment.merge((*key, *value));
+        }
+        Settings::from_figment(figment)
+    }
+
+    #[test]
+    fn the_defaults_run_on_an_embedded_database_and_local_mail_files() {
+        let settings = with_env(&[]).unwrap();
+        assert_eq!(settings.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(settings.database_url, "sqlite://data/reportdesk.sqlite3");
+        assert_eq!(settings.mail_url, "file://data/mail");
+        assert_eq!(settings.form_min_seconds, 3);
+        assert!(!settings.is_https());
+    }
+
+    #[test]
+    fn a_public_url_without_a_scheme_is_refused() {
+        let err = with_env(&[("public_url", "example.com")]).unwrap_err();
+        assert!(err.to_string().contains("REPORTDESK_PUBLIC_URL"));
+    }
+
+    #[test]
+    fn a_short_secret_key_is_refused() {
+        assert!(decode_secret("abcd").is_err());
+        assert!(decode_secret(&"ab".repeat(64)).is_ok());
+        assert!(decode_secret(&"zz".repeat(64)).is_err());
+    }
+
+    #[test]
+    fn sqlite_urls_map_to_relative_and_absolute_paths() {
+        assert_eq!(
+            sqlite_path("sqlite://data/x.sqlite3"),
+            Some(PathBuf::from("data/x.sqlite3"))
+        );
+        assert_eq!(
+            sqlite_path("sqlite:///tmp/x.sqlite3"),
+            Some(PathBuf::from("/tmp/x.sqlite3"))
+        );
+        assert_eq!(sqlite_path("postgres://h/db"), None);
+    }
+}

@@ -1,0 +1,108 @@
+//! Builds the application: database, bundled content, and the one route table.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+
+use crate::content::import_bundled_if_empty;
+use crate::db::{self, Backend, Pool};
+use crate::routes::{self, health, public, static_files};
+use crate::security::headers::security_headers;
+use crate::settings::{Settings, sqlite_path};
+
+/// Shared by every handler.
+pub struct AppState {
+    pub pool: Pool,
+    pub settings: Arc<Settings>,
+    /// The SQLite database file, when that is the backend (for the health check).
+    pub sqlite_file: Option<PathBuf>,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+/// Connections per instance: enough for the workers and the blocking pool to
+/// overlap without letting one instance exhaust a shared PostgreSQL.
+const POOL_SIZE: u32 = 16;
+
+impl Application {
+    /// Migrates, imports the bundled report if the database has none, and binds
+    /// the listener (port 0 picks a free port; `port()` tells which).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let pool = prepare_database(&settings.database_url).await?;
+        let sqlite_file = match Backend::from_url(&settings.database_url)? {
+            Backend::Sqlite => sqlite_path(&settings.database_url),
+            Backend::Postgres => None,
+        };
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        tracing::info!(address = %listener.local_addr()?, "listening");
+        let state = web::Data::new(AppState {
+            pool,
+            settings: Arc::new(settings),
+            sqlite_file,
+        });
+        let server = run(listener, state)?;
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Connects, migrates and imports the bundled report, off the async executor.
+pub async fn prepare_database(url: &str) -> anyhow::Result<Pool> {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let pool = db::connect(&url, POOL_SIZE)?;
+        let mut conn = pool.get().context("no database connection")?;
+        db::run_migrations(&mut conn)?;
+        import_bundled_if_empty(&mut conn)?;
+        Ok(pool)
+    })
+    .await
+    .context("database set-up was interrupted")?
+}
+
+fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
+    let https = state.settings.is_https();
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(security_headers(https))
+            .wrap(TracingLogger::default())
+            .app_data(state.clone())
+            .service(
+                web::resource("/")
+                    .route(web::get().to(public::catalog::catalog))
+                    .default_service(web::to(routes::method_not_allowed)),
+            )
+            .service(
+                web::resource("/reports/{slug}")
+                    .route(web::get().to(public::report::report_page))
+                    .default_service(web::to(routes::method_not_allowed)),
+            )
+            .service(
+                web::resource("/healthz")
+                    .route(web::get().to(health::healthz))
+                    .default_service(web::to(routes::method_not_allowed)),
+            )
+            .route("/static/{path:.*}", web::get().to(static_files::asset))
+            .default_service(web::to(routes::not_found))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
