@@ -96,6 +96,12 @@ impl Settings {
         )
     }
 
+    /// The code defaults alone, ignoring the file and the environment (tests
+    /// start from these and set what they need).
+    pub fn defaults() -> anyhow::Result<Self> {
+        Self::from_figment(Figment::from(Serialized::defaults(DEFAULTS)))
+    }
+
     fn from_figment(figment: Figment) -> anyhow::Result<Self> {
         let settings: Settings = figment.extract().context("invalid settings")?;
         if !settings.public_url.starts_with("http://")

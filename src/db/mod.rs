@@ -124,6 +124,9 @@ pub fn connect(url: &str, max_size: u32) -> anyhow::Result<Pool> {
     }
     r2d2::Pool::builder()
         .max_size(max_size)
+        // Open connections as load needs them rather than all at start, so
+        // several instances (and test apps) do not exhaust a shared PostgreSQL.
+        .min_idle(Some(max_size.min(2)))
         .connection_timeout(Duration::from_secs(5))
         .build(manager)
         .context("cannot build the database pool")

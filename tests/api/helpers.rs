@@ -1,0 +1,230 @@
+//! Test harness: start the real application and talk to it over HTTP.
+
+use std::path::{Path, PathBuf};
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use reportdesk::db::{self, Backend, Pool};
+use reportdesk::settings::Settings;
+use reportdesk::startup::Application;
+use tempfile::TempDir;
+
+pub const REPORT_SLUG: &str = "global-medical-second-opinion-market";
+pub const REPORT_PATH: &str = "/reports/global-medical-second-opinion-market";
+
+/// Runs the scenario once on SQLite and once on PostgreSQL, as
+/// `name::on_sqlite` and `name::on_postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn scenario($app: &$crate::helpers::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                let app = $crate::helpers::TestApp::spawn(reportdesk::db::Backend::Sqlite).await.unwrap();
+                scenario(&app).await;
+                app.stop().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                if let Some(app) = $crate::helpers::TestApp::spawn(reportdesk::db::Backend::Postgres).await {
+                    scenario(&app).await;
+                    app.stop().await;
+                }
+            }
+        }
+    )*};
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub backend: Backend,
+    pub database_url: String,
+    pub dir: TempDir,
+    server: actix_web::dev::ServerHandle,
+    postgres_admin_url: Option<String>,
+    database_name: Option<String>,
+}
+
+/// The PostgreSQL server to create test databases on, if this run has one.
+/// `REPORTDESK_TEST_REQUIRE_POSTGRES=1` (set by `.ci/run`) turns a missing server
+/// into a failure, so CI can never pass by skipping.
+fn postgres_admin_url() -> Option<String> {
+    let url = std::env::var("REPORTDESK_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let required = std::env::var("REPORTDESK_TEST_REQUIRE_POSTGRES").as_deref() == Ok("1");
+    match url {
+        Some(url) => Some(url),
+        None if required => {
+            panic!("REPORTDESK_TEST_REQUIRE_POSTGRES=1 but REPORTDESK_TEST_POSTGRES_URL is not set")
+        }
+        None => {
+            eprintln!(
+                "SKIPPED: PostgreSQL test (set REPORTDESK_TEST_POSTGRES_URL=postgres://user@host:port/postgres to run it)"
+            );
+            None
+        }
+    }
+}
+
+fn random_hex(bytes: usize) -> String {
+    (0..bytes)
+        .map(|_| format!("{:02x}", rand::random::<u8>()))
+        .collect()
+}
+
+/// Swaps the database name at the end of a PostgreSQL URL.
+fn with_database(url: &str, name: &str) -> String {
+    let base = url.rsplit_once('/').map(|(base, _)| base).unwrap_or(url);
+    format!("{base}/{name}")
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Starts the app after `adjust` has changed the settings.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Option<Self> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (database_url, postgres_admin_url, database_name) = match backend {
+            Backend::Sqlite => (
+                format!(
+                    "sqlite://{}",
+                    dir.path().join("reportdesk.sqlite3").display()
+                ),
+                None,
+                None,
+            ),
+            Backend::Postgres => {
+                let admin = postgres_admin_url()?;
+                let name = format!("reportdesk_test_{}", random_hex(8));
+                let create = format!("CREATE DATABASE {name}");
+                let admin_for_task = admin.clone();
+                tokio::task::spawn_blocking(move || {
+                    let mut conn = PgConnection::establish(&admin_for_task).expect(
+                        "REPORTDESK_TEST_POSTGRES_URL is set but PostgreSQL does not answer",
+                    );
+                    conn.batch_execute(&create).expect("create test database");
+                })
+                .await
+                .unwrap();
+                (with_database(&admin, &name), Some(admin), Some(name))
+            }
+        };
+        let mut settings = Settings::defaults().unwrap();
+        settings.bind = "127.0.0.1:0".parse().unwrap();
+        settings.database_url = database_url.clone();
+        settings.secret_key = Some(random_hex(64).into());
+        settings.mail_url = format!("file://{}", dir.path().join("mail").display());
+        adjust(&mut settings);
+        let app = Application::build(settings).await.expect("app starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let server = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Some(Self {
+            address,
+            client,
+            backend,
+            database_url,
+            dir,
+            server,
+            postgres_admin_url,
+            database_name,
+        })
+    }
+
+    /// Stops the server so its database connections close before the next test.
+    pub async fn stop(self) {
+        self.server.stop(false).await;
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// GET that must answer 200; returns the body.
+    pub async fn get_page(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.text().await.unwrap()
+    }
+
+    /// A separate pool on the app's database, to arrange or inspect rows directly.
+    pub fn pool(&self) -> Pool {
+        db::connect(&self.database_url, 2).expect("test pool")
+    }
+
+    pub fn sqlite_file(&self) -> PathBuf {
+        self.dir.path().join("reportdesk.sqlite3")
+    }
+
+    /// Makes the database unreachable: the SQLite file is removed, the
+    /// PostgreSQL database is dropped with its connections.
+    pub async fn destroy_database(&self) {
+        match self.backend {
+            Backend::Sqlite => std::fs::remove_file(self.sqlite_file()).unwrap(),
+            Backend::Postgres => {
+                let admin = self.postgres_admin_url.clone().unwrap();
+                let drop = format!(
+                    "DROP DATABASE {} WITH (FORCE)",
+                    self.database_name.as_deref().unwrap()
+                );
+                tokio::task::spawn_blocking(move || {
+                    let mut conn = PgConnection::establish(&admin).unwrap();
+                    conn.batch_execute(&drop).unwrap();
+                })
+                .await
+                .unwrap();
+            }
+        }
+    }
+
+    /// Runs the reportdesk binary against this app's database, in `cwd`.
+    pub fn run_cli(&self, args: &[&str], cwd: &Path) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_reportdesk"))
+            .args(args)
+            .current_dir(cwd)
+            .env("REPORTDESK_DATABASE_URL", &self.database_url)
+            .env("REPORTDESK_LOG", "warn")
+            .output()
+            .expect("run reportdesk")
+    }
+}
+
+/// The page text as askama escapes it, for comparing with seed text.
+pub fn escaped(text: &str) -> String {
+    text.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}
+
+/// Asserts the page contains the text (HTML-escaped), naming what is missing.
+pub fn assert_shows(page: &str, text: &str) {
+    assert!(
+        page.contains(&escaped(text)),
+        "the page does not show {text:?}"
+    );
+}

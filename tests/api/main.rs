@@ -1,0 +1,10 @@
+//! Integration tests: the real server on a free port, against a fresh SQLite file
+//! and, when `REPORTDESK_TEST_POSTGRES_URL` is set, a fresh PostgreSQL database.
+
+mod helpers;
+
+mod catalog;
+mod health;
+mod pages;
+mod report_import;
+mod report_page;
