@@ -14,6 +14,12 @@ pub enum PageError {
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
+    #[error("too many requests")]
+    TooManyRequests { retry_after_seconds: i64 },
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("malformed request")]
+    BadRequest,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -43,6 +49,18 @@ impl ErrorPage {
                 "That action is not available here",
                 "This address does not accept that kind of request.",
             ),
+            StatusCode::TOO_MANY_REQUESTS => (
+                "Too many requests",
+                "We received many requests from your network in a short time. Please wait a minute and send the form again; what you typed is not lost if you go back.",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "That was too much text",
+                "The form you sent is larger than we accept. Please shorten your message and try again.",
+            ),
+            StatusCode::BAD_REQUEST => (
+                "We could not read that request",
+                "The request was not a form we understand. Please go back to the page and use the form there.",
+            ),
             _ => (
                 "Something went wrong on our side",
                 "The problem has been logged. Please try again in a few minutes.",
@@ -71,14 +89,30 @@ impl ResponseError for PageError {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let Self::Internal(cause) = self {
-            tracing::error!(error = ?cause, "request failed");
+        match self {
+            Self::Internal(cause) => {
+                tracing::error!(error = ?cause, "request failed");
+                error_response(self.status_code())
+            }
+            Self::TooManyRequests {
+                retry_after_seconds,
+            } => {
+                let mut response = error_response(self.status_code());
+                response.headers_mut().insert(
+                    actix_web::http::header::RETRY_AFTER,
+                    actix_web::http::header::HeaderValue::from(*retry_after_seconds),
+                );
+                response
+            }
+            _ => error_response(self.status_code()),
         }
-        error_response(self.status_code())
     }
 }

@@ -23,8 +23,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     telemetry::init(&settings.log, settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            // Fail at start, not at the first form, when the key is unusable.
-            settings.secret_key_bytes()?;
             let app = Application::build(settings).await?;
             app.run_until_stopped().await?;
         }

@@ -23,8 +23,8 @@ pub struct Settings {
     pub sales_inbox: String,
     pub form_min_seconds: u64,
     pub rate_limit_per_minute: u32,
-    #[serde(default)]
-    pub trusted_proxies: Vec<String>,
+    /// Comma-separated IP addresses.
+    pub trusted_proxies: String,
     pub log: String,
     pub log_format: LogFormat,
 }
@@ -48,7 +48,7 @@ struct Defaults {
     sales_inbox: &'static str,
     form_min_seconds: u64,
     rate_limit_per_minute: u32,
-    trusted_proxies: Vec<String>,
+    trusted_proxies: &'static str,
     log: &'static str,
     log_format: LogFormat,
 }
@@ -62,7 +62,7 @@ const DEFAULTS: Defaults = Defaults {
     sales_inbox: "sales@localhost",
     form_min_seconds: 3,
     rate_limit_per_minute: 10,
-    trusted_proxies: Vec::new(),
+    trusted_proxies: "",
     log: "info",
     log_format: LogFormat::Text,
 };
@@ -115,6 +115,20 @@ impl Settings {
     /// Public URL without a trailing slash, for building absolute links.
     pub fn public_base(&self) -> &str {
         self.public_url.trim_end_matches('/')
+    }
+
+    /// The proxies whose `X-Forwarded-For` is believed.
+    pub fn trusted_proxy_ips(&self) -> anyhow::Result<Vec<std::net::IpAddr>> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse().with_context(|| {
+                    format!("REPORTDESK_TRUSTED_PROXIES: {s:?} is not an IP address")
+                })
+            })
+            .collect()
     }
 
     pub fn is_https(&self) -> bool {
@@ -208,6 +222,14 @@ mod tests {
     fn a_public_url_without_a_scheme_is_refused() {
         let err = with_env(&[("public_url", "example.com")]).unwrap_err();
         assert!(err.to_string().contains("REPORTDESK_PUBLIC_URL"));
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_comma_separated_list_of_addresses() {
+        let settings = with_env(&[("trusted_proxies", "10.0.0.1, ::1")]).unwrap();
+        assert_eq!(settings.trusted_proxy_ips().unwrap().len(), 2);
+        let settings = with_env(&[("trusted_proxies", "proxy.local")]).unwrap();
+        assert!(settings.trusted_proxy_ips().is_err());
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! Builds the application: database, bundled content, and the one route table.
 
-use std::net::TcpListener;
+use std::net::{IpAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
@@ -12,7 +13,9 @@ use tracing_actix_web::TracingLogger;
 use crate::content::import_bundled_if_empty;
 use crate::db::{self, Backend, Pool};
 use crate::routes::{self, health, public, static_files};
+use crate::security::form_token::FormTokens;
 use crate::security::headers::security_headers;
+use crate::security::rate_limit::RateLimiter;
 use crate::settings::{Settings, sqlite_path};
 
 /// Shared by every handler.
@@ -21,6 +24,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The SQLite database file, when that is the backend (for the health check).
     pub sqlite_file: Option<PathBuf>,
+    pub form_tokens: FormTokens,
+    pub rate_limiter: RateLimiter,
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 pub struct Application {
@@ -36,6 +42,8 @@ impl Application {
     /// Migrates, imports the bundled report if the database has none, and binds
     /// the listener (port 0 picks a free port; `port()` tells which).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let secret_key = settings.secret_key_bytes()?;
+        let trusted_proxies = settings.trusted_proxy_ips()?;
         let pool = prepare_database(&settings.database_url).await?;
         let sqlite_file = match Backend::from_url(&settings.database_url)? {
             Backend::Sqlite => sqlite_path(&settings.database_url),
@@ -47,6 +55,9 @@ impl Application {
         tracing::info!(address = %listener.local_addr()?, "listening");
         let state = web::Data::new(AppState {
             pool,
+            form_tokens: FormTokens::new(&secret_key),
+            rate_limiter: RateLimiter::new(settings.rate_limit_per_minute),
+            trusted_proxies,
             settings: Arc::new(settings),
             sqlite_file,
         });
@@ -89,23 +100,45 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .wrap(security_headers(https))
             .wrap(TracingLogger::default())
             .app_data(state.clone())
-            .service(
-                web::resource("/")
-                    .route(web::get().to(public::catalog::catalog))
-                    .default_service(web::to(routes::method_not_allowed)),
-            )
-            .service(
-                web::resource("/reports/{slug}")
-                    .route(web::get().to(public::report::report_page))
-                    .default_service(web::to(routes::method_not_allowed)),
-            )
+            .app_data(public::lead_form::form_config())
             .service(
                 web::resource("/healthz")
                     .route(web::get().to(health::healthz))
                     .default_service(web::to(routes::method_not_allowed)),
             )
             .route("/static/{path:.*}", web::get().to(static_files::asset))
-            .default_service(web::to(routes::not_found))
+            .service(
+                // Pages a visitor may land on: these record the first touch.
+                web::scope("")
+                    .wrap(from_fn(public::attribution::record_first_touch))
+                    .service(
+                        web::resource("/")
+                            .route(web::get().to(public::catalog::catalog))
+                            .default_service(web::to(routes::method_not_allowed)),
+                    )
+                    .service(
+                        web::resource("/privacy")
+                            .route(web::get().to(public::privacy::privacy))
+                            .default_service(web::to(routes::method_not_allowed)),
+                    )
+                    .service(
+                        web::resource("/reports/{slug}")
+                            .route(web::get().to(public::report::report_page))
+                            .default_service(web::to(routes::method_not_allowed)),
+                    )
+                    .service(
+                        web::resource("/reports/{slug}/thank-you")
+                            .route(web::get().to(public::lead_form::thank_you))
+                            .default_service(web::to(routes::method_not_allowed)),
+                    )
+                    .service(
+                        web::resource("/reports/{slug}/{form:sample-request|inquiry|discount}")
+                            .route(web::get().to(public::lead_form::show_form))
+                            .route(web::post().to(public::lead_form::submit))
+                            .default_service(web::to(routes::method_not_allowed)),
+                    )
+                    .default_service(web::to(routes::not_found)),
+            )
     })
     .listen(listener)?
     .run();

@@ -1,6 +1,7 @@
 //! One connection type over SQLite and PostgreSQL, its pool, migrations, and the
 //! bridge that keeps blocking database work off the async executor.
 
+pub mod leads;
 pub mod reports;
 pub mod schema;
 

@@ -66,6 +66,25 @@ impl ReportRow {
     }
 }
 
+/// The few columns a form page needs, without the report's content.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = reports)]
+pub struct ReportRef {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+}
+
+impl ReportRef {
+    pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Self>> {
+        reports::table
+            .filter(reports::slug.eq(slug))
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+}
+
 diesel::define_sql_function! {
     /// SQL `lower()`, the same on both backends.
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;

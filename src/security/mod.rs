@@ -1,3 +1,6 @@
-//! Protections applied to every response.
+//! Protections: response headers, form tokens, client addresses, rate limits.
 
+pub mod client_ip;
+pub mod form_token;
 pub mod headers;
+pub mod rate_limit;

@@ -4,6 +4,7 @@
 pub mod catalog_page;
 pub mod forecast_chart;
 pub mod layout;
+pub mod lead_form_page;
 pub mod report_page;
 
 /// A 200 HTML response from a rendered page.

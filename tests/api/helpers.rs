@@ -47,6 +47,7 @@ pub struct TestApp {
     pub backend: Backend,
     pub database_url: String,
     pub dir: TempDir,
+    pub secret_key: Vec<u8>,
     server: actix_web::dev::ServerHandle,
     postgres_admin_url: Option<String>,
     database_name: Option<String>,
@@ -124,7 +125,12 @@ impl TestApp {
         settings.database_url = database_url.clone();
         settings.secret_key = Some(random_hex(64).into());
         settings.mail_url = format!("file://{}", dir.path().join("mail").display());
+        // Tests submit at machine speed; the too-fast spam rule and the rate
+        // limit have tests of their own that set these back.
+        settings.form_min_seconds = 0;
+        settings.rate_limit_per_minute = 10_000;
         adjust(&mut settings);
+        let secret_key = settings.secret_key_bytes().unwrap();
         let app = Application::build(settings).await.expect("app starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         let server = app.handle();
@@ -140,6 +146,7 @@ impl TestApp {
             backend,
             database_url,
             dir,
+            secret_key,
             server,
             postgres_admin_url,
             database_name,
@@ -227,4 +234,145 @@ pub fn assert_shows(page: &str, text: &str) {
         page.contains(&escaped(text)),
         "the page does not show {text:?}"
     );
+}
+
+/// A complete, valid submission for every kind of form.
+pub fn valid_fields() -> Vec<(&'static str, String)> {
+    [
+        ("name", "Jane Doe"),
+        ("email", "jane.doe@acme-health.com"),
+        ("phone", "+44 20 7946 0958"),
+        ("company", "Acme Health"),
+        ("job_title", "Director of Strategy"),
+        ("country", "GB"),
+        (
+            "message",
+            "We would like the oncology figures for Europe, 2025 to 2030.",
+        ),
+        ("consent", "yes"),
+        ("licence", "multi"),
+        ("budget", "USD 4,000"),
+        ("website", ""),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect()
+}
+
+/// The value of a field in a form body list, replaced or added.
+pub fn with_field(
+    mut fields: Vec<(&'static str, String)>,
+    name: &'static str,
+    value: &str,
+) -> Vec<(&'static str, String)> {
+    match fields.iter_mut().find(|(k, _)| *k == name) {
+        Some(field) => field.1 = value.to_owned(),
+        None => fields.push((name, value.to_owned())),
+    }
+    fields
+}
+
+/// The hidden form token in a rendered form page.
+pub fn form_token_in(page: &str) -> String {
+    let needle = "name=\"form_token\" value=\"";
+    let start = page.find(needle).expect("form has a token") + needle.len();
+    page[start..start + page[start..].find('"').unwrap()].to_owned()
+}
+
+#[derive(Debug, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = reportdesk::db::schema::leads)]
+pub struct StoredLead {
+    pub contact_id: i64,
+    pub kind: String,
+    pub status: String,
+    pub message: Option<String>,
+    pub licence: Option<String>,
+    pub budget: Option<String>,
+    pub score: i32,
+    pub spam_reason: Option<String>,
+    pub consent_text_version: String,
+    pub consent_at: i64,
+    pub marketing_opt_in: bool,
+    pub utm_source: Option<String>,
+    pub utm_medium: Option<String>,
+    pub utm_campaign: Option<String>,
+    pub referrer: Option<String>,
+    pub landing_path: Option<String>,
+}
+
+#[derive(Debug, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = reportdesk::db::schema::contacts)]
+pub struct StoredContact {
+    pub id: i64,
+    pub email_normalized: String,
+    pub name: String,
+    pub company: String,
+    pub phone: Option<String>,
+    pub country: String,
+}
+
+impl TestApp {
+    /// Opens a form page and returns it with its token.
+    pub async fn open_form(&self, path: &str) -> (String, String) {
+        let page = self.get_page(path).await;
+        let token = form_token_in(&page);
+        (page, token)
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, String)]) -> reqwest::Response {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        self.client
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Opens the form at `path` and submits `fields` with its token.
+    pub async fn submit(
+        &self,
+        path: &str,
+        fields: Vec<(&'static str, String)>,
+    ) -> reqwest::Response {
+        let (_, token) = self.open_form(path).await;
+        self.post_form(path, &with_field(fields, "form_token", &token))
+            .await
+    }
+
+    pub fn leads(&self) -> Vec<StoredLead> {
+        use diesel::prelude::*;
+        use reportdesk::db::schema::leads;
+        let mut conn = self.pool().get().unwrap();
+        leads::table
+            .order(leads::id)
+            .select(StoredLead::as_select())
+            .load(&mut conn)
+            .unwrap()
+    }
+
+    pub fn contacts(&self) -> Vec<StoredContact> {
+        use diesel::prelude::*;
+        use reportdesk::db::schema::contacts;
+        let mut conn = self.pool().get().unwrap();
+        contacts::table
+            .order(contacts::id)
+            .select(StoredContact::as_select())
+            .load(&mut conn)
+            .unwrap()
+    }
+
+    /// The `detail` of each lead event of a kind, oldest first.
+    pub fn event_details(&self, kind: &str) -> Vec<String> {
+        use diesel::prelude::*;
+        use reportdesk::db::schema::lead_events;
+        let mut conn = self.pool().get().unwrap();
+        lead_events::table
+            .filter(lead_events::kind.eq(kind))
+            .order(lead_events::id)
+            .select(lead_events::detail)
+            .load(&mut conn)
+            .unwrap()
+    }
 }

@@ -5,6 +5,9 @@ mod helpers;
 
 mod catalog;
 mod health;
+mod lead_forms;
+mod lead_spam;
+mod lead_validation;
 mod pages;
 mod report_import;
 mod report_page;

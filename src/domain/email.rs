@@ -1,0 +1,86 @@
+//! Email addresses: syntax checked by `validator`, stored as typed (trimmed),
+//! matched on the normalised form (lower case) so one person is one contact.
+
+use validator::ValidateEmail;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+impl EmailAddress {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Err("Enter your email address".into());
+        }
+        if value.chars().count() > MAX_EMAIL_CHARS {
+            return Err(format!(
+                "Email address must be {MAX_EMAIL_CHARS} characters or fewer"
+            ));
+        }
+        // validator accepts quoted local parts and address literals; a mail
+        // header needs none of them, and refusing them removes injection room.
+        let plain = !value
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || "\"<>,;()[]\\".contains(c));
+        if !plain || !value.validate_email() || !value.contains('.') {
+            return Err("Enter an email address like name@company.com".into());
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key contacts are matched on: trimmed and lower-cased.
+    pub fn normalized(&self) -> String {
+        self.0.to_lowercase()
+    }
+
+    /// The part after `@`, lower-cased.
+    pub fn domain(&self) -> String {
+        self.0
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_lowercase())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_addresses_are_accepted_and_normalised() {
+        let email = EmailAddress::parse("  Jane.Doe@Acme.COM ").unwrap();
+        assert_eq!(email.as_str(), "Jane.Doe@Acme.COM");
+        assert_eq!(email.normalized(), "jane.doe@acme.com");
+        assert_eq!(email.domain(), "acme.com");
+    }
+
+    #[test]
+    fn malformed_and_header_smuggling_addresses_are_refused() {
+        for bad in [
+            "",
+            "jane",
+            "jane@",
+            "@acme.com",
+            "jane@acme",
+            "jane doe@acme.com",
+            "jane@acme.com\r\nBcc: x@evil.com",
+            "jane@acme.com, x@evil.com",
+            "\"jane\"@acme.com",
+            "Jane <jane@acme.com>",
+        ] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn overlong_addresses_are_refused() {
+        let long = format!("{}@acme.com", "a".repeat(250));
+        assert!(EmailAddress::parse(&long).is_err());
+    }
+}

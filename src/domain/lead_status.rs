@@ -1,0 +1,53 @@
+//! Where a lead stands in the sales process.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LeadStatus {
+    New,
+    Contacted,
+    Qualified,
+    Proposal,
+    Won,
+    Lost,
+    Spam,
+}
+
+impl LeadStatus {
+    pub const ALL: [LeadStatus; 7] = [
+        Self::New,
+        Self::Contacted,
+        Self::Qualified,
+        Self::Proposal,
+        Self::Won,
+        Self::Lost,
+        Self::Spam,
+    ];
+
+    pub fn as_db(&self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Contacted => "contacted",
+            Self::Qualified => "qualified",
+            Self::Proposal => "proposal",
+            Self::Won => "won",
+            Self::Lost => "lost",
+            Self::Spam => "spam",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_db() == value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_status_round_trips_through_its_stored_name() {
+        for status in LeadStatus::ALL {
+            assert_eq!(LeadStatus::from_db(status.as_db()), Some(status));
+        }
+        assert_eq!(LeadStatus::from_db("open"), None);
+    }
+}
