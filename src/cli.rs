@@ -20,6 +20,19 @@ pub enum Command {
     /// Manage reports.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Check the mail set-up.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Send one test mail through the configured transport and report the outcome.
+    Test {
+        /// Recipient address.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

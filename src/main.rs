@@ -1,10 +1,10 @@
 use anyhow::Context;
 use clap::Parser;
-use reportdesk::cli::{Cli, Command, ReportCommand};
+use reportdesk::cli::{Cli, Command, MailCommand, ReportCommand};
 use reportdesk::db::reports::{ImportOutcome, ReportRow};
 use reportdesk::settings::Settings;
 use reportdesk::startup::Application;
-use reportdesk::{content, db, telemetry};
+use reportdesk::{content, db, mail, telemetry};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -50,6 +50,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             for (slug, title) in reports {
                 println!("{slug}\t{title}");
             }
+        }
+        Command::Mail(MailCommand::Test { to }) => {
+            mail::test_mail::send_test_mail(&settings, &to).await?;
+            println!(
+                "test mail to {to} accepted by {}",
+                mail::test_mail::transport_name(&settings.mail_url)
+            );
         }
     }
     Ok(())

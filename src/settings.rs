@@ -21,6 +21,13 @@ pub struct Settings {
     pub mail_url: String,
     pub mail_from: String,
     pub sales_inbox: String,
+    /// Sending attempts before a mail is marked `dead`.
+    pub mail_max_attempts: i32,
+    /// Delay before the first retry; it doubles per attempt up to one hour.
+    pub mail_retry_seconds: i64,
+    /// How long a worker owns a claimed mail; after a crash the mail is sent
+    /// again once this has passed. Longer than one send can take.
+    pub mail_lease_seconds: i64,
     pub form_min_seconds: u64,
     pub rate_limit_per_minute: u32,
     /// Comma-separated IP addresses.
@@ -46,6 +53,9 @@ struct Defaults {
     mail_url: &'static str,
     mail_from: &'static str,
     sales_inbox: &'static str,
+    mail_max_attempts: i32,
+    mail_retry_seconds: i64,
+    mail_lease_seconds: i64,
     form_min_seconds: u64,
     rate_limit_per_minute: u32,
     trusted_proxies: &'static str,
@@ -60,6 +70,9 @@ const DEFAULTS: Defaults = Defaults {
     mail_url: "file://data/mail",
     mail_from: "reportdesk <no-reply@localhost>",
     sales_inbox: "sales@localhost",
+    mail_max_attempts: 10,
+    mail_retry_seconds: 30,
+    mail_lease_seconds: 120,
     form_min_seconds: 3,
     rate_limit_per_minute: 10,
     trusted_proxies: "",
@@ -79,6 +92,9 @@ Settings (code default → ./reportdesk.toml → environment):
   REPORTDESK_MAIL_URL               file://DIR or smtp[s]://… [file://data/mail]
   REPORTDESK_MAIL_FROM              From of every mail [reportdesk <no-reply@localhost>]
   REPORTDESK_SALES_INBOX            receives every non-spam lead [sales@localhost]
+  REPORTDESK_MAIL_MAX_ATTEMPTS      sending attempts before a mail is dead [10]
+  REPORTDESK_MAIL_RETRY_SECONDS     first retry delay, doubling up to 1 h [30]
+  REPORTDESK_MAIL_LEASE_SECONDS     a claimed mail is retried after a crash once this passes [120]
   REPORTDESK_FORM_MIN_SECONDS       faster submissions are held as spam [3]
   REPORTDESK_RATE_LIMIT_PER_MINUTE  form POSTs per client IP per minute [10]
   REPORTDESK_TRUSTED_PROXIES        peers whose X-Forwarded-For is believed [none]
@@ -104,6 +120,14 @@ impl Settings {
 
     fn from_figment(figment: Figment) -> anyhow::Result<Self> {
         let settings: Settings = figment.extract().context("invalid settings")?;
+        if settings.mail_max_attempts < 1 {
+            bail!("REPORTDESK_MAIL_MAX_ATTEMPTS must be at least 1");
+        }
+        if settings.mail_retry_seconds < 1 || settings.mail_lease_seconds < 1 {
+            bail!(
+                "REPORTDESK_MAIL_RETRY_SECONDS and REPORTDESK_MAIL_LEASE_SECONDS must be at least 1"
+            );
+        }
         if !settings.public_url.starts_with("http://")
             && !settings.public_url.starts_with("https://")
         {

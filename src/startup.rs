@@ -3,15 +3,21 @@
 use std::net::{IpAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
+use lettre::message::Mailbox;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
 use tracing_actix_web::TracingLogger;
 
 use crate::content::import_bundled_if_empty;
 use crate::db::{self, Backend, Pool};
+use crate::mail::transport::MailTransport;
+use crate::mail::worker::{OutboxWorker, WorkerConfig};
 use crate::routes::{self, health, public, static_files};
 use crate::security::form_token::FormTokens;
 use crate::security::headers::security_headers;
@@ -27,12 +33,21 @@ pub struct AppState {
     pub form_tokens: FormTokens,
     pub rate_limiter: RateLimiter,
     pub trusted_proxies: Vec<IpAddr>,
+    /// Tells this instance's outbox worker that a mail is waiting.
+    pub outbox_wakeup: Arc<Notify>,
+    /// Domain of our From address, for Message-IDs.
+    pub mail_domain: String,
 }
 
 pub struct Application {
     port: u16,
     server: Server,
+    worker: JoinHandle<()>,
+    stop_worker: watch::Sender<bool>,
 }
+
+/// How long a stopping instance waits for a send in progress.
+const WORKER_SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
 
 /// Connections per instance: enough for the workers and the blocking pool to
 /// overlap without letting one instance exhaust a shared PostgreSQL.
@@ -44,6 +59,13 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let secret_key = settings.secret_key_bytes()?;
         let trusted_proxies = settings.trusted_proxy_ips()?;
+        let from: Mailbox = settings.mail_from.parse().with_context(|| {
+            format!(
+                "REPORTDESK_MAIL_FROM {:?} is not a mail address",
+                settings.mail_from
+            )
+        })?;
+        let transport = MailTransport::from_url(&settings.mail_url)?;
         let pool = prepare_database(&settings.database_url).await?;
         let sqlite_file = match Backend::from_url(&settings.database_url)? {
             Backend::Sqlite => sqlite_path(&settings.database_url),
@@ -53,8 +75,25 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         tracing::info!(address = %listener.local_addr()?, "listening");
+        let outbox_wakeup = Arc::new(Notify::new());
+        let (stop_worker, worker_stopped) = watch::channel(false);
+        let worker = OutboxWorker {
+            pool: pool.clone(),
+            transport,
+            mail_url: settings.mail_url.clone(),
+            from: from.clone(),
+            config: WorkerConfig {
+                max_attempts: settings.mail_max_attempts,
+                retry_seconds: settings.mail_retry_seconds,
+                lease_seconds: settings.mail_lease_seconds,
+            },
+            wakeup: outbox_wakeup.clone(),
+        }
+        .spawn(worker_stopped);
         let state = web::Data::new(AppState {
             pool,
+            outbox_wakeup,
+            mail_domain: from.email.domain().to_owned(),
             form_tokens: FormTokens::new(&secret_key),
             rate_limiter: RateLimiter::new(settings.rate_limit_per_minute),
             trusted_proxies,
@@ -62,7 +101,12 @@ impl Application {
             sqlite_file,
         });
         let server = run(listener, state)?;
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            worker,
+            stop_worker,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -74,8 +118,20 @@ impl Application {
         self.server.handle()
     }
 
+    /// Serves until the server stops (signal or handle), then lets the outbox
+    /// worker finish its send in progress and hand back what it had claimed.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        let _ = self.stop_worker.send(true);
+        if tokio::time::timeout(WORKER_SHUTDOWN_GRACE, self.worker)
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "outbox worker did not stop in time; its claimed mails will be retried after their lease"
+            );
+        }
+        served
     }
 }
 

@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use super::outbox::{NewMail, insert_mails};
 use super::schema::{contacts, lead_events, leads};
 use super::{DbConnection, write_transaction};
 use crate::domain::attribution::Attribution;
@@ -21,7 +22,12 @@ pub struct LeadRecord<'a> {
     pub form_token_hash: &'a str,
     pub consent_text_version: &'a str,
     pub now: i64,
+    /// The mails announcing the lead, given its id; written in the same
+    /// transaction, so a stored lead always has its notifications queued.
+    pub mails: Option<&'a MailsForLead<'a>>,
 }
+
+pub type MailsForLead<'a> = dyn Fn(i64) -> anyhow::Result<Vec<NewMail>> + 'a;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreOutcome {
@@ -43,11 +49,15 @@ impl StoreOutcome {
 }
 
 /// Stores the lead durably (the transaction commits before this returns).
-pub fn store_lead(conn: &mut DbConnection, record: &LeadRecord<'_>) -> QueryResult<StoreOutcome> {
+pub fn store_lead(
+    conn: &mut DbConnection,
+    record: &LeadRecord<'_>,
+) -> anyhow::Result<StoreOutcome> {
     match write_transaction(conn, |conn| insert_lead(conn, record)) {
-        // Two submissions of one form raced past the existence check (possible
-        // on PostgreSQL); the unique index kept one, so this one is a replay.
-        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+        // Two submissions raced past the existence checks (possible on
+        // PostgreSQL): the same form (then this one is a replay) or the same new
+        // contact (then a second try finds the contact).
+        Err(error) if is_unique_violation(&error) => {
             match lead_by_token(conn, record.form_token_hash)? {
                 Some(lead_id) => Ok(StoreOutcome::AlreadyStored { lead_id }),
                 None => write_transaction(conn, |conn| insert_lead(conn, record)),
@@ -55,6 +65,16 @@ pub fn store_lead(conn: &mut DbConnection, record: &LeadRecord<'_>) -> QueryResu
         }
         other => other,
     }
+}
+
+fn is_unique_violation(error: &anyhow::Error) -> bool {
+    matches!(
+        error.downcast_ref::<DieselError>(),
+        Some(DieselError::DatabaseError(
+            DatabaseErrorKind::UniqueViolation,
+            _
+        ))
+    )
 }
 
 fn lead_by_token(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<i64>> {
@@ -65,7 +85,7 @@ fn lead_by_token(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<i64>
         .optional()
 }
 
-fn insert_lead(conn: &mut DbConnection, record: &LeadRecord<'_>) -> QueryResult<StoreOutcome> {
+fn insert_lead(conn: &mut DbConnection, record: &LeadRecord<'_>) -> anyhow::Result<StoreOutcome> {
     if let Some(lead_id) = lead_by_token(conn, record.form_token_hash)? {
         return Ok(StoreOutcome::AlreadyStored { lead_id });
     }
@@ -110,6 +130,9 @@ fn insert_lead(conn: &mut DbConnection, record: &LeadRecord<'_>) -> QueryResult<
             lead_events::created_at.eq(record.now),
         ))
         .execute(conn)?;
+    if let Some(mails_for) = record.mails {
+        insert_mails(conn, &mails_for(lead_id)?, record.now)?;
+    }
     Ok(StoreOutcome::Stored { lead_id })
 }
 

@@ -2,6 +2,7 @@
 //! bridge that keeps blocking database work off the async executor.
 
 pub mod leads;
+pub mod outbox;
 pub mod reports;
 pub mod schema;
 

@@ -1,6 +1,6 @@
 //! Test harness: start the real application and talk to it over HTTP.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
@@ -41,16 +41,103 @@ macro_rules! on_both_backends {
     )*};
 }
 
+/// A fresh, empty database for one test: a SQLite file in a temp folder, or a
+/// uniquely named PostgreSQL database.
+pub struct TestDatabase {
+    pub backend: Backend,
+    pub url: String,
+    pub dir: TempDir,
+    postgres_admin_url: Option<String>,
+    database_name: Option<String>,
+}
+
+impl TestDatabase {
+    /// `None` when the backend is PostgreSQL and this run has no server.
+    pub async fn create(backend: Backend) -> Option<Self> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match backend {
+            Backend::Sqlite => Some(Self {
+                backend,
+                url: format!(
+                    "sqlite://{}",
+                    dir.path().join("reportdesk.sqlite3").display()
+                ),
+                dir,
+                postgres_admin_url: None,
+                database_name: None,
+            }),
+            Backend::Postgres => {
+                let admin = postgres_admin_url()?;
+                let name = format!("reportdesk_test_{}", random_hex(8));
+                let create = format!("CREATE DATABASE {name}");
+                let admin_for_task = admin.clone();
+                tokio::task::spawn_blocking(move || {
+                    let mut conn = PgConnection::establish(&admin_for_task).expect(
+                        "REPORTDESK_TEST_POSTGRES_URL is set but PostgreSQL does not answer",
+                    );
+                    conn.batch_execute(&create).expect("create test database");
+                })
+                .await
+                .unwrap();
+                Some(Self {
+                    backend,
+                    url: with_database(&admin, &name),
+                    dir,
+                    postgres_admin_url: Some(admin),
+                    database_name: Some(name),
+                })
+            }
+        }
+    }
+
+    pub fn pool(&self) -> Pool {
+        db::connect(&self.url, 2).expect("test pool")
+    }
+
+    /// Makes the database unreachable: the SQLite file is removed, the
+    /// PostgreSQL database is dropped with its connections.
+    pub async fn destroy(&self) {
+        match self.backend {
+            Backend::Sqlite => {
+                std::fs::remove_file(self.dir.path().join("reportdesk.sqlite3")).unwrap()
+            }
+            Backend::Postgres => {
+                let admin = self.postgres_admin_url.clone().unwrap();
+                let drop = format!(
+                    "DROP DATABASE {} WITH (FORCE)",
+                    self.database_name.as_deref().unwrap()
+                );
+                tokio::task::spawn_blocking(move || {
+                    let mut conn = PgConnection::establish(&admin).unwrap();
+                    conn.batch_execute(&drop).unwrap();
+                })
+                .await
+                .unwrap();
+            }
+        }
+    }
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
-    pub backend: Backend,
-    pub database_url: String,
-    pub dir: TempDir,
+    pub db: TestDatabase,
     pub secret_key: Vec<u8>,
     server: actix_web::dev::ServerHandle,
-    postgres_admin_url: Option<String>,
-    database_name: Option<String>,
+}
+
+/// The settings every test app starts from.
+pub fn test_settings(db: &TestDatabase) -> Settings {
+    let mut settings = Settings::defaults().unwrap();
+    settings.bind = "127.0.0.1:0".parse().unwrap();
+    settings.database_url = db.url.clone();
+    settings.secret_key = Some(random_hex(64).into());
+    settings.mail_url = format!("file://{}", db.dir.path().join("mail").display());
+    // Tests submit at machine speed; the too-fast spam rule and the rate
+    // limit have tests of their own that set these back.
+    settings.form_min_seconds = 0;
+    settings.rate_limit_per_minute = 10_000;
+    settings
 }
 
 /// The PostgreSQL server to create test databases on, if this run has one.
@@ -75,7 +162,7 @@ fn postgres_admin_url() -> Option<String> {
     }
 }
 
-fn random_hex(bytes: usize) -> String {
+pub fn random_hex(bytes: usize) -> String {
     (0..bytes)
         .map(|_| format!("{:02x}", rand::random::<u8>()))
         .collect()
@@ -94,41 +181,13 @@ impl TestApp {
 
     /// Starts the app after `adjust` has changed the settings.
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Option<Self> {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let (database_url, postgres_admin_url, database_name) = match backend {
-            Backend::Sqlite => (
-                format!(
-                    "sqlite://{}",
-                    dir.path().join("reportdesk.sqlite3").display()
-                ),
-                None,
-                None,
-            ),
-            Backend::Postgres => {
-                let admin = postgres_admin_url()?;
-                let name = format!("reportdesk_test_{}", random_hex(8));
-                let create = format!("CREATE DATABASE {name}");
-                let admin_for_task = admin.clone();
-                tokio::task::spawn_blocking(move || {
-                    let mut conn = PgConnection::establish(&admin_for_task).expect(
-                        "REPORTDESK_TEST_POSTGRES_URL is set but PostgreSQL does not answer",
-                    );
-                    conn.batch_execute(&create).expect("create test database");
-                })
-                .await
-                .unwrap();
-                (with_database(&admin, &name), Some(admin), Some(name))
-            }
-        };
-        let mut settings = Settings::defaults().unwrap();
-        settings.bind = "127.0.0.1:0".parse().unwrap();
-        settings.database_url = database_url.clone();
-        settings.secret_key = Some(random_hex(64).into());
-        settings.mail_url = format!("file://{}", dir.path().join("mail").display());
-        // Tests submit at machine speed; the too-fast spam rule and the rate
-        // limit have tests of their own that set these back.
-        settings.form_min_seconds = 0;
-        settings.rate_limit_per_minute = 10_000;
+        let db = TestDatabase::create(backend).await?;
+        Some(Self::spawn_on(db, adjust).await)
+    }
+
+    /// Starts the app on a database made beforehand.
+    pub async fn spawn_on(db: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = test_settings(&db);
         adjust(&mut settings);
         let secret_key = settings.secret_key_bytes().unwrap();
         let app = Application::build(settings).await.expect("app starts");
@@ -140,17 +199,13 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        Some(Self {
+        Self {
             address,
             client,
-            backend,
-            database_url,
-            dir,
+            db,
             secret_key,
             server,
-            postgres_admin_url,
-            database_name,
-        })
+        }
     }
 
     /// Stops the server so its database connections close before the next test.
@@ -179,32 +234,11 @@ impl TestApp {
 
     /// A separate pool on the app's database, to arrange or inspect rows directly.
     pub fn pool(&self) -> Pool {
-        db::connect(&self.database_url, 2).expect("test pool")
+        self.db.pool()
     }
 
-    pub fn sqlite_file(&self) -> PathBuf {
-        self.dir.path().join("reportdesk.sqlite3")
-    }
-
-    /// Makes the database unreachable: the SQLite file is removed, the
-    /// PostgreSQL database is dropped with its connections.
     pub async fn destroy_database(&self) {
-        match self.backend {
-            Backend::Sqlite => std::fs::remove_file(self.sqlite_file()).unwrap(),
-            Backend::Postgres => {
-                let admin = self.postgres_admin_url.clone().unwrap();
-                let drop = format!(
-                    "DROP DATABASE {} WITH (FORCE)",
-                    self.database_name.as_deref().unwrap()
-                );
-                tokio::task::spawn_blocking(move || {
-                    let mut conn = PgConnection::establish(&admin).unwrap();
-                    conn.batch_execute(&drop).unwrap();
-                })
-                .await
-                .unwrap();
-            }
-        }
+        self.db.destroy().await
     }
 
     /// Runs the reportdesk binary against this app's database, in `cwd`.
@@ -212,7 +246,7 @@ impl TestApp {
         std::process::Command::new(env!("CARGO_BIN_EXE_reportdesk"))
             .args(args)
             .current_dir(cwd)
-            .env("REPORTDESK_DATABASE_URL", &self.database_url)
+            .env("REPORTDESK_DATABASE_URL", &self.db.url)
             .env("REPORTDESK_LOG", "warn")
             .output()
             .expect("run reportdesk")
@@ -282,6 +316,7 @@ pub fn form_token_in(page: &str) -> String {
 #[derive(Debug, diesel::Queryable, diesel::Selectable)]
 #[diesel(table_name = reportdesk::db::schema::leads)]
 pub struct StoredLead {
+    pub id: i64,
     pub contact_id: i64,
     pub kind: String,
     pub status: String,

@@ -2,12 +2,15 @@
 //! and, when `REPORTDESK_TEST_POSTGRES_URL` is set, a fresh PostgreSQL database.
 
 mod helpers;
+mod smtp;
 
 mod catalog;
 mod health;
 mod lead_forms;
+mod lead_mail;
 mod lead_spam;
 mod lead_validation;
+mod mail_crash;
 mod pages;
 mod report_import;
 mod report_page;

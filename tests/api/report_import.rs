@@ -21,13 +21,13 @@ fn stored_titles(app: &TestApp) -> Vec<(String, String)> {
 on_both_backends! {
     async fn importing_a_file_with_a_bad_field_names_it_and_writes_nothing(app) {
         let before = stored_titles(app);
-        let file = app.dir.path().join("bad.toml");
+        let file = app.db.dir.path().join("bad.toml");
         let bad = BUNDLED
             .replace(REPORT_SLUG, "a-new-report")
             .replace("end_year = 2035", "end_year = 2019");
         std::fs::write(&file, bad).unwrap();
 
-        let output = app.run_cli(&["report", "import", file.to_str().unwrap()], app.dir.path());
+        let output = app.run_cli(&["report", "import", file.to_str().unwrap()], app.db.dir.path());
 
         assert!(!output.status.success());
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -36,23 +36,23 @@ on_both_backends! {
     }
 
     async fn importing_a_file_with_broken_syntax_names_the_line(app) {
-        let file = app.dir.path().join("broken.toml");
+        let file = app.db.dir.path().join("broken.toml");
         std::fs::write(&file, "slug = \"x-y-z\"\ntitle = \"unterminated\n").unwrap();
-        let output = app.run_cli(&["report", "import", file.to_str().unwrap()], app.dir.path());
+        let output = app.run_cli(&["report", "import", file.to_str().unwrap()], app.db.dir.path());
         assert!(!output.status.success());
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains("line 2"), "{stderr}");
     }
 
     async fn importing_the_same_slug_again_updates_the_report(app) {
-        let file = app.dir.path().join("updated.toml");
+        let file = app.db.dir.path().join("updated.toml");
         let updated = BUNDLED.replace(
             "title = \"Global Medical Second Opinion Market, 2025–2035\"",
             "title = \"Global Medical Second Opinion Market, 2025–2035 (2nd edition)\"",
         );
         std::fs::write(&file, updated).unwrap();
 
-        let output = app.run_cli(&["report", "import", file.to_str().unwrap()], app.dir.path());
+        let output = app.run_cli(&["report", "import", file.to_str().unwrap()], app.db.dir.path());
 
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         assert!(String::from_utf8_lossy(&output.stdout).contains("updated report global-medical-second-opinion-market"));
@@ -65,12 +65,12 @@ on_both_backends! {
     }
 
     async fn a_new_slug_is_created_and_listed(app) {
-        let file = app.dir.path().join("other.toml");
+        let file = app.db.dir.path().join("other.toml");
         std::fs::write(&file, BUNDLED.replace(REPORT_SLUG, "global-telehealth-market")).unwrap();
-        let output = app.run_cli(&["report", "import", file.to_str().unwrap()], app.dir.path());
+        let output = app.run_cli(&["report", "import", file.to_str().unwrap()], app.db.dir.path());
         assert!(String::from_utf8_lossy(&output.stdout).contains("created report global-telehealth-market"));
 
-        let output = app.run_cli(&["report", "list"], app.dir.path());
+        let output = app.run_cli(&["report", "list"], app.db.dir.path());
         let listing = String::from_utf8_lossy(&output.stdout);
         assert!(listing.contains("global-medical-second-opinion-market\t"), "{listing}");
         assert!(listing.contains("global-telehealth-market\t"), "{listing}");

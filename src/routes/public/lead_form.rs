@@ -17,6 +17,7 @@ use crate::domain::masking::mask_email;
 use crate::domain::report::is_valid_slug;
 use crate::domain::scoring::score;
 use crate::errors::PageError;
+use crate::mail::compose::{ComposeSettings, LeadMailContext, lead_mails};
 use crate::security::client_ip::client_ip;
 use crate::security::form_token::TokenError;
 use crate::startup::AppState;
@@ -182,7 +183,29 @@ pub async fn submit(
     let lead_score = score(&request);
     let masked_email = mask_email(request.email.as_str());
     let report_id = report.id;
+    let report_title = report.title.clone();
+    let report_url = format!("{}/reports/{}", state.settings.public_base(), report.slug);
+    let mail_state = state.clone();
     let outcome = run_blocking(&state.pool, move |conn| {
+        let settings = &mail_state.settings;
+        let compose = ComposeSettings {
+            sales_inbox: &settings.sales_inbox,
+            mail_domain: &mail_state.mail_domain,
+        };
+        let mails_for = |lead_id: i64| {
+            let ctx = LeadMailContext {
+                lead_id,
+                request: &request,
+                report_title: &report_title,
+                report_url: report_url.clone(),
+                admin_url: format!("{}/admin/leads/{lead_id}", settings.public_base()),
+                score: &lead_score,
+                attribution: &attribution,
+            };
+            lead_mails(&ctx, &compose)
+        };
+        // Spam is kept for review but announced to nobody.
+        let spam = status == LeadStatus::Spam;
         let record = LeadRecord {
             request: &request,
             report_id,
@@ -193,13 +216,17 @@ pub async fn submit(
             form_token_hash: &token.hash,
             consent_text_version: CONSENT_TEXT_VERSION,
             now,
+            mails: if spam { None } else { Some(&mails_for) },
         };
-        Ok(store_lead(conn, &record)?)
+        store_lead(conn, &record)
     })
     .await?;
     match outcome {
         StoreOutcome::Stored { lead_id } => {
             tracing::info!(lead_id, kind = kind.as_db(), status = status.as_db(), email = %masked_email, "lead stored");
+            if status != LeadStatus::Spam {
+                state.outbox_wakeup.notify_one();
+            }
         }
         StoreOutcome::AlreadyStored { lead_id } => {
             tracing::info!(lead_id, "form submitted again; the stored lead stands");

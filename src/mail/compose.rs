@@ -1,0 +1,179 @@
+//! The two mails a real lead produces: the sales notification and the buyer's
+//! confirmation, rendered from `templates/mail/` when the lead is stored.
+
+use askama::Template;
+
+use crate::db::outbox::NewMail;
+use crate::domain::attribution::Attribution;
+use crate::domain::lead_request::LeadRequest;
+use crate::domain::scoring::Score;
+
+/// What the templates may say about a lead.
+pub struct LeadMailContext<'a> {
+    pub lead_id: i64,
+    pub request: &'a LeadRequest,
+    pub report_title: &'a str,
+    pub report_url: String,
+    pub admin_url: String,
+    pub score: &'a Score,
+    pub attribution: &'a Attribution,
+}
+
+#[derive(Template)]
+#[template(path = "mail/sales_notification.txt")]
+struct SalesText<'a> {
+    m: &'a LeadMailContext<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "mail/sales_notification.html")]
+struct SalesHtml<'a> {
+    m: &'a LeadMailContext<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "mail/buyer_confirmation.txt")]
+struct BuyerText<'a> {
+    m: &'a LeadMailContext<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "mail/buyer_confirmation.html")]
+struct BuyerHtml<'a> {
+    m: &'a LeadMailContext<'a>,
+}
+
+impl LeadMailContext<'_> {
+    pub fn kind_label(&self) -> &'static str {
+        self.request.kind.label()
+    }
+
+    pub fn phone(&self) -> &str {
+        self.request.phone.as_ref().map_or("", |p| p.as_str())
+    }
+
+    pub fn licence(&self) -> &'static str {
+        self.request.licence.map_or("", |l| l.label())
+    }
+
+    fn or_dash(value: Option<&str>) -> &str {
+        value.filter(|v| !v.is_empty()).unwrap_or("–")
+    }
+
+    pub fn utm_source(&self) -> &str {
+        Self::or_dash(self.attribution.utm_source.as_deref())
+    }
+
+    pub fn utm_medium(&self) -> &str {
+        Self::or_dash(self.attribution.utm_medium.as_deref())
+    }
+
+    pub fn utm_campaign(&self) -> &str {
+        Self::or_dash(self.attribution.utm_campaign.as_deref())
+    }
+
+    pub fn referrer(&self) -> &str {
+        Self::or_dash(self.attribution.referrer.as_deref())
+    }
+
+    pub fn landing_path(&self) -> &str {
+        Self::or_dash(self.attribution.landing_path.as_deref())
+    }
+
+    /// What the buyer asked for, in their words.
+    pub fn request_summary(&self) -> &'static str {
+        match self.request.kind {
+            crate::domain::lead_kind::LeadKind::SampleRequest => "a free sample of the report",
+            crate::domain::lead_kind::LeadKind::Inquiry => "an answer from our analysts",
+            crate::domain::lead_kind::LeadKind::Discount => "a discounted price for a licence",
+        }
+    }
+}
+
+/// Mail headers are one line; values from buyers are made sure of it here too,
+/// whatever the form checks upstream.
+fn one_line(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// A `Display Name <address>` mailbox with the name reduced to safe characters.
+fn mailbox(name: &str, address: &str) -> String {
+    let name: String = one_line(name)
+        .chars()
+        .filter(|c| !"\"<>\\,;:@".contains(*c))
+        .collect();
+    format!("\"{}\" <{}>", name.trim(), one_line(address))
+}
+
+/// A Message-ID that stays the same on every attempt, so a receiver can drop a
+/// duplicate delivered after a crash.
+fn message_id(domain: &str) -> String {
+    format!("<{}@{}>", hex::encode(rand::random::<[u8; 16]>()), domain)
+}
+
+pub struct ComposeSettings<'a> {
+    pub sales_inbox: &'a str,
+    /// The domain of our own From address, for Message-IDs.
+    pub mail_domain: &'a str,
+}
+
+pub fn lead_mails(
+    ctx: &LeadMailContext<'_>,
+    settings: &ComposeSettings<'_>,
+) -> anyhow::Result<Vec<NewMail>> {
+    let request = ctx.request;
+    let sales = NewMail {
+        lead_id: Some(ctx.lead_id),
+        kind: "sales_notification",
+        to_addr: one_line(settings.sales_inbox),
+        reply_to: Some(mailbox(&request.name, request.email.as_str())),
+        subject: one_line(&format!(
+            "[{}] {} — {} (score {})",
+            request.kind.label(),
+            ctx.report_title,
+            request.company,
+            ctx.score.value
+        )),
+        body_text: SalesText { m: ctx }.render()?,
+        body_html: SalesHtml { m: ctx }.render()?,
+        message_id: message_id(settings.mail_domain),
+    };
+    let buyer = NewMail {
+        lead_id: Some(ctx.lead_id),
+        kind: "buyer_confirmation",
+        to_addr: mailbox(&request.name, request.email.as_str()),
+        reply_to: Some(one_line(settings.sales_inbox)),
+        subject: one_line(&format!("We received your request: {}", ctx.report_title)),
+        body_text: BuyerText { m: ctx }.render()?,
+        body_html: BuyerHtml { m: ctx }.render()?,
+        message_id: message_id(settings.mail_domain),
+    };
+    Ok(vec![sales, buyer])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_cannot_carry_a_line_break() {
+        assert_eq!(
+            one_line("Acme\r\nBcc: x@evil.test"),
+            "Acme  Bcc: x@evil.test"
+        );
+        assert_eq!(
+            mailbox("Jane \"The\" <Boss>", "jane@acme.com"),
+            "\"Jane The Boss\" <jane@acme.com>"
+        );
+    }
+
+    #[test]
+    fn message_ids_are_unique_and_bracketed() {
+        let a = message_id("acme.com");
+        assert!(a.starts_with('<') && a.ends_with("@acme.com>"));
+        assert_ne!(a, message_id("acme.com"));
+    }
+}

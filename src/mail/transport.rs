@@ -1,0 +1,145 @@
+//! Where mail goes: an SMTP server (lettre's URL forms) or, with no set-up, one
+//! `.eml` file per mail in a folder.
+
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::db::outbox::OutboxMail;
+
+/// A hung server must not stall the worker: every connect and command gives up
+/// after this.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub enum MailTransport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(AsyncFileTransport<Tokio1Executor>),
+}
+
+impl MailTransport {
+    /// `file://DIR`, `smtp://[user:pass@]host[:port][?tls=required|opportunistic]`
+    /// or `smtps://[user:pass@]host[:port]`.
+    pub fn from_url(url: &str) -> anyhow::Result<Self> {
+        if let Some(dir) = url.strip_prefix("file://") {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create the mail folder {dir}"))?;
+            return Ok(Self::Files(AsyncFileTransport::new(dir)));
+        }
+        if url.starts_with("smtp://") || url.starts_with("smtps://") {
+            let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "REPORTDESK_MAIL_URL is not a usable SMTP URL: {}",
+                        redact(&e.to_string(), url)
+                    )
+                })?
+                .timeout(Some(SMTP_TIMEOUT))
+                .build();
+            return Ok(Self::Smtp(transport));
+        }
+        bail!("REPORTDESK_MAIL_URL must start with file://, smtp:// or smtps://")
+    }
+
+    /// Sends one message. The error text is safe to store and log.
+    pub async fn send(&self, message: Message, url: &str) -> Result<(), String> {
+        let outcome = match self {
+            Self::Smtp(smtp) => smtp
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Self::Files(files) => files
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+        };
+        outcome.map_err(|e| redact(&e, url))
+    }
+}
+
+/// Removes the SMTP password (and user) of `url` from a text, so an error
+/// message can be stored and logged.
+pub fn redact(text: &str, url: &str) -> String {
+    let credentials = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('@'))
+        .map(|(userinfo, _)| userinfo);
+    let mut text = text.to_owned();
+    if let Some(userinfo) = credentials {
+        for secret in userinfo.split(':').filter(|s| s.len() >= 3) {
+            text = text.replace(secret, "***");
+        }
+    }
+    text.chars().take(500).collect()
+}
+
+/// The message exactly as it will be sent, every attempt alike (same Message-ID).
+pub fn build_message(mail: &OutboxMail, from: &Mailbox) -> Result<Message, String> {
+    let to: Mailbox = mail
+        .to_addr
+        .parse()
+        .map_err(|e| format!("bad recipient: {e}"))?;
+    let mut builder = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(mail.subject.clone())
+        .message_id(Some(mail.message_id.clone()));
+    if let Some(reply_to) = &mail.reply_to {
+        let reply_to: Mailbox = reply_to.parse().map_err(|e| format!("bad Reply-To: {e}"))?;
+        builder = builder.reply_to(reply_to);
+    }
+    builder
+        .multipart(MultiPart::alternative_plain_html(
+            mail.body_text.clone(),
+            mail.body_html.clone(),
+        ))
+        .map_err(|e| format!("cannot build the message: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smtp_credentials_never_appear_in_an_error_text() {
+        let url = "smtp://mailer:s3cret-pass@smtp.example.com:587?tls=required";
+        let text = redact("auth failed for mailer with s3cret-pass", url);
+        assert!(!text.contains("s3cret-pass"));
+        assert!(!text.contains("mailer"));
+        assert_eq!(
+            redact("connection refused", "smtp://127.0.0.1:2525"),
+            "connection refused"
+        );
+    }
+
+    // The SMTP transport's connection pool needs a tokio runtime.
+    #[tokio::test]
+    async fn unknown_schemes_are_refused() {
+        assert!(MailTransport::from_url("mailto:x@y").is_err());
+        assert!(MailTransport::from_url("smtp://127.0.0.1:2525").is_ok());
+    }
+
+    #[test]
+    fn a_built_message_has_both_parts_and_the_stored_message_id() {
+        let mail = OutboxMail {
+            id: 1,
+            lead_id: Some(1),
+            kind: "sales_notification".into(),
+            to_addr: "sales@acme.test".into(),
+            reply_to: Some("\"Jane Doe\" <jane@buyer.test>".into()),
+            subject: "[Inquiry] Report — Buyer (score 40)".into(),
+            body_text: "text".into(),
+            body_html: "<p>html</p>".into(),
+            message_id: "<abc@acme.test>".into(),
+            attempts: 0,
+        };
+        let from: Mailbox = "reportdesk <no-reply@acme.test>".parse().unwrap();
+        let raw = String::from_utf8(build_message(&mail, &from).unwrap().formatted()).unwrap();
+        assert!(raw.contains("Message-ID: <abc@acme.test>"));
+        assert!(raw.contains("multipart/alternative"));
+        assert!(raw.contains("Reply-To: \"Jane Doe\" <jane@buyer.test>"));
+    }
+}

@@ -1,0 +1,166 @@
+//! The outbox worker: one tokio task per running instance. It claims due mails
+//! with a lease, sends them, and marks each sent, or schedules a retry with
+//! capped exponential backoff, or declares it dead after the last attempt.
+//! A crash mid-send leaves the lease to expire; the mail is then sent again
+//! with the same Message-ID (at-least-once delivery).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+
+use super::transport::{MailTransport, build_message};
+use crate::db::outbox::{Failure, OutboxMail, claim_due, mark_failed, mark_sent, release};
+use crate::db::{Pool, now_unix, run_blocking};
+use crate::domain::masking::mask_email;
+
+/// Mails claimed per round; a full batch means "look again at once".
+const BATCH: i64 = 20;
+/// Even with no wake-up (e.g. a lead stored by another instance) the worker
+/// looks at least this often.
+const POLL: Duration = Duration::from_secs(1);
+const MAX_RETRY_DELAY_SECONDS: i64 = 3600;
+
+pub struct WorkerConfig {
+    pub max_attempts: i32,
+    pub retry_seconds: i64,
+    pub lease_seconds: i64,
+}
+
+pub struct OutboxWorker {
+    pub pool: Pool,
+    pub transport: MailTransport,
+    /// The transport URL, to keep its credentials out of stored errors.
+    pub mail_url: String,
+    pub from: Mailbox,
+    pub config: WorkerConfig,
+    pub wakeup: Arc<Notify>,
+}
+
+/// Delay before attempt `attempts + 1`: base × 2^(attempts−1), capped at an
+/// hour, less up to a fifth at random so retries from many rows spread out.
+pub fn retry_delay(attempts: i32, base_seconds: i64) -> i64 {
+    let doublings = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(0)
+        .min(20);
+    let capped = base_seconds
+        .saturating_mul(1 << doublings)
+        .min(MAX_RETRY_DELAY_SECONDS);
+    let jitter = rand::random_range(0..=capped / 5);
+    (capped - jitter).max(1)
+}
+
+impl OutboxWorker {
+    pub fn spawn(self, shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
+        tokio::spawn(self.run(shutdown))
+    }
+
+    async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let now = now_unix();
+            let lease_until = now + self.config.lease_seconds;
+            let claimed = match run_blocking(&self.pool, move |conn| {
+                Ok(claim_due(conn, now, lease_until, BATCH)?)
+            })
+            .await
+            {
+                Ok(claimed) => claimed,
+                Err(error) => {
+                    tracing::warn!(error = %error, "outbox: cannot claim mails");
+                    Vec::new()
+                }
+            };
+            let full = claimed.len() as i64 == BATCH;
+            let mut claimed = claimed.into_iter();
+            while let Some(mail) = claimed.next() {
+                if *shutdown.borrow() {
+                    let ids: Vec<i64> = std::iter::once(mail.id)
+                        .chain(claimed.map(|m| m.id))
+                        .collect();
+                    if let Err(error) =
+                        run_blocking(&self.pool, move |conn| Ok(release(conn, &ids)?)).await
+                    {
+                        tracing::warn!(error = %error, "outbox: cannot release claimed mails; their lease will expire");
+                    }
+                    return;
+                }
+                self.deliver(mail).await;
+            }
+            if !full {
+                tokio::select! {
+                    _ = self.wakeup.notified() => {}
+                    _ = tokio::time::sleep(POLL) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+        }
+    }
+
+    #[tracing::instrument(name = "outbox_send", skip_all, fields(outbox_id = mail.id, mail = %mail.kind, to = %mask_email(&mail.to_addr)))]
+    async fn deliver(&self, mail: OutboxMail) {
+        let outcome = match build_message(&mail, &self.from) {
+            Ok(message) => self.transport.send(message, &self.mail_url).await,
+            Err(problem) => Err(problem),
+        };
+        let now = now_unix();
+        let id = mail.id;
+        let recorded = match outcome {
+            Ok(()) => {
+                tracing::info!("mail sent");
+                run_blocking(&self.pool, move |conn| Ok(mark_sent(conn, id, now)?)).await
+            }
+            Err(error) => {
+                let attempts = mail.attempts + 1;
+                let retry_at = (attempts < self.config.max_attempts)
+                    .then(|| now + retry_delay(attempts, self.config.retry_seconds));
+                match retry_at {
+                    Some(at) => {
+                        tracing::warn!(attempts, error = %error, retry_in = at - now, "mail not sent; will retry")
+                    }
+                    None => {
+                        tracing::error!(attempts, error = %error, "mail not sent; no attempts left, marked dead")
+                    }
+                }
+                run_blocking(&self.pool, move |conn| {
+                    Ok(mark_failed(
+                        conn,
+                        &mail,
+                        &Failure {
+                            error: &error,
+                            now,
+                            retry_at,
+                        },
+                    )?)
+                })
+                .await
+            }
+        };
+        if let Err(error) = recorded {
+            // The lease will expire and the mail be tried again; a receiver
+            // drops the duplicate by its Message-ID.
+            tracing::error!(error = %error, "outbox: cannot record the outcome of a send");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delays_double_from_the_base_and_stop_at_an_hour() {
+        for _ in 0..50 {
+            let first = retry_delay(1, 30);
+            assert!((24..=30).contains(&first), "{first}");
+            let third = retry_delay(3, 30);
+            assert!((96..=120).contains(&third), "{third}");
+            let late = retry_delay(30, 30);
+            assert!((2880..=3600).contains(&late), "{late}");
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! The app process killed while it holds a claimed mail: the mail is delivered
+//! after a restart, with the Message-ID it was stored with.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use diesel::prelude::*;
+use reportdesk::db::Backend;
+use reportdesk::db::schema::outbox;
+
+use crate::helpers::{
+    REPORT_PATH, TestDatabase, form_token_in, random_hex, valid_fields, with_field,
+};
+use crate::smtp::{SmtpServer, black_hole, free_port};
+
+/// The real binary, killed when dropped (also when the test fails).
+struct RunningApp {
+    child: Child,
+    address: String,
+}
+
+impl RunningApp {
+    fn start(db: &TestDatabase, secret: &str, mail_url: &str) -> Self {
+        let port = free_port();
+        let log = std::fs::File::create(db.dir.path().join(format!("app-{port}.log"))).unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_reportdesk"))
+            .current_dir(db.dir.path())
+            .env("REPORTDESK_BIND", format!("127.0.0.1:{port}"))
+            .env("REPORTDESK_DATABASE_URL", &db.url)
+            .env("REPORTDESK_SECRET_KEY", secret)
+            .env("REPORTDESK_MAIL_URL", mail_url)
+            .env("REPORTDESK_MAIL_LEASE_SECONDS", "2")
+            .env("REPORTDESK_MAIL_RETRY_SECONDS", "1")
+            .env("REPORTDESK_FORM_MIN_SECONDS", "0")
+            .env("REPORTDESK_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start reportdesk");
+        Self {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    async fn wait_until_healthy(&self) {
+        for _ in 0..100 {
+            if let Ok(response) = reqwest::get(format!("{}/healthz", self.address)).await {
+                if response.status() == 200 {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("reportdesk did not start");
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for RunningApp {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn claimed_rows(db: &TestDatabase) -> Vec<(String, Option<i64>, String)> {
+    let mut conn = db.pool().get().unwrap();
+    outbox::table
+        .order(outbox::id)
+        .select((outbox::status, outbox::claimed_until, outbox::message_id))
+        .load(&mut conn)
+        .unwrap()
+}
+
+async fn killed_mid_send(backend: Backend) {
+    let Some(db) = TestDatabase::create(backend).await else {
+        return;
+    };
+    let secret = random_hex(64);
+    // A mail server that never answers keeps the first send hanging.
+    let mut first = RunningApp::start(&db, &secret, &format!("smtp://127.0.0.1:{}", black_hole()));
+    first.wait_until_healthy().await;
+
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = format!("{}{REPORT_PATH}/inquiry", first.address);
+    let page = client
+        .get(&form)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let fields = with_field(valid_fields(), "form_token", &form_token_in(&page));
+    let response = client
+        .post(&form)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(&fields).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+
+    let mut rows = Vec::new();
+    for _ in 0..100 {
+        rows = claimed_rows(&db);
+        if rows.len() == 2 && rows.iter().all(|(_, claimed, _)| claimed.is_some()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        rows.len() == 2
+            && rows
+                .iter()
+                .all(|(status, claimed, _)| status == "pending" && claimed.is_some()),
+        "{rows:?}"
+    );
+
+    first.kill();
+
+    let smtp = SmtpServer::start();
+    let second = RunningApp::start(&db, &secret, &smtp.url());
+    second.wait_until_healthy().await;
+    let mails = smtp.wait_for(2).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(smtp.received().len(), 2, "each mail once after the restart");
+    let mut sent_ids: Vec<String> = mails
+        .iter()
+        .map(|m| m.header("Message-ID").unwrap())
+        .collect();
+    let mut stored_ids: Vec<String> = rows.into_iter().map(|(_, _, id)| id).collect();
+    sent_ids.sort();
+    stored_ids.sort();
+    assert_eq!(
+        sent_ids, stored_ids,
+        "the Message-IDs are the ones stored before the crash"
+    );
+    assert!(
+        claimed_rows(&db)
+            .iter()
+            .all(|(status, _, _)| status == "sent")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mail_claimed_by_a_killed_process_is_delivered_after_restart_on_sqlite() {
+    killed_mid_send(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mail_claimed_by_a_killed_process_is_delivered_after_restart_on_postgres() {
+    killed_mid_send(Backend::Postgres).await;
+}

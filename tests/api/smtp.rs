@@ -1,0 +1,156 @@
+//! A real SMTP server on loopback (mailin-embedded), recording what it receives.
+
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mailin_embedded::{Handler, Server, SslConfig};
+
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    /// Envelope recipients (RCPT TO).
+    pub recipients: Vec<String>,
+    pub raw: Vec<u8>,
+}
+
+impl ReceivedMail {
+    pub fn parsed(&self) -> mailparse::ParsedMail<'_> {
+        mailparse::parse_mail(&self.raw).expect("a parseable message")
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        use mailparse::MailHeaderMap;
+        self.parsed().headers.get_first_value(name)
+    }
+
+    /// The decoded text of the part with this content type.
+    pub fn part(&self, content_type: &str) -> String {
+        let parsed = self.parsed();
+        parsed
+            .subparts
+            .iter()
+            .find(|p| p.ctype.mimetype == content_type)
+            .unwrap_or_else(|| panic!("no {content_type} part"))
+            .get_body()
+            .unwrap()
+    }
+}
+
+#[derive(Clone)]
+struct Recorder {
+    received: Arc<Mutex<Vec<ReceivedMail>>>,
+    recipients: Vec<String>,
+    data: Vec<u8>,
+}
+
+impl Handler for Recorder {
+    fn mail(
+        &mut self,
+        _ip: std::net::IpAddr,
+        _domain: &str,
+        _from: &str,
+    ) -> mailin_embedded::Response {
+        self.recipients.clear();
+        self.data.clear();
+        mailin_embedded::response::OK
+    }
+
+    fn rcpt(&mut self, to: &str) -> mailin_embedded::Response {
+        self.recipients.push(to.to_owned());
+        mailin_embedded::response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.data.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin_embedded::Response {
+        self.received.lock().unwrap().push(ReceivedMail {
+            recipients: std::mem::take(&mut self.recipients),
+            raw: std::mem::take(&mut self.data),
+        });
+        mailin_embedded::response::OK
+    }
+}
+
+pub struct SmtpServer {
+    pub port: u16,
+    received: Arc<Mutex<Vec<ReceivedMail>>>,
+}
+
+/// A loopback port nobody listens on (for "the mail server is down").
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl SmtpServer {
+    pub fn start() -> Self {
+        Self::start_on(TcpListener::bind("127.0.0.1:0").unwrap())
+    }
+
+    /// Starts on a port chosen earlier (a server that "comes back up").
+    pub fn start_on_port(port: u16) -> Self {
+        Self::start_on(TcpListener::bind(("127.0.0.1", port)).expect("the port is still free"))
+    }
+
+    fn start_on(listener: TcpListener) -> Self {
+        let port = listener.local_addr().unwrap().port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let recorder = Recorder {
+            received: received.clone(),
+            recipients: Vec::new(),
+            data: Vec::new(),
+        };
+        let mut server = Server::new(recorder);
+        server
+            .with_name("smtp.test")
+            .with_ssl(SslConfig::None)
+            .unwrap()
+            .with_num_threads(4)
+            .with_tcp_listener(listener);
+        // The server has no stop; it ends with the test process.
+        std::thread::spawn(move || {
+            let _ = server.serve();
+        });
+        Self { port, received }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn received(&self) -> Vec<ReceivedMail> {
+        self.received.lock().unwrap().clone()
+    }
+
+    /// Waits until at least `count` mails arrived (or 20 s passed).
+    pub async fn wait_for(&self, count: usize) -> Vec<ReceivedMail> {
+        for _ in 0..200 {
+            let mails = self.received();
+            if mails.len() >= count {
+                return mails;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.received()
+    }
+}
+
+/// A server that accepts connections and never answers: a send to it hangs
+/// until the client's timeout.
+pub fn black_hole() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    port
+}
