@@ -20,6 +20,9 @@ pub enum Command {
     /// Manage reports.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Check the mail set-up.
     #[command(subcommand)]
     Mail(MailCommand),
@@ -44,4 +47,47 @@ pub enum ReportCommand {
     },
     /// List the reports in the database.
     List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Role {
+    Admin,
+    Sales,
+}
+
+impl Role {
+    pub fn as_db(&self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Sales => "sales",
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff account. The password is asked for without echo.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: Role,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (and lift a lockout).
+    SetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable an account; its sessions stop working at once.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
 }

@@ -20,6 +20,11 @@ pub enum PageError {
     PayloadTooLarge,
     #[error("malformed request")]
     BadRequest,
+    /// Staff pages without a valid session: the answer is the login page.
+    #[error("login required")]
+    LoginRequired,
+    #[error("forbidden")]
+    Forbidden,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -57,6 +62,10 @@ impl ErrorPage {
                 "That was too much text",
                 "The form you sent is larger than we accept. Please shorten your message and try again.",
             ),
+            StatusCode::FORBIDDEN => (
+                "You cannot do that here",
+                "Your account has no access to this page, or the form you sent was out of date. Go back, reload the page and try again.",
+            ),
             StatusCode::BAD_REQUEST => (
                 "We could not read that request",
                 "The request was not a form we understand. Please go back to the page and use the form there.",
@@ -92,6 +101,8 @@ impl ResponseError for PageError {
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::LoginRequired => StatusCode::SEE_OTHER,
+            Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -112,6 +123,9 @@ impl ResponseError for PageError {
                 );
                 response
             }
+            Self::LoginRequired => HttpResponse::SeeOther()
+                .insert_header((actix_web::http::header::LOCATION, "/admin/login"))
+                .finish(),
             _ => error_response(self.status_code()),
         }
     }

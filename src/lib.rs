@@ -11,4 +11,5 @@ pub mod security;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;
+pub mod users_cli;
 pub mod views;

@@ -51,6 +51,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{slug}\t{title}");
             }
         }
+        Command::User(command) => {
+            println!("{}", reportdesk::users_cli::run(&settings, command)?);
+        }
         Command::Mail(MailCommand::Test { to }) => {
             mail::test_mail::send_test_mail(&settings, &to).await?;
             println!(

@@ -30,6 +30,10 @@ pub struct Settings {
     pub mail_lease_seconds: i64,
     pub form_min_seconds: u64,
     pub rate_limit_per_minute: u32,
+    /// A staff session ends after this long without a request.
+    pub session_idle_seconds: i64,
+    /// A staff session ends this long after login, however busy.
+    pub session_max_seconds: i64,
     /// Comma-separated IP addresses.
     pub trusted_proxies: String,
     pub log: String,
@@ -58,6 +62,8 @@ struct Defaults {
     mail_lease_seconds: i64,
     form_min_seconds: u64,
     rate_limit_per_minute: u32,
+    session_idle_seconds: i64,
+    session_max_seconds: i64,
     trusted_proxies: &'static str,
     log: &'static str,
     log_format: LogFormat,
@@ -75,6 +81,8 @@ const DEFAULTS: Defaults = Defaults {
     mail_lease_seconds: 120,
     form_min_seconds: 3,
     rate_limit_per_minute: 10,
+    session_idle_seconds: 30 * 60,
+    session_max_seconds: 12 * 60 * 60,
     trusted_proxies: "",
     log: "info",
     log_format: LogFormat::Text,
@@ -97,6 +105,8 @@ Settings (code default → ./reportdesk.toml → environment):
   REPORTDESK_MAIL_LEASE_SECONDS     a claimed mail is retried after a crash once this passes [120]
   REPORTDESK_FORM_MIN_SECONDS       faster submissions are held as spam [3]
   REPORTDESK_RATE_LIMIT_PER_MINUTE  form POSTs per client IP per minute [10]
+  REPORTDESK_SESSION_IDLE_SECONDS   staff session ends after this long idle [1800]
+  REPORTDESK_SESSION_MAX_SECONDS    staff session ends this long after login [43200]
   REPORTDESK_TRUSTED_PROXIES        peers whose X-Forwarded-For is believed [none]
   REPORTDESK_LOG                    tracing filter [info]
   REPORTDESK_LOG_FORMAT             text or json [text]";

@@ -21,7 +21,9 @@ use crate::mail::worker::{OutboxWorker, WorkerConfig};
 use crate::routes::{self, health, public, static_files};
 use crate::security::form_token::FormTokens;
 use crate::security::headers::security_headers;
+use crate::security::password::PasswordHasherPool;
 use crate::security::rate_limit::RateLimiter;
+use crate::security::session;
 use crate::settings::{Settings, sqlite_path};
 
 /// Shared by every handler.
@@ -33,6 +35,9 @@ pub struct AppState {
     pub form_tokens: FormTokens,
     pub rate_limiter: RateLimiter,
     pub trusted_proxies: Vec<IpAddr>,
+    /// Login attempts per client address, apart from form submissions.
+    pub login_limiter: RateLimiter,
+    pub passwords: PasswordHasherPool,
     /// Tells this instance's outbox worker that a mail is waiting.
     pub outbox_wakeup: Arc<Notify>,
     /// Domain of our From address, for Message-IDs.
@@ -45,6 +50,9 @@ pub struct Application {
     worker: JoinHandle<()>,
     stop_worker: watch::Sender<bool>,
 }
+
+/// Enough for a person who mistypes; far too few for guessing.
+const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 20;
 
 /// How long a stopping instance waits for a send in progress.
 const WORKER_SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
@@ -96,11 +104,13 @@ impl Application {
             mail_domain: from.email.domain().to_owned(),
             form_tokens: FormTokens::new(&secret_key),
             rate_limiter: RateLimiter::new(settings.rate_limit_per_minute),
+            login_limiter: RateLimiter::new(LOGIN_ATTEMPTS_PER_MINUTE),
+            passwords: PasswordHasherPool::default(),
             trusted_proxies,
             settings: Arc::new(settings),
             sqlite_file,
         });
-        let server = run(listener, state)?;
+        let server = run(listener, state, secret_key)?;
         Ok(Self {
             port,
             server,
@@ -149,7 +159,11 @@ pub async fn prepare_database(url: &str) -> anyhow::Result<Pool> {
     .context("database set-up was interrupted")?
 }
 
-fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
+fn run(
+    listener: TcpListener,
+    state: web::Data<AppState>,
+    secret_key: Vec<u8>,
+) -> anyhow::Result<Server> {
     let https = state.settings.is_https();
     let server = HttpServer::new(move || {
         App::new()
@@ -163,6 +177,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
                     .default_service(web::to(routes::method_not_allowed)),
             )
             .route("/static/{path:.*}", web::get().to(static_files::asset))
+            .service(admin_scope(session::middleware(&secret_key, https)))
             .service(
                 // Pages a visitor may land on: these record the first touch.
                 web::scope("")
@@ -199,4 +214,53 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// A resource that answers other methods with 405.
+fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(routes::method_not_allowed))
+}
+
+/// The sales desk. Its session cookie exists only here.
+fn admin_scope(
+    sessions: actix_session::SessionMiddleware<actix_session::storage::CookieSessionStore>,
+) -> actix_web::Scope<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    use crate::routes::admin::{account, dashboard, export, leads, login, users};
+    web::scope("/admin")
+        .wrap(sessions)
+        .service(resource("").route(web::get().to(dashboard::dashboard)))
+        .service(
+            resource("/login")
+                .route(web::get().to(login::show))
+                .route(web::post().to(login::submit)),
+        )
+        .service(resource("/logout").route(web::post().to(login::logout)))
+        .service(resource("/leads").route(web::get().to(leads::list)))
+        .service(resource("/leads/export.csv").route(web::get().to(export::export)))
+        .service(resource("/leads/{id}").route(web::get().to(leads::show)))
+        .service(resource("/leads/{id}/status").route(web::post().to(leads::set_status)))
+        .service(resource("/leads/{id}/assign").route(web::post().to(leads::assign)))
+        .service(resource("/leads/{id}/notes").route(web::post().to(leads::add_note)))
+        .service(resource("/leads/{id}/release").route(web::post().to(leads::release)))
+        .service(
+            resource("/users")
+                .route(web::get().to(users::list))
+                .route(web::post().to(users::add)),
+        )
+        .service(resource("/users/{id}/role").route(web::post().to(users::set_role)))
+        .service(resource("/users/{id}/disable").route(web::post().to(users::disable)))
+        .service(
+            resource("/account/password")
+                .route(web::get().to(account::show))
+                .route(web::post().to(account::change)),
+        )
+        .default_service(web::to(routes::not_found))
 }

@@ -1,10 +1,12 @@
 //! One connection type over SQLite and PostgreSQL, its pool, migrations, and the
 //! bridge that keeps blocking database work off the async executor.
 
+pub mod lead_admin;
 pub mod leads;
 pub mod outbox;
 pub mod reports;
 pub mod schema;
+pub mod users;
 
 use std::time::Duration;
 

@@ -58,6 +58,14 @@ impl ReportRow {
         reports::table.count().get_result(conn)
     }
 
+    /// (id, title) of every report, for pickers.
+    pub fn slugs_and_ids(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
+        reports::table
+            .select((reports::id, reports::title))
+            .order(reports::title)
+            .load(conn)
+    }
+
     pub fn slugs(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
         reports::table
             .select((reports::slug, reports::title))

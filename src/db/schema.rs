@@ -113,6 +113,7 @@ diesel::joinable!(leads -> contacts (contact_id));
 diesel::joinable!(leads -> reports (report_id));
 diesel::joinable!(leads -> users (assignee_id));
 diesel::joinable!(lead_events -> leads (lead_id));
+diesel::joinable!(lead_events -> users (actor_user_id));
 diesel::joinable!(outbox -> leads (lead_id));
 
 diesel::allow_tables_to_appear_in_same_query!(reports, users, contacts, leads, lead_events, outbox);

@@ -5,13 +5,51 @@ use askama::Template;
 
 use crate::db::outbox::NewMail;
 use crate::domain::attribution::Attribution;
+use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_request::LeadRequest;
 use crate::domain::scoring::Score;
+
+/// A lead as the mails describe it: from a fresh request, or from the database
+/// when a held lead is released.
+#[derive(Debug, Clone)]
+pub struct LeadFacts {
+    pub kind: LeadKind,
+    pub name: String,
+    pub email: String,
+    pub company: String,
+    pub job_title: Option<String>,
+    pub phone: Option<String>,
+    pub country_code: String,
+    pub country_name: String,
+    pub message: Option<String>,
+    pub licence: Option<&'static str>,
+    pub budget: Option<String>,
+    pub marketing_opt_in: bool,
+}
+
+impl LeadFacts {
+    pub fn from_request(request: &LeadRequest) -> Self {
+        Self {
+            kind: request.kind,
+            name: request.name.clone(),
+            email: request.email.as_str().to_owned(),
+            company: request.company.clone(),
+            job_title: request.job_title.clone(),
+            phone: request.phone.as_ref().map(|p| p.as_str().to_owned()),
+            country_code: request.country.code().to_owned(),
+            country_name: request.country.name().to_owned(),
+            message: request.message.clone(),
+            licence: request.licence.map(|l| l.label()),
+            budget: request.budget.clone(),
+            marketing_opt_in: request.marketing_opt_in,
+        }
+    }
+}
 
 /// What the templates may say about a lead.
 pub struct LeadMailContext<'a> {
     pub lead_id: i64,
-    pub request: &'a LeadRequest,
+    pub request: &'a LeadFacts,
     pub report_title: &'a str,
     pub report_url: String,
     pub admin_url: String,
@@ -49,11 +87,11 @@ impl LeadMailContext<'_> {
     }
 
     pub fn phone(&self) -> &str {
-        self.request.phone.as_ref().map_or("", |p| p.as_str())
+        self.request.phone.as_deref().unwrap_or("")
     }
 
     pub fn licence(&self) -> &'static str {
-        self.request.licence.map_or("", |l| l.label())
+        self.request.licence.unwrap_or("")
     }
 
     fn or_dash(value: Option<&str>) -> &str {
@@ -83,9 +121,9 @@ impl LeadMailContext<'_> {
     /// What the buyer asked for, in their words.
     pub fn request_summary(&self) -> &'static str {
         match self.request.kind {
-            crate::domain::lead_kind::LeadKind::SampleRequest => "a free sample of the report",
-            crate::domain::lead_kind::LeadKind::Inquiry => "an answer from our analysts",
-            crate::domain::lead_kind::LeadKind::Discount => "a discounted price for a licence",
+            LeadKind::SampleRequest => "a free sample of the report",
+            LeadKind::Inquiry => "an answer from our analysts",
+            LeadKind::Discount => "a discounted price for a licence",
         }
     }
 }
@@ -129,7 +167,7 @@ pub fn lead_mails(
         lead_id: Some(ctx.lead_id),
         kind: "sales_notification",
         to_addr: one_line(settings.sales_inbox),
-        reply_to: Some(mailbox(&request.name, request.email.as_str())),
+        reply_to: Some(mailbox(&request.name, &request.email)),
         subject: one_line(&format!(
             "[{}] {} — {} (score {})",
             request.kind.label(),
@@ -144,7 +182,7 @@ pub fn lead_mails(
     let buyer = NewMail {
         lead_id: Some(ctx.lead_id),
         kind: "buyer_confirmation",
-        to_addr: mailbox(&request.name, request.email.as_str()),
+        to_addr: mailbox(&request.name, &request.email),
         reply_to: Some(one_line(settings.sales_inbox)),
         subject: one_line(&format!("We received your request: {}", ctx.report_title)),
         body_text: BuyerText { m: ctx }.render()?,

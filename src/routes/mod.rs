@@ -1,5 +1,6 @@
 //! HTTP handlers. The route table itself lives in `startup.rs`.
 
+pub mod admin;
 pub mod health;
 pub mod public;
 pub mod static_files;

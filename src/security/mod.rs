@@ -1,6 +1,9 @@
 //! Protections: response headers, form tokens, client addresses, rate limits.
 
 pub mod client_ip;
+pub mod csrf;
 pub mod form_token;
 pub mod headers;
+pub mod password;
 pub mod rate_limit;
+pub mod session;

@@ -1,6 +1,7 @@
 //! View models: what each page template needs, computed before rendering so the
 //! templates stay free of logic.
 
+pub mod admin;
 pub mod catalog_page;
 pub mod forecast_chart;
 pub mod layout;

@@ -17,7 +17,7 @@ use crate::domain::masking::mask_email;
 use crate::domain::report::is_valid_slug;
 use crate::domain::scoring::score;
 use crate::errors::PageError;
-use crate::mail::compose::{ComposeSettings, LeadMailContext, lead_mails};
+use crate::mail::compose::{ComposeSettings, LeadFacts, LeadMailContext, lead_mails};
 use crate::security::client_ip::client_ip;
 use crate::security::form_token::TokenError;
 use crate::startup::AppState;
@@ -192,10 +192,11 @@ pub async fn submit(
             sales_inbox: &settings.sales_inbox,
             mail_domain: &mail_state.mail_domain,
         };
+        let facts = LeadFacts::from_request(&request);
         let mails_for = |lead_id: i64| {
             let ctx = LeadMailContext {
                 lead_id,
-                request: &request,
+                request: &facts,
                 report_title: &report_title,
                 report_url: report_url.clone(),
                 admin_url: format!("{}/admin/leads/{lead_id}", settings.public_base()),

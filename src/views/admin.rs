@@ -1,0 +1,228 @@
+//! The sales desk's pages.
+
+use askama::Template;
+
+use super::layout::PageMeta;
+use crate::db::users::User;
+
+/// Who is logged in, for the admin navigation and every form's CSRF field.
+pub struct StaffView {
+    pub name: String,
+    pub is_admin: bool,
+    pub csrf: String,
+}
+
+impl StaffView {
+    pub fn new(user: &User, csrf: &str) -> Self {
+        Self {
+            name: user.name.clone(),
+            is_admin: user.is_admin(),
+            csrf: csrf.to_owned(),
+        }
+    }
+}
+
+/// `2026-11-25 14:03 UTC`
+pub fn format_time(unix: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_else(|| "–".to_owned())
+}
+
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "sample_request" => "Sample request",
+        "inquiry" => "Inquiry",
+        "discount" => "Discount",
+        _ => "Other",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/login.html")]
+pub struct LoginPage {
+    pub meta: PageMeta,
+    pub csrf: String,
+    pub email: String,
+    pub problem: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+pub struct DashboardPage {
+    pub meta: PageMeta,
+    pub staff: StaffView,
+    pub periods: Vec<DashboardPeriod>,
+}
+
+pub struct DashboardPeriod {
+    pub label: &'static str,
+    pub by_kind: Vec<(&'static str, i64)>,
+    pub by_status: Vec<(String, i64)>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/leads.html")]
+pub struct LeadListPage {
+    pub meta: PageMeta,
+    pub staff: StaffView,
+    pub tabs: Vec<Tab>,
+    pub rows: Vec<LeadRowView>,
+    pub filters: FilterValues,
+    pub reports: Vec<(i64, String)>,
+    pub owners: Vec<(i64, String)>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub previous_href: Option<String>,
+    pub next_href: Option<String>,
+    pub export_href: String,
+}
+
+pub struct Tab {
+    pub label: String,
+    pub count: i64,
+    pub href: String,
+    pub current: bool,
+}
+
+/// The filter form's values, as typed.
+#[derive(Default, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct FilterValues {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub status: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub kind: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub report: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub assignee: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub q: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub from: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub to: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sort: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub page: String,
+}
+
+impl FilterValues {
+    /// The query string for these filters with `change` applied.
+    pub fn href(&self, path: &str, change: impl FnOnce(&mut FilterValues)) -> String {
+        let mut values = self.clone();
+        change(&mut values);
+        let query = serde_urlencoded::to_string(&values).unwrap_or_default();
+        if query.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{query}")
+        }
+    }
+}
+
+pub struct LeadRowView {
+    pub id: i64,
+    pub created: String,
+    pub kind: &'static str,
+    pub report: String,
+    pub name: String,
+    pub company: String,
+    pub masked_email: String,
+    pub country: String,
+    pub score: i32,
+    pub status: String,
+    pub owner: String,
+    pub delivery: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "admin/lead_detail.html")]
+pub struct LeadDetailPage {
+    pub meta: PageMeta,
+    pub staff: StaffView,
+    pub lead: LeadView,
+    pub other_leads: Vec<OtherLead>,
+    pub timeline: Vec<TimelineItem>,
+    pub owners: Vec<(i64, String)>,
+    pub statuses: Vec<&'static str>,
+    pub problem: Option<String>,
+}
+
+pub struct LeadView {
+    pub id: i64,
+    pub kind: &'static str,
+    pub status: String,
+    pub score: i32,
+    pub spam_reason: Option<String>,
+    pub created: String,
+    pub first_response: Option<String>,
+    pub report_title: String,
+    pub report_href: String,
+    pub contact_id: i64,
+    pub name: String,
+    pub email: String,
+    pub company: String,
+    pub job_title: String,
+    pub phone: String,
+    pub country: String,
+    pub message: String,
+    pub licence: String,
+    pub budget: String,
+    pub owner_id: Option<i64>,
+    pub owner: String,
+    pub consent: String,
+    pub marketing: &'static str,
+    pub attribution: Vec<(&'static str, String)>,
+}
+
+pub struct OtherLead {
+    pub id: i64,
+    pub kind: &'static str,
+    pub status: String,
+    pub created: String,
+    pub report: String,
+}
+
+pub struct TimelineItem {
+    pub at: String,
+    pub who: String,
+    pub what: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+pub struct UsersPage {
+    pub meta: PageMeta,
+    pub staff: StaffView,
+    pub me: i64,
+    pub users: Vec<UserRow>,
+    pub problem: Option<String>,
+    pub new_email: String,
+    pub new_name: String,
+    pub new_role: String,
+}
+
+pub struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub active: bool,
+    pub last_login: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/password.html")]
+pub struct PasswordPage {
+    pub meta: PageMeta,
+    pub staff: StaffView,
+    pub problem: Option<String>,
+    pub changed: bool,
+}
