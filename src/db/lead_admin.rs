@@ -619,11 +619,14 @@ pub fn release(
     })
 }
 
-/// Counts for the dashboard: leads created since `since`, by kind and by status.
-pub fn counts_since(
-    conn: &mut DbConnection,
-    since: i64,
-) -> QueryResult<(Vec<(String, i64)>, Vec<(String, i64)>)> {
+/// Leads created in a period, by kind (spam left out) and by status.
+pub struct PeriodCounts {
+    pub by_kind: Vec<(String, i64)>,
+    pub by_status: Vec<(String, i64)>,
+}
+
+/// Counts for the dashboard: leads created since `since`.
+pub fn counts_since(conn: &mut DbConnection, since: i64) -> QueryResult<PeriodCounts> {
     let by_kind = ["sample_request", "inquiry", "discount"]
         .into_iter()
         .map(|kind| {
