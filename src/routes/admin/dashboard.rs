@@ -25,15 +25,15 @@ pub async fn dashboard(
         Ok((counts_since(conn, today)?, counts_since(conn, week)?))
     })
     .await?;
-    let period =
-        |label, (by_kind, by_status): (Vec<(String, i64)>, Vec<(String, i64)>)| DashboardPeriod {
-            label,
-            by_kind: by_kind
-                .into_iter()
-                .map(|(k, n)| (kind_label(&k), n))
-                .collect(),
-            by_status,
-        };
+    let period = |label, counts: PeriodCounts| DashboardPeriod {
+        label,
+        by_kind: counts
+            .by_kind
+            .into_iter()
+            .map(|(k, n)| (kind_label(&k), n))
+            .collect(),
+        by_status: counts.by_status,
+    };
     let page = DashboardPage {
         meta: PageMeta::plain("Dashboard"),
         staff: staff.view(),
