@@ -3,7 +3,12 @@
 
 mod helpers;
 mod smtp;
+mod staff;
 
+mod admin_export;
+mod admin_leads;
+mod admin_login;
+mod admin_users;
 mod catalog;
 mod health;
 mod lead_forms;

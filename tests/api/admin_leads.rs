@@ -1,0 +1,156 @@
+//! Working leads in the sales desk: list, filters, detail, actions, export.
+
+use reportdesk::domain::lead_kind::LeadKind;
+use reportdesk::domain::lead_status::LeadStatus;
+
+use crate::helpers::{REPORT_PATH, valid_fields, with_field};
+use crate::on_both_backends;
+
+const DAY: i64 = 86_400;
+const T0: i64 = 1_790_000_000;
+
+fn lead_ids(page: &str) -> Vec<i64> {
+    page.split("data-lead-id=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].parse().unwrap())
+        .collect()
+}
+
+on_both_backends! {
+    async fn the_list_shows_each_lead_with_masked_email_and_status_tabs(app) {
+        let ada = app.admin().await;
+        app.seed_lead(LeadKind::Inquiry, "jane.doe@acme.test", "Acme", LeadStatus::New, T0);
+        app.seed_lead(LeadKind::Discount, "bob@globex.test", "Globex", LeadStatus::Won, T0 + 10);
+        app.seed_lead(LeadKind::SampleRequest, "bot@spam.test", "Spam Inc", LeadStatus::Spam, T0 + 20);
+        let page = ada.page("/admin/leads").await;
+        assert_eq!(lead_ids(&page).len(), 2, "spam has its own tab");
+        assert!(page.contains("j***@acme.test"));
+        assert!(!page.contains("jane.doe@acme.test"));
+        assert!(page.contains("Globex") && page.contains("Discount"));
+        assert!(page.contains(">All <span class=\"count\">2</span>"));
+        assert!(page.contains(">spam <span class=\"count\">1</span>"));
+        assert!(page.contains(">won <span class=\"count\">1</span>"));
+        let spam = ada.page("/admin/leads?status=spam").await;
+        assert_eq!(lead_ids(&spam).len(), 1);
+        assert!(spam.contains("Spam Inc"));
+    }
+
+    async fn filters_narrow_the_list_and_sorts_order_it(app) {
+        let ada = app.admin().await;
+        let sam = app.create_user("sam@publisher.test", "Sam Sales", "sales");
+        let a = app.seed_lead(LeadKind::Inquiry, "ann@acme.test", "Acme", LeadStatus::New, T0);
+        let b = app.seed_lead(LeadKind::Discount, "ben@globex.test", "Globex", LeadStatus::New, T0 + DAY);
+        let c = app.seed_lead(LeadKind::Discount, "cat@initech.test", "Initech", LeadStatus::Contacted, T0 + 2 * DAY);
+        {
+            let mut conn = app.pool().get().unwrap();
+            reportdesk::db::lead_admin::assign(&mut conn, b, Some(sam), sam, T0).unwrap();
+        }
+        assert_eq!(lead_ids(&ada.page("/admin/leads?kind=discount").await), vec![c, b]);
+        assert_eq!(lead_ids(&ada.page("/admin/leads?status=contacted").await), vec![c]);
+        assert_eq!(lead_ids(&ada.page("/admin/leads?q=GLOBEX").await), vec![b]);
+        assert_eq!(lead_ids(&ada.page("/admin/leads?q=ann%40acme").await), vec![a]);
+        assert_eq!(lead_ids(&ada.page(&format!("/admin/leads?assignee={sam}")).await), vec![b]);
+        assert_eq!(lead_ids(&ada.page("/admin/leads?assignee=none").await), vec![c, a]);
+        let day = |offset: i64| time::OffsetDateTime::from_unix_timestamp(T0 + offset * DAY).unwrap().date().to_string();
+        assert_eq!(lead_ids(&ada.page(&format!("/admin/leads?from={}&to={}", day(1), day(1))).await), vec![b]);
+        assert_eq!(lead_ids(&ada.page("/admin/leads?sort=oldest").await), vec![a, b, c]);
+        let page = ada.page("/admin/leads?kind=discount&q=glob").await;
+        assert!(page.contains("value=\"glob\""), "the filter form keeps its values");
+    }
+
+    async fn the_list_pages_by_fifty(app) {
+        let ada = app.admin().await;
+        for i in 0..55 {
+            app.seed_lead(LeadKind::Inquiry, &format!("buyer{i}@acme.test"), "Acme", LeadStatus::New, T0 + i);
+        }
+        let first = ada.page("/admin/leads").await;
+        assert_eq!(lead_ids(&first).len(), 50);
+        assert!(first.contains("55 leads, page 1 of 2"));
+        assert!(first.contains("href=\"/admin/leads?page=2\" rel=\"next\""));
+        let second = ada.page("/admin/leads?page=2").await;
+        assert_eq!(lead_ids(&second).len(), 5);
+    }
+
+    async fn the_detail_shows_every_field_attribution_consent_and_the_timeline(app) {
+        let ada = app.admin().await;
+        let path = format!("{REPORT_PATH}/discount?utm_source=newsletter");
+        app.submit(&path, with_field(valid_fields(), "marketing_opt_in", "yes")).await;
+        app.submit(&format!("{REPORT_PATH}/inquiry"), valid_fields()).await;
+        let id = app.leads()[0].id;
+        let page = ada.page(&format!("/admin/leads/{id}")).await;
+        for value in ["Jane Doe", "jane.doe@acme-health.com", "Acme Health", "Director of Strategy", "+44 20 7946 0958", "United Kingdom", "USD 4,000", "multi", "oncology figures", "newsletter", "opted in", "consent text version 2026-11-25", "Request received", "+30 business email domain"] {
+            assert!(page.contains(value), "detail lacks {value}");
+        }
+        assert!(page.contains("Other requests from this contact"));
+        assert!(page.contains(&format!("href=\"/admin/leads/{}\"", app.leads()[1].id)), "the contact's other lead is linked");
+        assert!(page.contains("Mail sales notification to"), "outbox rows are on the timeline");
+        assert_eq!(ada.get("/admin/leads/999999").await.status(), 404);
+    }
+
+    async fn changing_status_records_the_actor_and_the_first_response(app) {
+        let ada = app.admin().await;
+        let id = app.seed_lead(LeadKind::Inquiry, "ann@acme.test", "Acme", LeadStatus::New, T0);
+        let detail = format!("/admin/leads/{id}");
+        let response = ada.post(&detail, &format!("{detail}/status"), &[("status", "contacted"), ("reason", "")]).await;
+        assert_eq!(response.status(), 303);
+        let lead = &app.leads()[0];
+        assert_eq!(lead.status, "contacted");
+        let page = ada.page(&detail).await;
+        assert!(page.contains("Status new → contacted"));
+        assert!(page.contains("Ada Admin"));
+        assert!(!page.contains("First response</dt><dd>not yet"));
+        let lost = ada.post(&detail, &format!("{detail}/status"), &[("status", "lost"), ("reason", "")]).await;
+        assert_eq!(lost.status(), 422);
+        assert!(lost.text().await.unwrap().contains("Give a reason when marking a lead as lost"));
+        assert_eq!(app.leads()[0].status, "contacted");
+        let lost = ada.post(&detail, &format!("{detail}/status"), &[("status", "lost"), ("reason", "Bought elsewhere")]).await;
+        assert_eq!(lost.status(), 303);
+        assert!(ada.page(&detail).await.contains("Reason: Bought elsewhere"));
+    }
+
+    async fn owner_and_notes_are_recorded_on_the_timeline(app) {
+        let ada = app.admin().await;
+        let sam = app.create_user("sam@publisher.test", "Sam Sales", "sales");
+        let id = app.seed_lead(LeadKind::Inquiry, "ann@acme.test", "Acme", LeadStatus::New, T0);
+        let detail = format!("/admin/leads/{id}");
+        assert_eq!(ada.post(&detail, &format!("{detail}/assign"), &[("owner", &sam.to_string())]).await.status(), 303);
+        assert_eq!(ada.post(&detail, &format!("{detail}/notes"), &[("note", "Called, <b>call back</b> Monday")]).await.status(), 303);
+        let page = ada.page(&detail).await;
+        assert!(page.contains("Owner nobody → Sam Sales"));
+        assert!(page.contains("Called, &#60;b&#62;call back&#60;/b&#62; Monday"), "notes are escaped");
+        let list = ada.page(&format!("/admin/leads?assignee={sam}")).await;
+        assert!(list.contains("Sam Sales"));
+    }
+
+    async fn releasing_spam_makes_it_new_and_queues_its_notifications(app) {
+        let ada = app.admin().await;
+        app.submit(&format!("{REPORT_PATH}/inquiry"), with_field(valid_fields(), "website", "x")).await;
+        let id = app.leads()[0].id;
+        assert_eq!(app.leads()[0].status, "spam");
+        let detail = format!("/admin/leads/{id}");
+        assert_eq!(ada.post(&detail, &format!("{detail}/release"), &[]).await.status(), 303);
+        assert_eq!(app.leads()[0].status, "new");
+        let page = ada.page(&detail).await;
+        assert!(page.contains("Released from spam"));
+        assert!(page.contains("Mail sales notification"));
+        assert!(page.contains("Mail buyer confirmation"));
+        let again = ada.post(&detail, &format!("{detail}/release"), &[]).await;
+        assert_eq!(again.status(), 422, "only spam can be released");
+    }
+
+    async fn the_dashboard_counts_todays_leads_by_kind_and_status(app) {
+        let ada = app.admin().await;
+        let now = reportdesk::db::now_unix();
+        app.seed_lead(LeadKind::Inquiry, "a@acme.test", "Acme", LeadStatus::New, now);
+        app.seed_lead(LeadKind::Inquiry, "b@acme.test", "Acme", LeadStatus::Won, now);
+        app.seed_lead(LeadKind::Discount, "c@acme.test", "Acme", LeadStatus::New, now);
+        app.seed_lead(LeadKind::Discount, "d@acme.test", "Acme", LeadStatus::Spam, now);
+        app.seed_lead(LeadKind::Discount, "e@acme.test", "Acme", LeadStatus::New, now - 40 * DAY);
+        let page = ada.page("/admin").await;
+        let today = page.split("id=\"period-1\"").nth(1).unwrap().split("</section>").next().unwrap();
+        assert!(today.contains("data-kind=\"Inquiry\">2<"), "{today}");
+        assert!(today.contains("data-kind=\"Discount\">1<"));
+        assert!(today.contains("data-status=\"new\">2<"));
+        assert!(today.contains("data-status=\"spam\">1<"));
+    }
+}
