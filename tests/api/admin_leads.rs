@@ -138,6 +138,28 @@ on_both_backends! {
         assert_eq!(again.status(), 422, "only spam can be released");
     }
 
+    async fn markup_typed_into_a_form_is_escaped_in_list_detail_and_csv(app) {
+        let ada = app.admin().await;
+        let fields = with_field(
+            with_field(with_field(valid_fields(), "name", "<script>alert(1)</script>"), "company", "<img src=x onerror=alert(2)>"),
+            "message",
+            "<iframe src=javascript:alert(3)>",
+        );
+        assert_eq!(app.submit(&format!("{REPORT_PATH}/inquiry"), fields).await.status(), 303);
+        let id = app.leads()[0].id;
+        for page in [ada.page("/admin/leads").await, ada.page(&format!("/admin/leads/{id}")).await] {
+            assert!(!page.contains("<script>alert(1)"));
+            assert!(!page.contains("<img src=x"));
+            assert!(!page.contains("<iframe"));
+            assert!(page.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+            assert!(page.contains("&#60;img src=x onerror=alert(2)&#62;"));
+        }
+        let csv = ada.get("/admin/leads/export.csv").await.text().await.unwrap();
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let record = reader.records().next().unwrap().unwrap();
+        assert!(record.iter().any(|c| c == "<script>alert(1)</script>"), "CSV keeps the text as typed, as data");
+    }
+
     async fn the_dashboard_counts_todays_leads_by_kind_and_status(app) {
         let ada = app.admin().await;
         let now = reportdesk::db::now_unix();
