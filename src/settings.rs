@@ -34,6 +34,12 @@ pub struct Settings {
     pub session_idle_seconds: i64,
     /// A staff session ends this long after login, however busy.
     pub session_max_seconds: i64,
+    /// First-response targets per kind, in minutes.
+    pub response_target_discount_minutes: i64,
+    pub response_target_sample_request_minutes: i64,
+    pub response_target_inquiry_minutes: i64,
+    /// Days after which closed-out contacts are erased; `None` keeps everything.
+    pub retention_days: Option<i64>,
     /// Comma-separated IP addresses.
     pub trusted_proxies: String,
     pub log: String,
@@ -64,6 +70,9 @@ struct Defaults {
     rate_limit_per_minute: u32,
     session_idle_seconds: i64,
     session_max_seconds: i64,
+    response_target_discount_minutes: i64,
+    response_target_sample_request_minutes: i64,
+    response_target_inquiry_minutes: i64,
     trusted_proxies: &'static str,
     log: &'static str,
     log_format: LogFormat,
@@ -83,6 +92,9 @@ const DEFAULTS: Defaults = Defaults {
     rate_limit_per_minute: 10,
     session_idle_seconds: 30 * 60,
     session_max_seconds: 12 * 60 * 60,
+    response_target_discount_minutes: 120,
+    response_target_sample_request_minutes: 240,
+    response_target_inquiry_minutes: 480,
     trusted_proxies: "",
     log: "info",
     log_format: LogFormat::Text,
@@ -107,6 +119,11 @@ Settings (code default → ./reportdesk.toml → environment):
   REPORTDESK_RATE_LIMIT_PER_MINUTE  form POSTs per client IP per minute [10]
   REPORTDESK_SESSION_IDLE_SECONDS   staff session ends after this long idle [1800]
   REPORTDESK_SESSION_MAX_SECONDS    staff session ends this long after login [43200]
+  REPORTDESK_RESPONSE_TARGET_DISCOUNT_MINUTES        first-response target [120]
+  REPORTDESK_RESPONSE_TARGET_SAMPLE_REQUEST_MINUTES  first-response target [240]
+  REPORTDESK_RESPONSE_TARGET_INQUIRY_MINUTES         first-response target [480]
+  REPORTDESK_RETENTION_DAYS         erase contacts whose leads are all lost/spam and older;
+                                    purge spam after 30 days [unset = keep everything]
   REPORTDESK_TRUSTED_PROXIES        peers whose X-Forwarded-For is believed [none]
   REPORTDESK_LOG                    tracing filter [info]
   REPORTDESK_LOG_FORMAT             text or json [text]";
@@ -130,6 +147,9 @@ impl Settings {
 
     fn from_figment(figment: Figment) -> anyhow::Result<Self> {
         let settings: Settings = figment.extract().context("invalid settings")?;
+        if settings.retention_days.is_some_and(|d| d < 1) {
+            bail!("REPORTDESK_RETENTION_DAYS must be at least 1 (or unset)");
+        }
         if settings.mail_max_attempts < 1 {
             bail!("REPORTDESK_MAIL_MAX_ATTEMPTS must be at least 1");
         }
@@ -149,6 +169,14 @@ impl Settings {
     /// Public URL without a trailing slash, for building absolute links.
     pub fn public_base(&self) -> &str {
         self.public_url.trim_end_matches('/')
+    }
+
+    pub fn response_targets(&self) -> crate::domain::response_clock::ResponseTargets {
+        crate::domain::response_clock::ResponseTargets {
+            discount_seconds: self.response_target_discount_minutes * 60,
+            sample_request_seconds: self.response_target_sample_request_minutes * 60,
+            inquiry_seconds: self.response_target_inquiry_minutes * 60,
+        }
     }
 
     /// The proxies whose `X-Forwarded-For` is believed.

@@ -17,7 +17,7 @@ use tracing_actix_web::TracingLogger;
 use crate::content::import_bundled_if_empty;
 use crate::db::{self, Backend, Pool};
 use crate::mail::transport::MailTransport;
-use crate::mail::worker::{OutboxWorker, WorkerConfig};
+use crate::mail::worker::{Housekeeping, OutboxWorker, WorkerConfig};
 use crate::routes::{self, health, public, static_files};
 use crate::security::form_token::FormTokens;
 use crate::security::headers::security_headers;
@@ -94,6 +94,13 @@ impl Application {
                 max_attempts: settings.mail_max_attempts,
                 retry_seconds: settings.mail_retry_seconds,
                 lease_seconds: settings.mail_lease_seconds,
+                housekeeping: Housekeeping {
+                    targets: settings.response_targets(),
+                    retention_days: settings.retention_days,
+                    public_base: settings.public_base().to_owned(),
+                    sales_inbox: settings.sales_inbox.clone(),
+                    mail_domain: from.email.domain().to_owned(),
+                },
             },
             wakeup: outbox_wakeup.clone(),
         }
@@ -233,7 +240,9 @@ fn admin_scope(
         InitError = (),
     >,
 > {
-    use crate::routes::admin::{account, dashboard, export, leads, login, users};
+    use crate::routes::admin::{
+        account, audit, contacts, dashboard, export, leads, login, routing, users,
+    };
     web::scope("/admin")
         .wrap(sessions)
         .service(resource("").route(web::get().to(dashboard::dashboard)))
@@ -250,6 +259,15 @@ fn admin_scope(
         .service(resource("/leads/{id}/assign").route(web::post().to(leads::assign)))
         .service(resource("/leads/{id}/notes").route(web::post().to(leads::add_note)))
         .service(resource("/leads/{id}/release").route(web::post().to(leads::release)))
+        .service(resource("/contacts/{id}").route(web::get().to(contacts::show)))
+        .service(resource("/contacts/{id}/export.json").route(web::get().to(contacts::export)))
+        .service(resource("/contacts/{id}/erase").route(web::post().to(contacts::erase)))
+        .service(
+            resource("/routing")
+                .route(web::get().to(routing::show))
+                .route(web::post().to(routing::change)),
+        )
+        .service(resource("/audit").route(web::get().to(audit::show)))
         .service(
             resource("/users")
                 .route(web::get().to(users::list))

@@ -5,10 +5,12 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
+use super::assignment::{AssignedOwner, assign_new_lead};
 use super::outbox::{NewMail, insert_mails};
 use super::schema::{contacts, lead_events, leads, outbox, reports, users};
 use super::{DbConnection, write_transaction};
 use crate::domain::lead_status::LeadStatus;
+use crate::domain::scoring::is_free_mail_domain;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
@@ -135,6 +137,8 @@ pub struct LeadListRow {
     pub company: String,
     pub email: String,
     pub country: String,
+    pub contact_id: i64,
+    pub email_domain: String,
 }
 
 pub const PAGE_SIZE: i64 = 50;
@@ -160,6 +164,8 @@ pub fn list_page(
         contacts::company,
         contacts::email_normalized,
         contacts::country,
+        contacts::id,
+        contacts::email_domain,
     ));
     query = match filter.sort {
         Sort::Newest => query.order((leads::created_at.desc(), leads::id.desc())),
@@ -337,6 +343,7 @@ pub struct ContactRow {
     pub job_title: Option<String>,
     pub created_at: i64,
     pub erased_at: Option<i64>,
+    pub email_domain: String,
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -360,12 +367,15 @@ pub struct MailRow {
     pub sent_at: Option<i64>,
 }
 
+/// (id, kind, status, created_at, report title)
+pub type LeadSummary = (i64, String, String, i64, String);
+
 pub struct LeadDetail {
     pub lead: LeadRecordRow,
     pub contact: ContactRow,
     pub report_title: String,
     pub report_slug: String,
-    pub other_leads: Vec<(i64, String, String, i64, String)>,
+    pub other_leads: Vec<LeadSummary>,
     pub events: Vec<EventRow>,
     pub mails: Vec<MailRow>,
 }
@@ -583,6 +593,10 @@ pub fn add_note(
     })
 }
 
+/// The notifications of a released lead, given the lead and its new owner.
+pub type MailsForRelease<'a> =
+    dyn Fn(&LeadDetail, Option<&AssignedOwner>) -> anyhow::Result<Vec<NewMail>> + 'a;
+
 /// Releases a lead held as spam: it becomes `new` and its notifications are
 /// queued, in one transaction.
 pub fn release(
@@ -590,7 +604,7 @@ pub fn release(
     id: i64,
     actor: i64,
     now: i64,
-    mails: &dyn Fn(&LeadDetail) -> anyhow::Result<Vec<NewMail>>,
+    mails: &MailsForRelease<'_>,
 ) -> Result<(), LeadChangeError> {
     write_transaction(conn, |conn| {
         let detail = detail(conn, id)?.ok_or(LeadChangeError::NotFound)?;
@@ -614,7 +628,11 @@ pub fn release(
             serde_json::json!({ "spam_reason": reason }).to_string(),
             now,
         )?;
-        insert_mails(conn, &mails(&detail)?, now)?;
+        let owner = match detail.lead.assignee_id {
+            Some(_) => None,
+            None => assign_new_lead(conn, id, &detail.contact.country, now)?,
+        };
+        insert_mails(conn, &mails(&detail, owner.as_ref())?, now)?;
         Ok(())
     })
 }
@@ -651,4 +669,210 @@ pub fn counts_since(conn: &mut DbConnection, since: i64) -> QueryResult<PeriodCo
         })
         .collect::<QueryResult<_>>()?;
     Ok(PeriodCounts { by_kind, by_status })
+}
+
+/// How often a contact, and its company, have asked before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepeatInterest {
+    /// 1 for the contact's first request, 2 for the second…
+    pub ordinal: usize,
+    /// Other (not erased) contacts with the same company email domain; 0 for
+    /// free-mail domains, which say nothing about the company.
+    pub same_domain_contacts: i64,
+    pub domain: String,
+}
+
+/// Repeat interest for (lead id, contact id, email domain) triples.
+pub fn repeat_interest(
+    conn: &mut DbConnection,
+    wanted: &[(i64, i64, String)],
+) -> QueryResult<HashMap<i64, RepeatInterest>> {
+    let contact_ids: Vec<i64> = wanted.iter().map(|(_, c, _)| *c).collect();
+    let history: Vec<(i64, i64)> = leads::table
+        .filter(leads::contact_id.eq_any(&contact_ids))
+        .order((leads::created_at.asc(), leads::id.asc()))
+        .select((leads::contact_id, leads::id))
+        .load(conn)?;
+    let mut domain_counts: HashMap<String, i64> = HashMap::new();
+    for (_, _, domain) in wanted {
+        if domain.is_empty() || is_free_mail_domain(domain) || domain_counts.contains_key(domain) {
+            continue;
+        }
+        let count: i64 = contacts::table
+            .filter(contacts::email_domain.eq(domain))
+            .filter(contacts::erased_at.is_null())
+            .count()
+            .get_result(conn)?;
+        domain_counts.insert(domain.clone(), count);
+    }
+    Ok(wanted
+        .iter()
+        .map(|(lead_id, contact_id, domain)| {
+            let ordinal = history
+                .iter()
+                .filter(|(c, _)| c == contact_id)
+                .position(|(_, id)| id == lead_id)
+                .map_or(1, |p| p + 1);
+            let same_domain_contacts = domain_counts.get(domain).map_or(0, |n| (n - 1).max(0));
+            (
+                *lead_id,
+                RepeatInterest {
+                    ordinal,
+                    same_domain_contacts,
+                    domain: domain.clone(),
+                },
+            )
+        })
+        .collect())
+}
+
+impl RepeatInterest {
+    /// "3rd request from this contact", "2 other contacts from acme.com".
+    pub fn describe(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.ordinal > 1 {
+            notes.push(format!(
+                "{} request from this contact",
+                ordinal_word(self.ordinal)
+            ));
+        }
+        match self.same_domain_contacts {
+            0 => {}
+            1 => notes.push(format!("1 other contact from {}", self.domain)),
+            n => notes.push(format!("{n} other contacts from {}", self.domain)),
+        }
+        notes
+    }
+}
+
+fn ordinal_word(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinals_read_as_english() {
+        let words: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101]
+            .into_iter()
+            .map(ordinal_word)
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"
+            ]
+        );
+    }
+
+    #[test]
+    fn repeat_interest_is_described_only_when_there_is_some() {
+        let none = RepeatInterest {
+            ordinal: 1,
+            same_domain_contacts: 0,
+            domain: "gmail.com".into(),
+        };
+        assert!(none.describe().is_empty());
+        let some = RepeatInterest {
+            ordinal: 3,
+            same_domain_contacts: 2,
+            domain: "acme.com".into(),
+        };
+        assert_eq!(
+            some.describe(),
+            [
+                "3rd request from this contact",
+                "2 other contacts from acme.com"
+            ]
+        );
+    }
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct AuditRow {
+    pub id: i64,
+    pub lead_id: i64,
+    pub kind: String,
+    pub detail: String,
+    pub created_at: i64,
+    pub actor_name: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<i64>,
+    pub kind: Option<String>,
+    pub lead: Option<i64>,
+}
+
+pub const AUDIT_PAGE_SIZE: i64 = 100;
+
+/// Staff actions (events with an actor), newest first.
+pub fn audit_page(
+    conn: &mut DbConnection,
+    filter: &AuditFilter,
+    page: i64,
+) -> QueryResult<Vec<AuditRow>> {
+    let mut query = lead_events::table
+        .inner_join(users::table)
+        .select((
+            lead_events::id,
+            lead_events::lead_id,
+            lead_events::kind,
+            lead_events::detail,
+            lead_events::created_at,
+            users::name,
+        ))
+        .into_boxed();
+    if let Some(actor) = filter.actor {
+        query = query.filter(lead_events::actor_user_id.eq(actor));
+    }
+    if let Some(kind) = &filter.kind {
+        query = query.filter(lead_events::kind.eq(kind.clone()));
+    }
+    if let Some(lead) = filter.lead {
+        query = query.filter(lead_events::lead_id.eq(lead));
+    }
+    query
+        .order((lead_events::created_at.desc(), lead_events::id.desc()))
+        .limit(AUDIT_PAGE_SIZE)
+        .offset(page.max(0).saturating_mul(AUDIT_PAGE_SIZE))
+        .load(conn)
+}
+
+/// A contact and its leads (id, kind, status, created, report title).
+pub fn contact_with_leads(
+    conn: &mut DbConnection,
+    contact_id: i64,
+) -> QueryResult<Option<(ContactRow, Vec<LeadSummary>)>> {
+    let Some(contact) = contacts::table
+        .find(contact_id)
+        .select(ContactRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let leads = leads::table
+        .inner_join(reports::table)
+        .filter(leads::contact_id.eq(contact_id))
+        .order(leads::created_at.desc())
+        .select((
+            leads::id,
+            leads::kind,
+            leads::status,
+            leads::created_at,
+            reports::title,
+        ))
+        .load(conn)?;
+    Ok(Some((contact, leads)))
 }

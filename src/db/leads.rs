@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use super::assignment::{AssignedOwner, assign_new_lead};
 use super::outbox::{NewMail, insert_mails};
 use super::schema::{contacts, lead_events, leads};
 use super::{DbConnection, write_transaction};
@@ -27,7 +28,9 @@ pub struct LeadRecord<'a> {
     pub mails: Option<&'a MailsForLead<'a>>,
 }
 
-pub type MailsForLead<'a> = dyn Fn(i64) -> anyhow::Result<Vec<NewMail>> + 'a;
+/// The mails for a lead, given its id and owner.
+pub type MailsForLead<'a> =
+    dyn Fn(i64, Option<&AssignedOwner>) -> anyhow::Result<Vec<NewMail>> + 'a;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreOutcome {
@@ -130,8 +133,12 @@ fn insert_lead(conn: &mut DbConnection, record: &LeadRecord<'_>) -> anyhow::Resu
             lead_events::created_at.eq(record.now),
         ))
         .execute(conn)?;
-    if let Some(mails_for) = record.mails {
-        insert_mails(conn, &mails_for(lead_id)?, record.now)?;
+    // Spam gets no owner and no mail; a person may release it later.
+    if record.status != LeadStatus::Spam {
+        let owner = assign_new_lead(conn, lead_id, record.request.country.code(), record.now)?;
+        if let Some(mails_for) = record.mails {
+            insert_mails(conn, &mails_for(lead_id, owner.as_ref())?, record.now)?;
+        }
     }
     Ok(StoreOutcome::Stored { lead_id })
 }
@@ -152,6 +159,7 @@ fn upsert_contact(conn: &mut DbConnection, record: &LeadRecord<'_>) -> QueryResu
         contacts::phone.eq(request.phone.as_ref().map(|p| p.as_str())),
         contacts::country.eq(request.country.code()),
         contacts::job_title.eq(&request.job_title),
+        contacts::email_domain.eq(request.email.domain()),
         contacts::updated_at.eq(record.now),
     );
     match existing {

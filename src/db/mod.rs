@@ -1,6 +1,10 @@
 //! One connection type over SQLite and PostgreSQL, its pool, migrations, and the
 //! bridge that keeps blocking database work off the async executor.
 
+pub mod assignment;
+pub mod dashboard;
+pub mod escalation;
+pub mod gdpr;
 pub mod lead_admin;
 pub mod leads;
 pub mod outbox;

@@ -46,6 +46,7 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         erased_at -> Nullable<BigInt>,
+        email_domain -> Text,
     }
 }
 
@@ -109,11 +110,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    routing_rules (id) {
+        id -> BigInt,
+        country -> Text,
+        user_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    assignment_cursor (id) {
+        id -> Integer,
+        turns -> BigInt,
+    }
+}
+
 diesel::joinable!(leads -> contacts (contact_id));
+diesel::joinable!(routing_rules -> users (user_id));
 diesel::joinable!(leads -> reports (report_id));
 diesel::joinable!(leads -> users (assignee_id));
 diesel::joinable!(lead_events -> leads (lead_id));
 diesel::joinable!(lead_events -> users (actor_user_id));
 diesel::joinable!(outbox -> leads (lead_id));
 
-diesel::allow_tables_to_appear_in_same_query!(reports, users, contacts, leads, lead_events, outbox);
+diesel::allow_tables_to_appear_in_same_query!(
+    reports,
+    users,
+    contacts,
+    leads,
+    lead_events,
+    outbox,
+    routing_rules,
+    assignment_cursor
+);

@@ -10,5 +10,6 @@ pub mod lead_status;
 pub mod masking;
 pub mod phone;
 pub mod report;
+pub mod response_clock;
 pub mod scoring;
 pub mod text;

@@ -3,6 +3,8 @@
 
 use askama::Template;
 
+use crate::db::assignment::AssignedOwner;
+use crate::db::escalation::OverdueLead;
 use crate::db::outbox::NewMail;
 use crate::domain::attribution::Attribution;
 use crate::domain::lead_kind::LeadKind;
@@ -158,9 +160,12 @@ pub struct ComposeSettings<'a> {
     pub mail_domain: &'a str,
 }
 
+/// The sales notification (to the sales inbox, and a copy to the lead's owner)
+/// and the buyer's confirmation.
 pub fn lead_mails(
     ctx: &LeadMailContext<'_>,
     settings: &ComposeSettings<'_>,
+    owner: Option<&AssignedOwner>,
 ) -> anyhow::Result<Vec<NewMail>> {
     let request = ctx.request;
     let sales = NewMail {
@@ -189,7 +194,16 @@ pub fn lead_mails(
         body_html: BuyerHtml { m: ctx }.render()?,
         message_id: message_id(settings.mail_domain),
     };
-    Ok(vec![sales, buyer])
+    let owner_copy = owner.map(|owner| NewMail {
+        kind: "owner_notification",
+        to_addr: mailbox(&owner.name, &owner.email),
+        message_id: message_id(settings.mail_domain),
+        ..sales.clone()
+    });
+    Ok([Some(sales), owner_copy, Some(buyer)]
+        .into_iter()
+        .flatten()
+        .collect())
 }
 
 #[cfg(test)]
@@ -214,4 +228,74 @@ mod tests {
         assert!(a.starts_with('<') && a.ends_with("@acme.com>"));
         assert_ne!(a, message_id("acme.com"));
     }
+}
+
+#[derive(Template)]
+#[template(path = "mail/escalation.txt")]
+struct EscalationText<'a> {
+    lead: &'a OverdueLead,
+    kind: &'a str,
+    overdue: &'a str,
+    received: &'a str,
+    admin_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/escalation.html")]
+struct EscalationHtml<'a> {
+    lead: &'a OverdueLead,
+    kind: &'a str,
+    overdue: &'a str,
+    received: &'a str,
+    admin_url: &'a str,
+}
+
+/// The escalation of an overdue lead: to its owner (if any) and the sales inbox.
+pub fn escalation_mails(
+    lead: &OverdueLead,
+    overdue: &str,
+    received: &str,
+    public_base: &str,
+    settings: &ComposeSettings<'_>,
+) -> anyhow::Result<Vec<NewMail>> {
+    let kind = LeadKind::from_db(&lead.kind).map_or("lead", |k| k.label());
+    let admin_url = format!("{public_base}/admin/leads/{}", lead.id);
+    let subject = one_line(&format!(
+        "[Overdue] {kind} from {} — {overdue} past target",
+        lead.company
+    ));
+    let body_text = EscalationText {
+        lead,
+        kind,
+        overdue,
+        received,
+        admin_url: &admin_url,
+    }
+    .render()?;
+    let body_html = EscalationHtml {
+        lead,
+        kind,
+        overdue,
+        received,
+        admin_url: &admin_url,
+    }
+    .render()?;
+    let owner = match (&lead.owner_name, &lead.owner_email) {
+        (Some(name), Some(email)) => Some(mailbox(name, email)),
+        _ => None,
+    };
+    Ok([owner, Some(one_line(settings.sales_inbox))]
+        .into_iter()
+        .flatten()
+        .map(|to_addr| NewMail {
+            lead_id: Some(lead.id),
+            kind: "escalation",
+            to_addr,
+            reply_to: None,
+            subject: subject.clone(),
+            body_text: body_text.clone(),
+            body_html: body_html.clone(),
+            message_id: message_id(settings.mail_domain),
+        })
+        .collect())
 }

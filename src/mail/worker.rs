@@ -7,14 +7,22 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use lettre::message::Mailbox;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use super::transport::{MailTransport, build_message};
+use crate::db::escalation::{escalate, overdue_unescalated};
+use crate::db::gdpr::apply_retention;
 use crate::db::outbox::{Failure, OutboxMail, claim_due, mark_failed, mark_sent, release};
 use crate::db::{Pool, now_unix, run_blocking};
+use crate::domain::lead_kind::LeadKind;
 use crate::domain::masking::mask_email;
+use crate::domain::response_clock::{Clock, ResponseTargets};
+use crate::mail::compose::{ComposeSettings, escalation_mails};
+use crate::views::admin::format_time;
 
 /// Mails claimed per round; a full batch means "look again at once".
 const BATCH: i64 = 20;
@@ -27,7 +35,22 @@ pub struct WorkerConfig {
     pub max_attempts: i32,
     pub retry_seconds: i64,
     pub lease_seconds: i64,
+    pub housekeeping: Housekeeping,
 }
+
+/// The periodic jobs beside sending: escalating overdue leads, and retention.
+pub struct Housekeeping {
+    pub targets: ResponseTargets,
+    pub retention_days: Option<i64>,
+    pub public_base: String,
+    pub sales_inbox: String,
+    pub mail_domain: String,
+}
+
+/// How often overdue leads are looked for.
+const ESCALATION_SWEEP: Duration = Duration::from_secs(5);
+/// How often the retention policy runs (and once at start).
+const RETENTION_SWEEP: Duration = Duration::from_secs(24 * 60 * 60);
 
 pub struct OutboxWorker {
     pub pool: Pool,
@@ -58,9 +81,19 @@ impl OutboxWorker {
     }
 
     async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let mut next_escalation = Instant::now();
+        let mut next_retention = Instant::now();
         loop {
             if *shutdown.borrow() {
                 break;
+            }
+            if Instant::now() >= next_escalation {
+                next_escalation = Instant::now() + ESCALATION_SWEEP;
+                self.escalate_overdue().await;
+            }
+            if Instant::now() >= next_retention {
+                next_retention = Instant::now() + RETENTION_SWEEP;
+                self.apply_retention().await;
             }
             let now = now_unix();
             let lease_until = now + self.config.lease_seconds;
@@ -98,6 +131,78 @@ impl OutboxWorker {
                     _ = shutdown.changed() => {}
                 }
             }
+        }
+    }
+
+    async fn escalate_overdue(&self) {
+        let h = &self.config.housekeeping;
+        let targets = h.targets;
+        let now = now_unix();
+        let overdue = match run_blocking(&self.pool, move |conn| {
+            Ok(overdue_unescalated(conn, &targets, now, 100)?)
+        })
+        .await
+        {
+            Ok(overdue) => overdue,
+            Err(error) => {
+                tracing::warn!(error = %error, "cannot look for overdue leads");
+                return;
+            }
+        };
+        for lead in overdue {
+            let kind = LeadKind::from_db(&lead.kind).unwrap_or(LeadKind::Inquiry);
+            let late = Clock::of(kind, "new", lead.created_at, &targets, now).describe();
+            let late = late.trim_start_matches("overdue by ").to_owned();
+            let compose = ComposeSettings {
+                sales_inbox: &h.sales_inbox,
+                mail_domain: &h.mail_domain,
+            };
+            let mails = match escalation_mails(
+                &lead,
+                &late,
+                &format_time(lead.created_at),
+                &h.public_base,
+                &compose,
+            ) {
+                Ok(mails) => mails,
+                Err(error) => {
+                    tracing::error!(error = %error, lead_id = lead.id, "cannot write the escalation mail");
+                    continue;
+                }
+            };
+            let lead_id = lead.id;
+            match run_blocking(&self.pool, move |conn| {
+                Ok(escalate(conn, lead_id, &mails, now)?)
+            })
+            .await
+            {
+                Ok(true) => {
+                    tracing::info!(lead_id, "overdue lead escalated");
+                    self.wakeup.notify_one();
+                }
+                Ok(false) => {}
+                Err(error) => tracing::warn!(error = %error, lead_id, "cannot escalate"),
+            }
+        }
+    }
+
+    async fn apply_retention(&self) {
+        let Some(days) = self.config.housekeeping.retention_days else {
+            return;
+        };
+        let now = now_unix();
+        match run_blocking(&self.pool, move |conn| {
+            Ok(apply_retention(conn, days, now)?)
+        })
+        .await
+        {
+            Ok(outcome) => tracing::info!(
+                spam_purged = outcome.spam_purged,
+                contacts_erased = outcome.contacts_erased,
+                retention_days = days,
+                "retention applied"
+            ),
+            Err(error) => tracing::error!(error = %error, "retention failed"),
         }
     }
 

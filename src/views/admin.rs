@@ -55,6 +55,14 @@ pub struct DashboardPage {
     pub meta: PageMeta,
     pub staff: StaffView,
     pub periods: Vec<DashboardPeriod>,
+    pub daily: super::dashboard_charts::DailyChart,
+    pub funnel: Vec<super::dashboard_charts::FunnelBar>,
+    pub top_reports: Vec<(String, i64)>,
+    /// (kind label, median first response as text)
+    pub median_response: Vec<(&'static str, String)>,
+    pub overdue: i64,
+    pub mail_pending: i64,
+    pub mail_dead: i64,
 }
 
 pub struct DashboardPeriod {
@@ -139,6 +147,10 @@ pub struct LeadRowView {
     pub status: String,
     pub owner: String,
     pub delivery: &'static str,
+    /// Time left to answer, or how late; empty once answered.
+    pub clock: String,
+    pub overdue: bool,
+    pub repeat: Vec<String>,
 }
 
 #[derive(Template)]
@@ -179,6 +191,9 @@ pub struct LeadView {
     pub consent: String,
     pub marketing: &'static str,
     pub attribution: Vec<(&'static str, String)>,
+    pub clock: String,
+    pub overdue: bool,
+    pub repeat: Vec<String>,
 }
 
 pub struct OtherLead {
@@ -225,4 +240,55 @@ pub struct PasswordPage {
     pub staff: StaffView,
     pub problem: Option<String>,
     pub changed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/contact.html")]
+pub struct ContactPage {
+    pub meta: PageMeta,
+    pub staff: StaffView,
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub company: String,
+    pub phone: String,
+    pub job_title: String,
+    pub country: String,
+    pub created: String,
+    pub erased: Option<String>,
+    pub leads: Vec<OtherLead>,
+    pub problem: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/routing.html")]
+pub struct RoutingPage {
+    pub meta: PageMeta,
+    pub staff: StaffView,
+    pub rules: Vec<(i64, String, String)>,
+    pub users: Vec<(i64, String)>,
+    pub countries: &'static [(&'static str, &'static str)],
+    pub problem: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+pub struct AuditPage {
+    pub meta: PageMeta,
+    pub staff: StaffView,
+    pub rows: Vec<AuditView>,
+    pub actors: Vec<(i64, String)>,
+    pub actor: String,
+    pub kind: String,
+    pub lead: String,
+    pub next_href: Option<String>,
+    pub previous_href: Option<String>,
+}
+
+pub struct AuditView {
+    pub at: String,
+    pub actor: String,
+    pub lead_id: i64,
+    pub kind: String,
+    pub detail: String,
 }

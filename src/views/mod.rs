@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod catalog_page;
+pub mod dashboard_charts;
 pub mod forecast_chart;
 pub mod layout;
 pub mod lead_form_page;

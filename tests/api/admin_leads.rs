@@ -37,10 +37,11 @@ on_both_backends! {
 
     async fn filters_narrow_the_list_and_sorts_order_it(app) {
         let ada = app.admin().await;
-        let sam = app.create_user("sam@publisher.test", "Sam Sales", "sales");
+        // Seeded before any sales user exists, so round-robin leaves them unowned.
         let a = app.seed_lead(LeadKind::Inquiry, "ann@acme.test", "Acme", LeadStatus::New, T0);
         let b = app.seed_lead(LeadKind::Discount, "ben@globex.test", "Globex", LeadStatus::New, T0 + DAY);
         let c = app.seed_lead(LeadKind::Discount, "cat@initech.test", "Initech", LeadStatus::Contacted, T0 + 2 * DAY);
+        let sam = app.create_user("sam@publisher.test", "Sam Sales", "sales");
         {
             let mut conn = app.pool().get().unwrap();
             reportdesk::db::lead_admin::assign(&mut conn, b, Some(sam), sam, T0).unwrap();

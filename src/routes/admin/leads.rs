@@ -11,7 +11,7 @@ use super::auth::Staff;
 use super::see_other;
 use crate::db::lead_admin::{
     self, LeadChangeError, LeadDetail, LeadFilter, OwnerFilter, PAGE_SIZE, Sort, delivery_states,
-    list_page, status_counts, user_names,
+    list_page, repeat_interest, status_counts, user_names,
 };
 use crate::db::reports::ReportRow;
 use crate::db::users::User;
@@ -21,6 +21,7 @@ use crate::domain::country::Country;
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::masking::mask_email;
+use crate::domain::response_clock::Clock;
 use crate::domain::scoring::Score;
 use crate::errors::PageError;
 use crate::mail::compose::{ComposeSettings, LeadFacts, LeadMailContext, lead_mails};
@@ -67,19 +68,26 @@ pub async fn list(
     let values = query.into_inner();
     let filter = to_filter(&values);
     let page: i64 = values.page.parse::<i64>().unwrap_or(1).max(1);
-    let (rows, total, counts, deliveries, names, reports, owners) =
+    let (rows, total, counts, deliveries, repeats, names, reports, owners) =
         run_blocking(&state.pool, move |conn| {
             let (rows, total) = list_page(conn, &filter, page - 1)?;
             let counts = status_counts(conn, &filter)?;
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             let deliveries = delivery_states(conn, &ids)?;
+            let wanted: Vec<_> = rows
+                .iter()
+                .map(|r| (r.id, r.contact_id, r.email_domain.clone()))
+                .collect();
+            let repeats = repeat_interest(conn, &wanted)?;
             let names = user_names(conn)?;
             let reports = ReportRow::slugs_and_ids(conn)?;
             let owners: Vec<(i64, String)> = User::active(conn)?
                 .into_iter()
                 .map(|u| (u.id, u.name))
                 .collect();
-            Ok((rows, total, counts, deliveries, names, reports, owners))
+            Ok((
+                rows, total, counts, deliveries, repeats, names, reports, owners,
+            ))
         })
         .await?;
 
@@ -107,24 +115,37 @@ pub async fn list(
         current: values.status == status.as_db(),
     }));
     let pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
+    let targets = state.settings.response_targets();
+    let now = now_unix();
     let rows = rows
         .into_iter()
-        .map(|row| LeadRowView {
-            created: format_time(row.created_at),
-            kind: kind_label(&row.kind),
-            report: row.report_title,
-            masked_email: mask_email(&row.email),
-            owner: row
-                .assignee_id
-                .and_then(|id| names.get(&id).cloned())
-                .unwrap_or_else(|| "–".into()),
-            delivery: deliveries.get(&row.id).copied().unwrap_or("none"),
-            id: row.id,
-            name: row.name,
-            company: row.company,
-            country: row.country,
-            score: row.score,
-            status: row.status,
+        .map(|row| {
+            let clock = LeadKind::from_db(&row.kind).map_or(Clock::Stopped, |kind| {
+                Clock::of(kind, &row.status, row.created_at, &targets, now)
+            });
+            LeadRowView {
+                clock: clock.describe(),
+                overdue: clock.is_overdue(),
+                repeat: repeats
+                    .get(&row.id)
+                    .map(|r| r.describe())
+                    .unwrap_or_default(),
+                created: format_time(row.created_at),
+                kind: kind_label(&row.kind),
+                report: row.report_title,
+                masked_email: mask_email(&row.email),
+                owner: row
+                    .assignee_id
+                    .and_then(|id| names.get(&id).cloned())
+                    .unwrap_or_else(|| "–".into()),
+                delivery: deliveries.get(&row.id).copied().unwrap_or("none"),
+                id: row.id,
+                name: row.name,
+                company: row.company,
+                country: row.country,
+                score: row.score,
+                status: row.status,
+            }
         })
         .collect();
     let page_view = LeadListPage {
@@ -212,6 +233,8 @@ fn describe_event(kind: &str, detail: &str, names: &HashMap<i64, String>) -> (St
 
 fn detail_page(
     staff: &Staff,
+    clock: Clock,
+    repeat: Vec<String>,
     detail: LeadDetail,
     owners: Vec<(i64, String)>,
     names: &HashMap<i64, String>,
@@ -262,6 +285,9 @@ fn detail_page(
     }));
     timeline.sort_by_key(|(at, _)| *at);
     let view = LeadView {
+        clock: clock.describe(),
+        overdue: clock.is_overdue(),
+        repeat,
         id: lead.id,
         kind: kind_label(&lead.kind),
         status: lead.status.clone(),
@@ -344,18 +370,37 @@ async fn render_detail(
             .into_iter()
             .map(|u| (u.id, u.name))
             .collect();
-        Ok((detail, owners, user_names(conn)?))
+        let repeat = match &detail {
+            Some(d) => repeat_interest(
+                conn,
+                &[(d.lead.id, d.contact.id, d.contact.email_domain.clone())],
+            )?
+            .remove(&d.lead.id)
+            .map(|r| r.describe())
+            .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        Ok((detail, owners, user_names(conn)?, repeat))
     })
     .await?;
-    let (Some(detail), owners, names) = loaded else {
+    let (Some(detail), owners, names, repeat) = loaded else {
         return Err(PageError::NotFound);
     };
+    let clock = LeadKind::from_db(&detail.lead.kind).map_or(Clock::Stopped, |kind| {
+        Clock::of(
+            kind,
+            &detail.lead.status,
+            detail.lead.created_at,
+            &state.settings.response_targets(),
+            now_unix(),
+        )
+    });
     let status = if problem.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
-    let body = detail_page(staff, detail, owners, &names, problem)
+    let body = detail_page(staff, clock, repeat, detail, owners, &names, problem)
         .render()
         .map_err(anyhow::Error::from)?;
     Ok(HttpResponse::build(status)
@@ -515,6 +560,7 @@ pub struct CsrfOnly {
 fn release_mails(
     state: &AppState,
     detail: &LeadDetail,
+    owner: Option<&crate::db::assignment::AssignedOwner>,
 ) -> anyhow::Result<Vec<crate::db::outbox::NewMail>> {
     let lead = &detail.lead;
     let contact = &detail.contact;
@@ -580,6 +626,7 @@ fn release_mails(
             sales_inbox: &state.settings.sales_inbox,
             mail_domain: &state.mail_domain,
         },
+        owner,
     )
 }
 
@@ -599,7 +646,7 @@ pub async fn release(
             id,
             actor,
             now_unix(),
-            &|detail| release_mails(&mail_state, detail),
+            &|detail, owner| release_mails(&mail_state, detail, owner),
         ))
     })
     .await;

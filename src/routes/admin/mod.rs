@@ -2,11 +2,14 @@
 //! (a valid session); every POST checks the session's CSRF token.
 
 pub mod account;
+pub mod audit;
 pub mod auth;
+pub mod contacts;
 pub mod dashboard;
 pub mod export;
 pub mod leads;
 pub mod login;
+pub mod routing;
 pub mod users;
 
 use actix_web::HttpResponse;

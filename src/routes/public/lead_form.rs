@@ -7,6 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::attribution::{first_touch, utm_from_query};
+use crate::db::assignment::AssignedOwner;
 use crate::db::leads::{LeadRecord, StoreOutcome, store_lead};
 use crate::db::reports::ReportRef;
 use crate::db::{now_unix, run_blocking};
@@ -193,7 +194,7 @@ pub async fn submit(
             mail_domain: &mail_state.mail_domain,
         };
         let facts = LeadFacts::from_request(&request);
-        let mails_for = |lead_id: i64| {
+        let mails_for = |lead_id: i64, owner: Option<&AssignedOwner>| {
             let ctx = LeadMailContext {
                 lead_id,
                 request: &facts,
@@ -203,7 +204,7 @@ pub async fn submit(
                 score: &lead_score,
                 attribution: &attribution,
             };
-            lead_mails(&ctx, &compose)
+            lead_mails(&ctx, &compose, owner)
         };
         // Spam is kept for review but announced to nobody.
         let spam = status == LeadStatus::Spam;

@@ -1,0 +1,110 @@
+//! `/admin/routing` (admins): which country's leads go to whom.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::auth::Staff;
+use super::see_other;
+use crate::db::assignment::{delete_routing_rule, routing_rules, set_routing_rule};
+use crate::db::users::User;
+use crate::db::{now_unix, run_blocking};
+use crate::domain::country::{Country, all_countries};
+use crate::errors::PageError;
+use crate::startup::AppState;
+use crate::views::admin::RoutingPage;
+use crate::views::layout::PageMeta;
+
+async fn render(
+    state: &AppState,
+    staff: &Staff,
+    problem: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let (rules, users) = run_blocking(&state.pool, |conn| {
+        Ok((routing_rules(conn)?, User::active(conn)?))
+    })
+    .await?;
+    let page = RoutingPage {
+        meta: PageMeta::plain("Lead routing"),
+        staff: staff.view(),
+        rules: rules
+            .into_iter()
+            .map(|r| {
+                let country = Country::parse(&r.country).map_or(r.country.clone(), |c| {
+                    format!("{} ({})", c.name(), c.code())
+                });
+                (r.id, country, r.user_name)
+            })
+            .collect(),
+        users: users.into_iter().map(|u| (u.id, u.name)).collect(),
+        countries: all_countries(),
+        problem: problem.clone(),
+    };
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page.render().map_err(anyhow::Error::from)?))
+}
+
+pub async fn show(state: web::Data<AppState>, staff: Staff) -> Result<HttpResponse, PageError> {
+    staff.require_admin()?;
+    render(&state, &staff, None).await
+}
+
+#[derive(Deserialize)]
+pub struct RoutingForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    delete: String,
+}
+
+pub async fn change(
+    state: web::Data<AppState>,
+    staff: Staff,
+    form: web::Form<RoutingForm>,
+) -> Result<HttpResponse, PageError> {
+    staff.require_admin()?;
+    staff.check_csrf(&form.csrf_token)?;
+    if let Ok(rule_id) = form.delete.parse::<i64>() {
+        run_blocking(&state.pool, move |conn| {
+            Ok(delete_routing_rule(conn, rule_id)?)
+        })
+        .await?;
+        return Ok(see_other("/admin/routing"));
+    }
+    let Ok(country) = Country::parse(&form.country) else {
+        return render(&state, &staff, Some("Choose a country".into())).await;
+    };
+    let Ok(user_id) = form.user.parse::<i64>() else {
+        return render(&state, &staff, Some("Choose a person".into())).await;
+    };
+    let code = country.code();
+    let saved = run_blocking(&state.pool, move |conn| {
+        if !User::find(conn, user_id)?.is_some_and(|u| u.active) {
+            return Ok(false);
+        }
+        set_routing_rule(conn, code, user_id, now_unix())?;
+        Ok(true)
+    })
+    .await?;
+    if !saved {
+        return render(&state, &staff, Some("Choose an active person".into())).await;
+    }
+    tracing::info!(
+        actor = staff.user.id,
+        country = code,
+        owner = user_id,
+        "routing rule saved"
+    );
+    Ok(see_other("/admin/routing"))
+}
