@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a free port, against a fresh SQLite file
 //! and, when `REPORTDESK_TEST_POSTGRES_URL` is set, a fresh PostgreSQL database.
 
+mod browser;
 mod helpers;
 mod smtp;
 mod staff;
@@ -9,9 +10,12 @@ mod admin_export;
 mod admin_leads;
 mod admin_login;
 mod admin_users;
+mod browser_buyer;
+mod browser_staff;
 mod catalog;
 mod gdpr;
 mod health;
+mod html_pages;
 mod lead_forms;
 mod lead_mail;
 mod lead_spam;

@@ -1,0 +1,75 @@
+//! Every page a buyer or a sales person sees, saved as served, for the Nu HTML
+//! Checker that `.ci/run` runs over `target/html-pages/` after the tests.
+
+use std::path::PathBuf;
+
+use reportdesk::db::Backend;
+use reportdesk::domain::lead_kind::LeadKind;
+use reportdesk::domain::lead_status::LeadStatus;
+
+use crate::helpers::{REPORT_PATH, TestApp, valid_fields, with_field};
+
+fn save(name: &str, html: &str) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/html-pages");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.html")), html).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_is_saved_for_the_html_checker() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    for (name, path) in [
+        ("catalog", "/".to_owned()),
+        ("catalog-search", "/?q=medical".to_owned()),
+        ("report", REPORT_PATH.to_owned()),
+        ("privacy", "/privacy".to_owned()),
+        ("thank-you", format!("{REPORT_PATH}/thank-you?kind=inquiry")),
+        ("login", "/admin/login".to_owned()),
+    ] {
+        save(name, &app.get_page(&path).await);
+    }
+    save(
+        "not-found",
+        &app.get("/reports/nope").await.text().await.unwrap(),
+    );
+    for kind in ["sample-request", "inquiry", "discount"] {
+        let path = format!("{REPORT_PATH}/{kind}");
+        save(&format!("form-{kind}"), &app.get_page(&path).await);
+        let errors = app
+            .submit(
+                &path,
+                with_field(with_field(valid_fields(), "email", "bad"), "consent", ""),
+            )
+            .await;
+        assert_eq!(errors.status(), 422);
+        save(
+            &format!("form-{kind}-errors"),
+            &errors.text().await.unwrap(),
+        );
+    }
+    app.submit(&format!("{REPORT_PATH}/discount"), valid_fields())
+        .await;
+    app.seed_lead(
+        LeadKind::Inquiry,
+        "ann@acme.test",
+        "Acme",
+        LeadStatus::New,
+        reportdesk::db::now_unix() - 3 * 3600,
+    );
+    let ada = app.admin().await;
+    let lead = app.leads()[0].id;
+    let contact = app.leads()[0].contact_id;
+    for (name, path) in [
+        ("admin-dashboard", "/admin".to_owned()),
+        ("admin-leads", "/admin/leads".to_owned()),
+        ("admin-lead", format!("/admin/leads/{lead}")),
+        ("admin-contact", format!("/admin/contacts/{contact}")),
+        ("admin-users", "/admin/users".to_owned()),
+        ("admin-routing", "/admin/routing".to_owned()),
+        ("admin-audit", "/admin/audit".to_owned()),
+        ("admin-password", "/admin/account/password".to_owned()),
+    ] {
+        save(name, &ada.page(&path).await);
+    }
+    app.stop().await;
+}
