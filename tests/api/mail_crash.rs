@@ -1,7 +1,6 @@
 //! The app process killed while it holds a claimed mail: the mail is delivered
 //! after a restart, with the Message-ID it was stored with.
 
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use diesel::prelude::*;
@@ -11,61 +10,8 @@ use reportdesk::db::schema::outbox;
 use crate::helpers::{
     REPORT_PATH, TestDatabase, form_token_in, random_hex, valid_fields, with_field,
 };
-use crate::smtp::{SmtpServer, black_hole, free_port};
-
-/// The real binary, killed when dropped (also when the test fails).
-struct RunningApp {
-    child: Child,
-    address: String,
-}
-
-impl RunningApp {
-    fn start(db: &TestDatabase, secret: &str, mail_url: &str) -> Self {
-        let port = free_port();
-        let log = std::fs::File::create(db.dir.path().join(format!("app-{port}.log"))).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_reportdesk"))
-            .current_dir(db.dir.path())
-            .env("REPORTDESK_BIND", format!("127.0.0.1:{port}"))
-            .env("REPORTDESK_DATABASE_URL", &db.url)
-            .env("REPORTDESK_SECRET_KEY", secret)
-            .env("REPORTDESK_MAIL_URL", mail_url)
-            .env("REPORTDESK_MAIL_LEASE_SECONDS", "2")
-            .env("REPORTDESK_MAIL_RETRY_SECONDS", "1")
-            .env("REPORTDESK_FORM_MIN_SECONDS", "0")
-            .env("REPORTDESK_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("start reportdesk");
-        Self {
-            child,
-            address: format!("http://127.0.0.1:{port}"),
-        }
-    }
-
-    async fn wait_until_healthy(&self) {
-        for _ in 0..100 {
-            if let Ok(response) = reqwest::get(format!("{}/healthz", self.address)).await {
-                if response.status() == 200 {
-                    return;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("reportdesk did not start");
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for RunningApp {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
+use crate::process::RunningApp;
+use crate::smtp::{SmtpServer, black_hole};
 
 fn claimed_rows(db: &TestDatabase) -> Vec<(String, Option<i64>, String)> {
     let mut conn = db.pool().get().unwrap();

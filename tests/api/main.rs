@@ -3,6 +3,7 @@
 
 mod browser;
 mod helpers;
+mod process;
 mod smtp;
 mod staff;
 
@@ -24,4 +25,5 @@ mod mail_crash;
 mod pages;
 mod report_import;
 mod report_page;
+mod scale_out;
 mod workflow;

@@ -1,0 +1,70 @@
+//! The real reportdesk binary as a child process, for tests that kill it.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::helpers::TestDatabase;
+use crate::smtp::free_port;
+
+/// The real binary, killed when dropped (also when the test fails).
+pub struct RunningApp {
+    child: Child,
+    pub address: String,
+}
+
+impl RunningApp {
+    pub fn start(db: &TestDatabase, secret: &str, mail_url: &str) -> Self {
+        Self::start_on_port(db, secret, mail_url, free_port())
+    }
+
+    pub fn start_on_port(db: &TestDatabase, secret: &str, mail_url: &str, port: u16) -> Self {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(db.dir.path().join(format!("app-{port}.log")))
+            .unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_reportdesk"))
+            .current_dir(db.dir.path())
+            .env("REPORTDESK_BIND", format!("127.0.0.1:{port}"))
+            .env("REPORTDESK_DATABASE_URL", &db.url)
+            .env("REPORTDESK_SECRET_KEY", secret)
+            .env("REPORTDESK_MAIL_URL", mail_url)
+            .env("REPORTDESK_MAIL_LEASE_SECONDS", "2")
+            .env("REPORTDESK_MAIL_RETRY_SECONDS", "1")
+            .env("REPORTDESK_FORM_MIN_SECONDS", "0")
+            .env("REPORTDESK_RATE_LIMIT_PER_MINUTE", "100000")
+            .env("REPORTDESK_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start reportdesk");
+        Self {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    pub async fn wait_until_healthy(&self) {
+        for _ in 0..100 {
+            if let Ok(response) = reqwest::get(format!("{}/healthz", self.address)).await {
+                if response.status() == 200 {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("reportdesk did not start");
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for RunningApp {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
