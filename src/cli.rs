@@ -23,6 +23,9 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Generate data for benchmarks and demos.
+    #[command(subcommand)]
+    Generate(GenerateCommand),
     /// Check the mail set-up.
     #[command(subcommand)]
     Mail(MailCommand),
@@ -89,5 +92,23 @@ pub enum UserCommand {
     Disable {
         #[arg(long)]
         email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Insert COUNT leads with a realistic spread of kinds, statuses, countries and dates.
+    Leads {
+        #[arg(long)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Print COUNT signed form tokens for the bundled report, one per line.
+    FormTokens {
+        #[arg(long)]
+        count: usize,
+        #[arg(long, default_value = "inquiry")]
+        kind: String,
     },
 }

@@ -5,6 +5,7 @@ pub mod content;
 pub mod db;
 pub mod domain;
 pub mod errors;
+pub mod generate;
 pub mod mail;
 pub mod routes;
 pub mod security;

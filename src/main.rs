@@ -1,6 +1,6 @@
 use anyhow::Context;
 use clap::Parser;
-use reportdesk::cli::{Cli, Command, MailCommand, ReportCommand};
+use reportdesk::cli::{Cli, Command, GenerateCommand, MailCommand, ReportCommand};
 use reportdesk::db::reports::{ImportOutcome, ReportRow};
 use reportdesk::settings::Settings;
 use reportdesk::startup::Application;
@@ -53,6 +53,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(command) => {
             println!("{}", reportdesk::users_cli::run(&settings, command)?);
+        }
+        Command::Generate(GenerateCommand::Leads { count, seed }) => {
+            let pool = db::connect(&settings.database_url, 1)?;
+            let mut conn = pool.get()?;
+            db::run_migrations(&mut conn)?;
+            content::import_bundled_if_empty(&mut conn)?;
+            let started = std::time::Instant::now();
+            let made = reportdesk::generate::generate_leads(&mut conn, count, seed)?;
+            println!("generated {made} leads in {:.1} s", started.elapsed().as_secs_f64());
+        }
+        Command::Generate(GenerateCommand::FormTokens { count, kind }) => {
+            let kind = reportdesk::domain::lead_kind::LeadKind::from_path_segment(&kind)
+                .context("--kind must be sample-request, inquiry or discount")?;
+            let pool = db::connect(&settings.database_url, 1)?;
+            let mut conn = pool.get()?;
+            db::run_migrations(&mut conn)?;
+            content::import_bundled_if_empty(&mut conn)?;
+            let report = ReportRow::slugs_and_ids(&mut conn)?.first().map(|(id, _)| *id).context("no report")?;
+            for token in reportdesk::generate::form_tokens(&settings.secret_key_bytes()?, kind, report, count) {
+                println!("{token}");
+            }
         }
         Command::Mail(MailCommand::Test { to }) => {
             mail::test_mail::send_test_mail(&settings, &to).await?;

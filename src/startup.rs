@@ -25,6 +25,7 @@ use crate::security::password::PasswordHasherPool;
 use crate::security::rate_limit::RateLimiter;
 use crate::security::session;
 use crate::settings::{Settings, sqlite_path};
+use crate::views::page_cache::PageCache;
 
 /// Shared by every handler.
 pub struct AppState {
@@ -42,6 +43,8 @@ pub struct AppState {
     pub outbox_wakeup: Arc<Notify>,
     /// Domain of our From address, for Message-IDs.
     pub mail_domain: String,
+    /// Rendered report pages.
+    pub report_pages: PageCache,
 }
 
 pub struct Application {
@@ -109,6 +112,7 @@ impl Application {
             pool,
             outbox_wakeup,
             mail_domain: from.email.domain().to_owned(),
+            report_pages: PageCache::default(),
             form_tokens: FormTokens::new(&secret_key),
             rate_limiter: RateLimiter::new(settings.rate_limit_per_minute),
             login_limiter: RateLimiter::new(LOGIN_ATTEMPTS_PER_MINUTE),

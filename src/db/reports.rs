@@ -124,11 +124,14 @@ pub fn upsert_report(
     let content = serde_json::to_string(doc)?;
     let now = now_unix();
     super::write_transaction(conn, |conn| {
-        let existing: Option<i64> = reports::table
+        let existing: Option<(i64, i64)> = reports::table
             .filter(reports::slug.eq(&doc.slug))
-            .select(reports::id)
+            .select((reports::id, reports::updated_at))
             .first(conn)
             .optional()?;
+        // Every import gets a newer version stamp, even twice in one second,
+        // so cached pages always notice it.
+        let now = existing.map_or(now, |(_, previous)| now.max(previous + 1));
         let values = (
             reports::title.eq(&doc.title),
             reports::summary.eq(&doc.summary),
@@ -143,7 +146,7 @@ pub fn upsert_report(
             reports::updated_at.eq(now),
         );
         match existing {
-            Some(id) => {
+            Some((id, _)) => {
                 diesel::update(reports::table.find(id))
                     .set(values)
                     .execute(conn)?;

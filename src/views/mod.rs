@@ -7,6 +7,7 @@ pub mod dashboard_charts;
 pub mod forecast_chart;
 pub mod layout;
 pub mod lead_form_page;
+pub mod page_cache;
 pub mod report_page;
 
 /// A 200 HTML response from a rendered page.

@@ -64,6 +64,17 @@ on_both_backends! {
         assert!(page.contains("(2nd edition)"));
     }
 
+    async fn a_page_already_served_shows_the_new_version_within_a_second_of_an_import(app) {
+        let before = app.get_page(crate::helpers::REPORT_PATH).await;
+        assert!(!before.contains("(3rd edition)"));
+        let file = app.db.dir.path().join("third.toml");
+        std::fs::write(&file, BUNDLED.replace("title = \"Global Medical Second Opinion Market, 2025–2035\"", "title = \"Global Medical Second Opinion Market (3rd edition)\"")).unwrap();
+        // In the same second as the first render: the import still shows.
+        assert!(app.run_cli(&["report", "import", file.to_str().unwrap()], app.db.dir.path()).status.success());
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        assert!(app.get_page(crate::helpers::REPORT_PATH).await.contains("(3rd edition)"));
+    }
+
     async fn a_new_slug_is_created_and_listed(app) {
         let file = app.db.dir.path().join("other.toml");
         std::fs::write(&file, BUNDLED.replace(REPORT_SLUG, "global-telehealth-market")).unwrap();

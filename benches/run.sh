@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Benchmarks, each against a baseline measured in the same run on the same
+# machine. Needs: wrk, nginx, sqlite3, python3 (Debian packages). Prints one
+# line per figure; BENCHMARKS.md records a run.
+#
+#   bash benches/run.sh            # 1,000,000 generated leads for P3/P4
+#   LEADS=100000 bash benches/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LEADS=${LEADS:-1000000}
+DURATION=${DURATION:-10s}
+work=$(mktemp -d /tmp/reportdesk-bench.XXXXXX)
+bin=$PWD/target/release/reportdesk
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+peak_kib() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+say() { printf '%s\n' "$*"; }
+
+cargo build --release --quiet
+for tool in wrk nginx sqlite3 python3; do
+  command -v "$tool" >/dev/null || { say "missing $tool (apt-get install wrk nginx-light sqlite3)"; exit 1; }
+done
+
+export REPORTDESK_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(64))')
+export REPORTDESK_DATABASE_URL="sqlite://$work/reportdesk.sqlite3"
+export REPORTDESK_MAIL_URL="file://$work/mail"
+export REPORTDESK_LOG=warn
+export REPORTDESK_FORM_MIN_SECONDS=0
+export REPORTDESK_RATE_LIMIT_PER_MINUTE=1000000000
+port=$(free_port)
+export REPORTDESK_BIND="127.0.0.1:$port"
+base="http://127.0.0.1:$port"
+page="/reports/global-medical-second-opinion-market"
+
+start_app() {
+  (cd "$work" && exec "$bin" serve) >>"$work/app.log" 2>&1 &
+  app_pid=$!
+  pids+=("$app_pid")
+  for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
+  say "reportdesk did not start"; cat "$work/app.log"; exit 1
+}
+stop_app() { kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; }
+
+say "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
+start_app
+curl -fs "$base$page" >/dev/null
+sleep 1
+idle=$(rss_kib "$app_pid")
+
+# --- P1: report page vs nginx serving the same bytes ------------------------
+mkdir -p "$work/www$page"
+curl -fs "$base$page" >"$work/www$page/index.html"
+nginx_port=$(free_port)
+cat >"$work/nginx.conf" <<NGINX
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $work/www;
+    location / { default_type text/html; try_files \$uri/index.html =404; }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf"
+wrk_figures() { # prints "req/s p99_ms"
+  wrk -t2 -c64 -d"$DURATION" --latency -s benches/p95.lua "$1" | awk '
+    /Requests\/sec/ {rps=$2} /^p99_ms/ {p99=$2} END {print rps, p99}'
+}
+read -r nginx_rps nginx_p99 < <(wrk_figures "http://127.0.0.1:$nginx_port$page")
+peak_load=0
+( while kill -0 "$app_pid" 2>/dev/null; do rss_kib "$app_pid"; sleep 0.2; done ) >"$work/rss.log" &
+sampler=$!
+read -r app_rps app_p99 < <(wrk_figures "$base$page")
+kill "$sampler" 2>/dev/null || true
+peak_load=$(sort -n "$work/rss.log" | tail -1)
+say "P1 report page: reportdesk $app_rps req/s p99 ${app_p99} ms | nginx $nginx_rps req/s p99 ${nginx_p99} ms | ratio $(python3 -c "print(f'{$app_rps/$nginx_rps:.2f}x rps, {$app_p99/$nginx_p99:.2f}x p99')")"
+say "P6 RSS: idle $((idle / 1024)) MiB, under P1 load $((peak_load / 1024)) MiB"
+
+# --- P2: durable submits vs sqlite3 single-row autocommit inserts -----------
+"$bin" generate form-tokens --count 200000 >"$work/tokens.txt"
+before=$(sqlite3 "$work/reportdesk.sqlite3" 'SELECT count(*) FROM leads')
+submit_rps=$(wrk -t2 -c16 -d"$DURATION" -s benches/submit.lua "$base$page/inquiry" -- "$work/tokens.txt" | awk '/Requests\/sec/ {print $2}')
+after=$(sqlite3 "$work/reportdesk.sqlite3" 'SELECT count(*) FROM leads')
+rows=2000
+{
+  echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+  echo "CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT, company TEXT, message TEXT, created_at INTEGER);"
+  for i in $(seq $rows); do echo "INSERT INTO t (email, company, message, created_at) VALUES ('b$i@acme.example', 'Acme', 'Benchmark inquiry', $i);"; done
+} >"$work/baseline.sql"
+start=$(date +%s.%N); sqlite3 "$work/baseline.db" <"$work/baseline.sql" >/dev/null; end=$(date +%s.%N)
+baseline_rps=$(python3 -c "print(f'{$rows/($end-$start):.0f}')")
+say "P2 durable submits: reportdesk $submit_rps submits/s ($((after - before)) leads stored) | sqlite3 autocommit inserts $baseline_rps rows/s | ratio $(python3 -c "print(f'{$submit_rps/$baseline_rps:.2f}x')")"
+
+# --- P5: submit -> mail accepted by a local SMTP server ---------------------
+stop_app
+smtp_port=$(free_port)
+export REPORTDESK_MAIL_URL="smtp://127.0.0.1:$smtp_port"
+"$bin" generate form-tokens --count 300 >"$work/latency-tokens.txt"
+start_app
+python3 benches/mail_latency.py "$base" "$smtp_port" "$work/latency-tokens.txt" 200
+stop_app
+export REPORTDESK_MAIL_URL="file://$work/mail"
+
+# --- P3 and P4 at $LEADS leads ----------------------------------------------
+start=$(date +%s.%N)
+"$bin" generate leads --count "$LEADS" >/dev/null
+say "generated $LEADS leads in $(python3 -c "print(f'{$(date +%s.%N)-$start:.0f}')") s"
+echo "bench-admin-password" | "$bin" user add --email bench@example.com --name Bench --role admin --password-stdin >/dev/null
+start_app
+csrf=$(curl -fs -c "$work/cookies" "$base/admin/login" | grep -o 'name="csrf_token" value="[^"]*"' | sed 's/.*value="//;s/"//')
+curl -fs -b "$work/cookies" -c "$work/cookies" -o /dev/null -d "csrf_token=$csrf&email=bench@example.com&password=bench-admin-password" "$base/admin/login"
+cookie=$(awk '$6 == "rd_session" {print "rd_session=" $7}' "$work/cookies")
+list_p95() { wrk -t1 -c1 -d"$DURATION" -s benches/p95.lua -H "Cookie: $cookie" "$base$1" | awk '/^p95_ms/ {print $2}'; }
+say "P3 /admin/leads at $LEADS leads, p95: first page $(list_p95 /admin/leads) ms | status filter $(list_p95 '/admin/leads?status=new') ms | filter + search $(list_p95 '/admin/leads?status=new&q=acme') ms | baseline: healthz $(list_p95 /healthz) ms"
+stop_app
+start_app
+start=$(date +%s.%N)
+exported=$(curl -fs -H "Cookie: $cookie" "$base/admin/leads/export.csv?status=" | wc -l)
+end=$(date +%s.%N)
+say "P4 CSV export: $((exported - 1)) rows in $(python3 -c "print(f'{$end-$start:.2f}')") s = $(python3 -c "print(f'{($exported-1)/($end-$start):.0f}')") rows/s, peak RSS $(( $(peak_kib "$app_pid") / 1024 )) MiB"

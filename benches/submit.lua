@@ -1,0 +1,32 @@
+-- wrk script: every request posts the inquiry form with a token of its own
+-- (from the file named by the first argument), so every request stores a lead.
+local tokens = {}
+local counter = 0
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  for line in io.lines(args[1]) do
+    tokens[#tokens + 1] = line
+  end
+  counter = id
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+end
+
+function request()
+  local index = counter % #tokens + 1
+  counter = counter + #threads
+  local body = "name=Bench+Buyer&email=bench" .. counter .. "%40acme-bench.example&company=Acme+Bench"
+    .. "&country=GB&message=Benchmark+inquiry+about+the+oncology+segment&consent=yes&website="
+    .. "&form_token=" .. tokens[index]
+  return wrk.format(nil, nil, nil, body)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("non-303 responses: %d\n", summary.errors.status))
+end
