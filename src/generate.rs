@@ -14,9 +14,22 @@ use crate::security::form_token::FormTokens;
 
 const BATCH: usize = 500;
 const DAY: i64 = 86_400;
-const COUNTRIES: [&str; 12] = ["US", "GB", "DE", "FR", "IN", "JP", "CN", "BR", "AU", "CA", "AE", "ZA"];
+const COUNTRIES: [&str; 12] = [
+    "US", "GB", "DE", "FR", "IN", "JP", "CN", "BR", "AU", "CA", "AE", "ZA",
+];
 const COMPANY_WORDS: [&str; 12] = [
-    "Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Tyrell", "Cyberdyne", "Soylent", "Vandelay", "Wonka",
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark",
+    "Wayne",
+    "Tyrell",
+    "Cyberdyne",
+    "Soylent",
+    "Vandelay",
+    "Wonka",
 ];
 
 /// Multi-row INSERT, which the multi-backend connection does not offer: the
@@ -46,7 +59,10 @@ fn weighted<'a>(rng: &mut StdRng, choices: &[(&'a str, u32)]) -> &'a str {
 /// Inserts `count` leads from about `count / 3` contacts; returns how many.
 pub fn generate_leads(conn: &mut DbConnection, count: usize, seed: u64) -> anyhow::Result<usize> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let report_id: i64 = reports::table.select(reports::id).first(conn).context("import a report first")?;
+    let report_id: i64 = reports::table
+        .select(reports::id)
+        .first(conn)
+        .context("import a report first")?;
     let now = now_unix();
     let run = format!("{seed:x}-{now:x}");
     let contact_count = (count / 3).max(1);
@@ -86,14 +102,23 @@ pub fn generate_leads(conn: &mut DbConnection, count: usize, seed: u64) -> anyho
     }
 
     let kinds = [("sample_request", 40), ("inquiry", 35), ("discount", 25)];
-    let statuses = [("new", 30), ("contacted", 20), ("qualified", 15), ("proposal", 10), ("won", 5), ("lost", 12), ("spam", 8)];
+    let statuses = [
+        ("new", 30),
+        ("contacted", 20),
+        ("qualified", 15),
+        ("proposal", 10),
+        ("won", 5),
+        ("lost", 12),
+        ("spam", 8),
+    ];
     for chunk_start in (0..count).step_by(BATCH) {
         let chunk: Vec<_> = (chunk_start..(chunk_start + BATCH).min(count))
             .map(|n| {
                 let kind = weighted(&mut rng, &kinds);
                 let status = weighted(&mut rng, &statuses);
                 let created_at = now - rng.random_range(0..365 * DAY);
-                let answered = (status != "new" && status != "spam").then(|| created_at + rng.random_range(600..3 * DAY));
+                let answered = (status != "new" && status != "spam")
+                    .then(|| created_at + rng.random_range(600..3 * DAY));
                 (
                     leads::contact_id.eq(contact_ids[rng.random_range(0..contact_ids.len())]),
                     leads::report_id.eq(report_id),
@@ -102,7 +127,8 @@ pub fn generate_leads(conn: &mut DbConnection, count: usize, seed: u64) -> anyho
                     leads::message.eq("Please send the figures for our region."),
                     leads::licence.eq((kind == LeadKind::Discount.as_db()).then_some("multi")),
                     leads::score.eq(rng.random_range(0..=100)),
-                    leads::spam_reason.eq((status == "spam").then_some("honeypot field was filled")),
+                    leads::spam_reason
+                        .eq((status == "spam").then_some("honeypot field was filled")),
                     leads::consent_text_version.eq("generated"),
                     leads::consent_at.eq(created_at),
                     leads::form_token_hash.eq(format!("generated-{run}-{n}")),
@@ -124,5 +150,7 @@ pub fn generate_leads(conn: &mut DbConnection, count: usize, seed: u64) -> anyho
 pub fn form_tokens(secret_key: &[u8], kind: LeadKind, report_id: i64, count: usize) -> Vec<String> {
     let tokens = FormTokens::new(secret_key);
     let now = now_unix();
-    (0..count).map(|_| tokens.issue(kind, report_id, now)).collect()
+    (0..count)
+        .map(|_| tokens.issue(kind, report_id, now))
+        .collect()
 }

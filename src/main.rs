@@ -61,7 +61,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             content::import_bundled_if_empty(&mut conn)?;
             let started = std::time::Instant::now();
             let made = reportdesk::generate::generate_leads(&mut conn, count, seed)?;
-            println!("generated {made} leads in {:.1} s", started.elapsed().as_secs_f64());
+            println!(
+                "generated {made} leads in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::Generate(GenerateCommand::FormTokens { count, kind }) => {
             let kind = reportdesk::domain::lead_kind::LeadKind::from_path_segment(&kind)
@@ -70,8 +73,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut conn = pool.get()?;
             db::run_migrations(&mut conn)?;
             content::import_bundled_if_empty(&mut conn)?;
-            let report = ReportRow::slugs_and_ids(&mut conn)?.first().map(|(id, _)| *id).context("no report")?;
-            for token in reportdesk::generate::form_tokens(&settings.secret_key_bytes()?, kind, report, count) {
+            let report = ReportRow::slugs_and_ids(&mut conn)?
+                .first()
+                .map(|(id, _)| *id)
+                .context("no report")?;
+            for token in reportdesk::generate::form_tokens(
+                &settings.secret_key_bytes()?,
+                kind,
+                report,
+                count,
+            ) {
                 println!("{token}");
             }
         }

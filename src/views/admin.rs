@@ -82,6 +82,7 @@ pub struct LeadListPage {
     pub reports: Vec<(i64, String)>,
     pub owners: Vec<(i64, String)>,
     pub total: i64,
+    pub total_label: String,
     pub page: i64,
     pub pages: i64,
     pub previous_href: Option<String>,
@@ -91,7 +92,7 @@ pub struct LeadListPage {
 
 pub struct Tab {
     pub label: String,
-    pub count: i64,
+    pub count: String,
     pub href: String,
     pub current: bool,
 }
@@ -291,4 +292,34 @@ pub struct AuditView {
     pub lead_id: i64,
     pub kind: String,
     pub detail: String,
+}
+
+/// A count for display: "1,234", or "10,000+" past the counting cap.
+pub fn count_label(count: i64) -> String {
+    let capped = count > crate::db::lead_admin::COUNT_CAP;
+    let digits = count.min(crate::db::lead_admin::COUNT_CAP).to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if capped {
+        out.push('+');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_label;
+
+    #[test]
+    fn counts_are_grouped_and_capped() {
+        assert_eq!(count_label(7), "7");
+        assert_eq!(count_label(1234), "1,234");
+        assert_eq!(count_label(10_000), "10,000");
+        assert_eq!(count_label(10_001), "10,000+");
+    }
 }

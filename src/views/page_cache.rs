@@ -26,7 +26,10 @@ pub enum Lookup {
     /// Fresh enough to serve as is.
     Fresh(Bytes),
     /// Cached for this version; serve if the row still has it.
-    Check { html: Bytes, updated_at: i64 },
+    Check {
+        html: Bytes,
+        updated_at: i64,
+    },
     Missing,
 }
 
@@ -34,7 +37,9 @@ impl PageCache {
     pub fn lookup(&self, slug: &str, now: Instant) -> Lookup {
         let pages = self.pages.read().unwrap_or_else(|p| p.into_inner());
         match pages.get(slug) {
-            Some(entry) if now.duration_since(entry.checked_at) < REVALIDATE_AFTER => Lookup::Fresh(entry.html.clone()),
+            Some(entry) if now.duration_since(entry.checked_at) < REVALIDATE_AFTER => {
+                Lookup::Fresh(entry.html.clone())
+            }
             Some(entry) => Lookup::Check {
                 html: entry.html.clone(),
                 updated_at: entry.updated_at,
@@ -56,7 +61,10 @@ impl PageCache {
     }
 
     pub fn forget(&self, slug: &str) {
-        self.pages.write().unwrap_or_else(|p| p.into_inner()).remove(slug);
+        self.pages
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(slug);
     }
 }
 
@@ -70,8 +78,14 @@ mod tests {
         let start = Instant::now();
         assert!(matches!(cache.lookup("r", start), Lookup::Missing));
         cache.store("r", Bytes::from_static(b"<html>"), 7, start);
-        assert!(matches!(cache.lookup("r", start + Duration::from_millis(500)), Lookup::Fresh(_)));
-        assert!(matches!(cache.lookup("r", start + Duration::from_secs(2)), Lookup::Check { updated_at: 7, .. }));
+        assert!(matches!(
+            cache.lookup("r", start + Duration::from_millis(500)),
+            Lookup::Fresh(_)
+        ));
+        assert!(matches!(
+            cache.lookup("r", start + Duration::from_secs(2)),
+            Lookup::Check { updated_at: 7, .. }
+        ));
         cache.forget("r");
         assert!(matches!(cache.lookup("r", start), Lookup::Missing));
     }

@@ -11,7 +11,9 @@ use reportdesk::db::schema::{contacts, outbox};
 use reportdesk::db::users::NewUser;
 use reportdesk::security::password::hash_password_blocking;
 
-use crate::helpers::{REPORT_PATH, TestDatabase, form_token_in, random_hex, valid_fields, with_field};
+use crate::helpers::{
+    REPORT_PATH, TestDatabase, form_token_in, random_hex, valid_fields, with_field,
+};
 use crate::process::RunningApp;
 use crate::smtp::{SmtpServer, free_port};
 use crate::staff::{PASSWORD, csrf_in, new_browser};
@@ -20,17 +22,33 @@ const LEADS: usize = 500;
 
 /// One submission through `instance`: open the form, send it. `None` when the
 /// instance is down (the caller, like a load balancer, tries the other).
-async fn submit(client: &reqwest::Client, instance: &str, i: usize, token: Option<String>) -> Result<(), Option<String>> {
+async fn submit(
+    client: &reqwest::Client,
+    instance: &str,
+    i: usize,
+    token: Option<String>,
+) -> Result<(), Option<String>> {
     let form = format!("{instance}{REPORT_PATH}/inquiry");
     let token = match token {
         Some(token) => token,
         None => {
-            let page = client.get(&form).send().await.map_err(|_| None)?.text().await.map_err(|_| None)?;
+            let page = client
+                .get(&form)
+                .send()
+                .await
+                .map_err(|_| None)?
+                .text()
+                .await
+                .map_err(|_| None)?;
             form_token_in(&page)
         }
     };
     let fields = with_field(
-        with_field(with_field(valid_fields(), "email", &format!("buyer{i}@scale.test")), "company", &format!("Scale Co {i:03}")),
+        with_field(
+            with_field(valid_fields(), "email", &format!("buyer{i}@scale.test")),
+            "company",
+            &format!("Scale Co {i:03}"),
+        ),
         "form_token",
         &token,
     );
@@ -53,13 +71,20 @@ async fn two_instances_share_the_work_survive_a_kill_and_lose_or_double_nothing(
     let Some(db) = TestDatabase::create(Backend::Postgres).await else {
         return;
     };
-    reportdesk::startup::prepare_database(&db.url).await.unwrap();
+    reportdesk::startup::prepare_database(&db.url)
+        .await
+        .unwrap();
     {
         let mut conn = db.pool().get().unwrap();
         let hash = hash_password_blocking(PASSWORD).unwrap();
-        NewUser { email: "ada@publisher.test", name: "Ada Admin", role: "admin", password_hash: &hash }
-            .insert(&mut conn, reportdesk::db::now_unix())
-            .unwrap();
+        NewUser {
+            email: "ada@publisher.test",
+            name: "Ada Admin",
+            role: "admin",
+            password_hash: &hash,
+        }
+        .insert(&mut conn, reportdesk::db::now_unix())
+        .unwrap();
     }
     let smtp = SmtpServer::start();
     let secret = random_hex(64);
@@ -72,15 +97,34 @@ async fn two_instances_share_the_work_survive_a_kill_and_lose_or_double_nothing(
 
     // A staff session made on one instance works on the other.
     let staff = new_browser();
-    let login = staff.get(format!("{}/admin/login", a.address)).send().await.unwrap().text().await.unwrap();
+    let login = staff
+        .get(format!("{}/admin/login", a.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let response = staff
         .post(format!("{}/admin/login", a.address))
-        .form(&[("csrf_token", csrf_in(&login).as_str()), ("email", "ada@publisher.test"), ("password", PASSWORD)])
+        .form(&[
+            ("csrf_token", csrf_in(&login).as_str()),
+            ("email", "ada@publisher.test"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 303);
-    assert_eq!(staff.get(format!("{address_b}/admin/leads")).send().await.unwrap().status(), 200);
+    assert_eq!(
+        staff
+            .get(format!("{address_b}/admin/leads"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
 
     let client = new_browser();
     let mut i = 0;
@@ -96,13 +140,19 @@ async fn two_instances_share_the_work_survive_a_kill_and_lose_or_double_nothing(
         }
         let batch: Vec<usize> = (i..(i + 10).min(LEADS)).collect();
         let attempts = batch.iter().map(|&n| {
-            let first = if n % 2 == 0 { a.address.clone() } else { address_b.clone() };
+            let first = if n % 2 == 0 {
+                a.address.clone()
+            } else {
+                address_b.clone()
+            };
             let client = &client;
             let fallback = a.address.clone();
             async move {
                 match submit(client, &first, n, None).await {
                     Ok(()) => (),
-                    Err(token) => submit(client, &fallback, n, token).await.expect("the other instance takes it"),
+                    Err(token) => submit(client, &fallback, n, token)
+                        .await
+                        .expect("the other instance takes it"),
                 }
             }
         });
@@ -113,14 +163,20 @@ async fn two_instances_share_the_work_survive_a_kill_and_lose_or_double_nothing(
     let pool = db.pool();
     let companies: Vec<String> = {
         let mut conn = pool.get().unwrap();
-        contacts::table.select(contacts::company).load(&mut conn).unwrap()
+        contacts::table
+            .select(contacts::company)
+            .load(&mut conn)
+            .unwrap()
     };
     let unique: HashSet<&String> = companies.iter().collect();
     assert_eq!(companies.len(), LEADS, "one contact per buyer");
     assert_eq!(unique.len(), LEADS);
     let leads: i64 = {
         let mut conn = pool.get().unwrap();
-        reportdesk::db::schema::leads::table.count().get_result(&mut conn).unwrap()
+        reportdesk::db::schema::leads::table
+            .count()
+            .get_result(&mut conn)
+            .unwrap()
     };
     assert_eq!(leads, LEADS as i64, "every lead stored once");
 
@@ -128,12 +184,21 @@ async fn two_instances_share_the_work_survive_a_kill_and_lose_or_double_nothing(
     // Message-ID and counts once.
     let expected: HashSet<String> = {
         let mut conn = pool.get().unwrap();
-        outbox::table.select(outbox::message_id).load::<String>(&mut conn).unwrap().into_iter().collect()
+        outbox::table
+            .select(outbox::message_id)
+            .load::<String>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .collect()
     };
     assert_eq!(expected.len(), 2 * LEADS);
     let mut received = HashSet::new();
     for _ in 0..300 {
-        received = smtp.received().iter().filter_map(|m| m.header("Message-ID")).collect::<HashSet<_>>();
+        received = smtp
+            .received()
+            .iter()
+            .filter_map(|m| m.header("Message-ID"))
+            .collect::<HashSet<_>>();
         if received.len() >= expected.len() {
             break;
         }
@@ -141,7 +206,10 @@ async fn two_instances_share_the_work_survive_a_kill_and_lose_or_double_nothing(
     }
     assert_eq!(received, expected, "every stored mail was delivered");
     let deliveries = smtp.received().len();
-    eprintln!("scale-out: {LEADS} leads, {} distinct mails, {deliveries} deliveries", received.len());
+    eprintln!(
+        "scale-out: {LEADS} leads, {} distinct mails, {deliveries} deliveries",
+        received.len()
+    );
     drop(a);
     drop(b);
 }

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use super::auth::Staff;
 use super::see_other;
 use crate::db::lead_admin::{
-    self, LeadChangeError, LeadDetail, LeadFilter, OwnerFilter, PAGE_SIZE, Sort, delivery_states,
-    list_page, repeat_interest, status_counts, user_names,
+    self, COUNT_CAP, LeadChangeError, LeadDetail, LeadFilter, OwnerFilter, PAGE_SIZE, Sort,
+    delivery_states, list_page, repeat_interest, status_counts, user_names,
 };
 use crate::db::reports::ReportRow;
 use crate::db::users::User;
@@ -28,7 +28,7 @@ use crate::mail::compose::{ComposeSettings, LeadFacts, LeadMailContext, lead_mai
 use crate::startup::AppState;
 use crate::views::admin::{
     FilterValues, LeadDetailPage, LeadListPage, LeadRowView, LeadView, OtherLead, Tab,
-    TimelineItem, format_time, kind_label,
+    TimelineItem, count_label, format_time, kind_label,
 };
 use crate::views::layout::PageMeta;
 
@@ -98,7 +98,7 @@ pub async fn list(
         .sum();
     let mut tabs = vec![Tab {
         label: "All".into(),
-        count: all_count,
+        count: count_label(all_count),
         href: values.href("/admin/leads", |v| {
             v.status.clear();
             v.page.clear();
@@ -107,14 +107,14 @@ pub async fn list(
     }];
     tabs.extend(counts.iter().map(|(status, count)| Tab {
         label: status.as_db().to_owned(),
-        count: *count,
+        count: count_label(*count),
         href: values.href("/admin/leads", |v| {
             v.status = status.as_db().to_owned();
             v.page.clear();
         }),
         current: values.status == status.as_db(),
     }));
-    let pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
+    let pages = (total.min(COUNT_CAP) + PAGE_SIZE - 1) / PAGE_SIZE;
     let targets = state.settings.response_targets();
     let now = now_unix();
     let rows = rows
@@ -161,6 +161,7 @@ pub async fn list(
         filters: values,
         reports,
         owners,
+        total_label: count_label(total),
         total,
         page,
         pages: pages.max(1),

@@ -48,12 +48,18 @@ pub async fn report_page(
         })
         .await?;
         if current == Some(updated_at) {
-            state.report_pages.store(&slug, html.clone(), updated_at, now);
+            state
+                .report_pages
+                .store(&slug, html.clone(), updated_at, now);
             return Ok(page(html));
         }
     }
     let key = slug.clone();
-    let Some(row) = run_blocking(&state.pool, move |conn| Ok(ReportRow::find_by_slug(conn, &key)?)).await? else {
+    let Some(row) = run_blocking(&state.pool, move |conn| {
+        Ok(ReportRow::find_by_slug(conn, &key)?)
+    })
+    .await?
+    else {
         state.report_pages.forget(&slug);
         return Err(PageError::NotFound);
     };
@@ -62,6 +68,8 @@ pub async fn report_page(
             .render()
             .map_err(anyhow::Error::from)?,
     );
-    state.report_pages.store(&slug, html.clone(), row.updated_at, now);
+    state
+        .report_pages
+        .store(&slug, html.clone(), row.updated_at, now);
     Ok(page(html))
 }
