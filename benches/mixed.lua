@@ -3,6 +3,9 @@
 local tokens = {}
 local counter = 0
 local threads = {}
+-- Each of wrk's (two) threads takes its own half of the tokens: a thread
+-- cannot see the others, so it cannot stride between them.
+local offset = 0
 local report = "/reports/global-medical-second-opinion-market"
 
 function setup(thread)
@@ -13,15 +16,15 @@ end
 function init(args)
   for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
   cookie = args[2]
-  counter = id
+  offset = id * math.floor(#tokens / 2)
 end
 
 function request()
-  counter = counter + #threads
+  counter = counter + 1
   local slot = counter % 8
   if slot == 0 then
-    local body = "name=Soak+Buyer&email=soak" .. counter .. "%40soak.example&company=Soak+Co&country=DE"
-      .. "&message=Soak+test+inquiry+message&consent=yes&website=&form_token=" .. tokens[counter % #tokens + 1]
+    local body = "name=Soak+Buyer&email=soak" .. offset + counter .. "%40soak.example&company=Soak+Co&country=DE"
+      .. "&message=Soak+test+inquiry+message&consent=yes&website=&form_token=" .. tokens[(offset + counter) % #tokens + 1]
     return wrk.format("POST", report .. "/inquiry", {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
   elseif slot == 1 then
     return wrk.format("GET", "/admin/leads?status=new", {["Cookie"] = cookie})

@@ -17,9 +17,9 @@ bin=$PWD/target/release/reportdesk
 app=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 "$bin" generate form-tokens --count 500000 >"$work/tokens"
-echo "soak-admin-password" | "$bin" user add --email soak@example.com --name Soak --role admin --password-stdin >/dev/null
+echo "tangerine-orbit-42" | "$bin" user add --email soak@example.com --name Soak --role admin --password-stdin >/dev/null
 csrf=$(curl -fs -c "$work/c" "http://127.0.0.1:$port/admin/login" | grep -o 'name="csrf_token" value="[^"]*"' | sed 's/.*value="//;s/"//')
-curl -fs -b "$work/c" -c "$work/c" -o /dev/null -d "csrf_token=$csrf&email=soak@example.com&password=soak-admin-password" "http://127.0.0.1:$port/admin/login"
+curl -fs -b "$work/c" -c "$work/c" -o /dev/null -d "csrf_token=$csrf&email=soak@example.com&password=tangerine-orbit-42" "http://127.0.0.1:$port/admin/login"
 cookie=$(awk '$6 == "rd_session" {print "rd_session=" $7}' "$work/c")
 ( for _ in $(seq $((minutes * 2))); do sleep 30; echo "rss $(awk '/^VmRSS/ {print $2}' /proc/$app/status) KiB"; done ) &
 wrk -t2 -c32 -d"${minutes}m" -s benches/mixed.lua "http://127.0.0.1:$port" -- "$work/tokens" "$cookie" | grep -E 'Requests/sec|requests|Latency'

@@ -3,6 +3,9 @@
 local tokens = {}
 local counter = 0
 local threads = {}
+-- Each of wrk's (two) threads takes its own half of the tokens: a thread
+-- cannot see the others, so it cannot stride between them.
+local offset = 0
 
 function setup(thread)
   thread:set("id", #threads)
@@ -13,15 +16,15 @@ function init(args)
   for line in io.lines(args[1]) do
     tokens[#tokens + 1] = line
   end
-  counter = id
+  offset = id * math.floor(#tokens / 2)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 end
 
 function request()
-  local index = counter % #tokens + 1
-  counter = counter + #threads
-  local body = "name=Bench+Buyer&email=bench" .. counter .. "%40acme-bench.example&company=Acme+Bench"
+  counter = counter + 1
+  local index = (offset + counter) % #tokens + 1
+  local body = "name=Bench+Buyer&email=bench" .. offset + counter .. "%40acme-bench.example&company=Acme+Bench"
     .. "&country=GB&message=Benchmark+inquiry+about+the+oncology+segment&consent=yes&website="
     .. "&form_token=" .. tokens[index]
   return wrk.format(nil, nil, nil, body)

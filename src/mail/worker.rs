@@ -7,6 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use tokio::time::Instant;
 
 use lettre::message::Mailbox;
@@ -26,6 +28,9 @@ use crate::views::admin::format_time;
 
 /// Mails claimed per round; a full batch means "look again at once".
 const BATCH: i64 = 20;
+/// Mails sent at once. An SMTP exchange is mostly round trips, so a few in
+/// parallel keep a burst of leads from queueing behind each other.
+const PARALLEL_SENDS: usize = 8;
 /// Even with no wake-up (e.g. a lead stored by another instance) the worker
 /// looks at least this often.
 const POLL: Duration = Duration::from_secs(1);
@@ -109,20 +114,8 @@ impl OutboxWorker {
                 }
             };
             let full = claimed.len() as i64 == BATCH;
-            let mut claimed = claimed.into_iter();
-            while let Some(mail) = claimed.next() {
-                if *shutdown.borrow() {
-                    let ids: Vec<i64> = std::iter::once(mail.id)
-                        .chain(claimed.map(|m| m.id))
-                        .collect();
-                    if let Err(error) =
-                        run_blocking(&self.pool, move |conn| Ok(release(conn, &ids)?)).await
-                    {
-                        tracing::warn!(error = %error, "outbox: cannot release claimed mails; their lease will expire");
-                    }
-                    return;
-                }
-                self.deliver(mail).await;
+            if !self.deliver_all(claimed, &shutdown).await {
+                return;
             }
             if !full {
                 tokio::select! {
@@ -132,6 +125,40 @@ impl OutboxWorker {
                 }
             }
         }
+    }
+
+    /// Sends a claimed batch, several mails at once (each SMTP exchange is
+    /// mostly waiting). On shutdown, starts no new send, lets those under way
+    /// finish, hands the rest back, and answers `false`.
+    async fn deliver_all(
+        &self,
+        claimed: Vec<OutboxMail>,
+        shutdown: &watch::Receiver<bool>,
+    ) -> bool {
+        let mut waiting = claimed.into_iter();
+        let mut sending = FuturesUnordered::new();
+        loop {
+            while sending.len() < PARALLEL_SENDS && !*shutdown.borrow() {
+                match waiting.next() {
+                    Some(mail) => sending.push(self.deliver(mail)),
+                    None => break,
+                }
+            }
+            if sending.next().await.is_none() {
+                break;
+            }
+        }
+        if !*shutdown.borrow() {
+            return true;
+        }
+        let ids: Vec<i64> = waiting.map(|m| m.id).collect();
+        if !ids.is_empty() {
+            if let Err(error) = run_blocking(&self.pool, move |conn| Ok(release(conn, &ids)?)).await
+            {
+                tracing::warn!(error = %error, "outbox: cannot release claimed mails; their lease will expire");
+            }
+        }
+        false
     }
 
     async fn escalate_overdue(&self) {
