@@ -164,11 +164,23 @@ pub fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    match conn {
-        DbConnection::Postgres(_) => return conn.transaction(work),
-        DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
-        }
+    let nested = match conn {
+        DbConnection::Postgres(_) => true,
+        DbConnection::Sqlite(c) => matches!(
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth(),
+            Ok(Some(_))
+        ),
+    };
+    // PostgreSQL needs nothing special; inside a transaction this is a savepoint.
+    if nested {
+        return conn.transaction(work);
+    }
+    // SQLite takes one writer at a time. Writers of this process queue here, in
+    // order, instead of in SQLite's busy handler, which sleeps in growing steps
+    // and would leave the database idle while a dozen requests wait.
+    let _writer = SQLITE_WRITER.lock().unwrap_or_else(|p| p.into_inner());
+    if let DbConnection::Sqlite(c) = conn {
+        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
     }
     let outcome = work(conn);
     match conn {
@@ -176,6 +188,8 @@ where
         DbConnection::Postgres(_) => outcome,
     }
 }
+
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn finish_sqlite_transaction<T, E>(c: &mut SqliteConnection, outcome: Result<T, E>) -> Result<T, E>
 where

@@ -19,7 +19,7 @@ use super::transport::{MailTransport, build_message};
 use crate::db::escalation::{escalate, overdue_unescalated};
 use crate::db::gdpr::apply_retention;
 use crate::db::outbox::{Failure, OutboxMail, claim_due, mark_failed, mark_sent, release};
-use crate::db::{Pool, now_unix, run_blocking};
+use crate::db::{Pool, now_unix, run_blocking, write_transaction};
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::masking::mask_email;
 use crate::domain::response_clock::{Clock, ResponseTargets};
@@ -137,6 +137,7 @@ impl OutboxWorker {
     ) -> bool {
         let mut waiting = claimed.into_iter();
         let mut sending = FuturesUnordered::new();
+        let mut outcomes = Vec::new();
         loop {
             while sending.len() < PARALLEL_SENDS && !*shutdown.borrow() {
                 match waiting.next() {
@@ -144,10 +145,12 @@ impl OutboxWorker {
                     None => break,
                 }
             }
-            if sending.next().await.is_none() {
-                break;
+            match sending.next().await {
+                Some(outcome) => outcomes.push(outcome),
+                None => break,
             }
         }
+        self.record(outcomes).await;
         if !*shutdown.borrow() {
             return true;
         }
@@ -233,49 +236,68 @@ impl OutboxWorker {
         }
     }
 
+    /// Sends one mail; the outcome is recorded with the rest of its batch.
     #[tracing::instrument(name = "outbox_send", skip_all, fields(outbox_id = mail.id, mail = %mail.kind, to = %mask_email(&mail.to_addr)))]
-    async fn deliver(&self, mail: OutboxMail) {
+    async fn deliver(&self, mail: OutboxMail) -> (OutboxMail, Result<(), String>) {
         let outcome = match build_message(&mail, &self.from) {
             Ok(message) => self.transport.send(message, &self.mail_url).await,
             Err(problem) => Err(problem),
         };
-        let now = now_unix();
-        let id = mail.id;
-        let recorded = match outcome {
-            Ok(()) => {
-                tracing::info!("mail sent");
-                run_blocking(&self.pool, move |conn| Ok(mark_sent(conn, id, now)?)).await
-            }
+        match &outcome {
+            Ok(()) => tracing::info!("mail sent"),
             Err(error) => {
-                let attempts = mail.attempts + 1;
-                let retry_at = (attempts < self.config.max_attempts)
-                    .then(|| now + retry_delay(attempts, self.config.retry_seconds));
-                match retry_at {
-                    Some(at) => {
-                        tracing::warn!(attempts, error = %error, retry_in = at - now, "mail not sent; will retry")
-                    }
-                    None => {
-                        tracing::error!(attempts, error = %error, "mail not sent; no attempts left, marked dead")
+                tracing::warn!(attempts = mail.attempts + 1, error = %error, "mail not sent")
+            }
+        }
+        (mail, outcome)
+    }
+
+    /// Records a batch's outcomes in one transaction: one disk sync for the
+    /// batch instead of one per mail.
+    async fn record(&self, outcomes: Vec<(OutboxMail, Result<(), String>)>) {
+        if outcomes.is_empty() {
+            return;
+        }
+        let now = now_unix();
+        let max_attempts = self.config.max_attempts;
+        let retry_seconds = self.config.retry_seconds;
+        let recorded = run_blocking(&self.pool, move |conn| {
+            write_transaction(conn, |conn| {
+                for (mail, outcome) in &outcomes {
+                    match outcome {
+                        Ok(()) => mark_sent(conn, mail.id, now)?,
+                        Err(error) => {
+                            let attempts = mail.attempts + 1;
+                            let retry_at = (attempts < max_attempts)
+                                .then(|| now + retry_delay(attempts, retry_seconds));
+                            if retry_at.is_none() {
+                                tracing::error!(
+                                    outbox_id = mail.id,
+                                    attempts,
+                                    "mail not sent; no attempts left, marked dead"
+                                );
+                            }
+                            mark_failed(
+                                conn,
+                                mail,
+                                &Failure {
+                                    error,
+                                    now,
+                                    retry_at,
+                                },
+                            )?;
+                        }
                     }
                 }
-                run_blocking(&self.pool, move |conn| {
-                    Ok(mark_failed(
-                        conn,
-                        &mail,
-                        &Failure {
-                            error: &error,
-                            now,
-                            retry_at,
-                        },
-                    )?)
-                })
-                .await
-            }
-        };
+                Ok::<_, diesel::result::Error>(())
+            })?;
+            Ok(())
+        })
+        .await;
         if let Err(error) = recorded {
-            // The lease will expire and the mail be tried again; a receiver
-            // drops the duplicate by its Message-ID.
-            tracing::error!(error = %error, "outbox: cannot record the outcome of a send");
+            // The leases will expire and the mails be tried again; a receiver
+            // drops a duplicate by its Message-ID.
+            tracing::error!(error = %error, "outbox: cannot record the outcome of sends");
         }
     }
 }
