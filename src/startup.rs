@@ -15,6 +15,7 @@ use tokio::task::JoinHandle;
 use tracing_actix_web::TracingLogger;
 
 use crate::content::import_bundled_if_empty;
+use crate::db::group_commit::GroupCommitter;
 use crate::db::{self, Backend, Pool};
 use crate::mail::transport::MailTransport;
 use crate::mail::worker::{Housekeeping, OutboxWorker, WorkerConfig};
@@ -45,6 +46,8 @@ pub struct AppState {
     pub mail_domain: String,
     /// Rendered report pages.
     pub report_pages: PageCache,
+    /// On SQLite, lead submissions share commits (see `db::group_commit`).
+    pub group_commit: Option<GroupCommitter>,
 }
 
 pub struct Application {
@@ -86,6 +89,10 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         tracing::info!(address = %listener.local_addr()?, "listening");
+        let group_commit = match sqlite_file {
+            Some(_) => Some(GroupCommitter::start(pool.clone())?),
+            None => None,
+        };
         let outbox_wakeup = Arc::new(Notify::new());
         let (stop_worker, worker_stopped) = watch::channel(false);
         let worker = OutboxWorker {
@@ -113,6 +120,7 @@ impl Application {
             outbox_wakeup,
             mail_domain: from.email.domain().to_owned(),
             report_pages: PageCache::default(),
+            group_commit,
             form_tokens: FormTokens::new(&secret_key),
             rate_limiter: RateLimiter::new(settings.rate_limit_per_minute),
             login_limiter: RateLimiter::new(LOGIN_ATTEMPTS_PER_MINUTE),

@@ -5,6 +5,7 @@ pub mod assignment;
 pub mod dashboard;
 pub mod escalation;
 pub mod gdpr;
+pub mod group_commit;
 pub mod lead_admin;
 pub mod leads;
 pub mod outbox;

@@ -187,7 +187,7 @@ pub async fn submit(
     let report_title = report.title.clone();
     let report_url = format!("{}/reports/{}", state.settings.public_base(), report.slug);
     let mail_state = state.clone();
-    let outcome = run_blocking(&state.pool, move |conn| {
+    let store = move |conn: &mut crate::db::DbConnection| {
         let settings = &mail_state.settings;
         let compose = ComposeSettings {
             sales_inbox: &settings.sales_inbox,
@@ -221,8 +221,11 @@ pub async fn submit(
             mails: if spam { None } else { Some(&mails_for) },
         };
         store_lead(conn, &record)
-    })
-    .await?;
+    };
+    let outcome = match &state.group_commit {
+        Some(group) => group.run(store).await?,
+        None => run_blocking(&state.pool, store).await?,
+    };
     match outcome {
         StoreOutcome::Stored { lead_id } => {
             tracing::info!(lead_id, kind = kind.as_db(), status = status.as_db(), email = %masked_email, "lead stored");
