@@ -48,7 +48,9 @@ impl GroupCommitter {
                 let _ = answer.send(outcome);
             })
         });
-        self.jobs.send(job).map_err(|_| anyhow!("the database writer has stopped"))?;
+        self.jobs
+            .send(job)
+            .map_err(|_| anyhow!("the database writer has stopped"))?;
         answered
             .await
             .map_err(|_| anyhow!("the group commit failed; nothing of this request was stored"))?
@@ -74,11 +76,15 @@ fn commit_groups(pool: &Pool, queue: &mpsc::Receiver<Job>) {
             }
         };
         let committed = write_transaction(&mut conn, |conn| {
-            Ok::<_, diesel::result::Error>(group.into_iter().map(|job| job(conn)).collect::<Vec<_>>())
+            Ok::<_, diesel::result::Error>(
+                group.into_iter().map(|job| job(conn)).collect::<Vec<_>>(),
+            )
         });
         match committed {
             Ok(replies) => replies.into_iter().for_each(|reply| reply()),
-            Err(error) => tracing::error!(error = %error, "group commit failed; its requests were told"),
+            Err(error) => {
+                tracing::error!(error = %error, "group commit failed; its requests were told")
+            }
         }
     }
 }

@@ -54,6 +54,8 @@ pub struct LeadFilter {
     pub owner: Option<OwnerFilter>,
     /// Lower-cased text to find in name, email or company.
     pub text: Option<String>,
+    /// The contacts matching `text`, once looked up (see `resolve_text`).
+    pub text_contacts: Option<Vec<i64>>,
     /// Unix seconds, inclusive.
     pub from: Option<i64>,
     /// Unix seconds, exclusive.
@@ -65,14 +67,15 @@ diesel::define_sql_function! {
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
-/// The leads ⋈ contacts ⋈ reports query with every filter but status applied.
+/// The leads query with every filter but status applied. It reads `leads`
+/// alone (text search is a sub-select of contact ids), so the planner walks a
+/// `leads` index in the requested order and stops at the page's end instead of
+/// joining and sorting a million rows; the page's contacts and reports are
+/// fetched afterwards by id.
 macro_rules! filtered_leads {
     ($filter:expr) => {{
         let filter: &LeadFilter = $filter;
-        let mut query = leads::table
-            .inner_join(contacts::table)
-            .inner_join(reports::table)
-            .into_boxed();
+        let mut query = leads::table.into_boxed();
         if let Some(kind) = filter.kind {
             query = query.filter(leads::kind.eq(kind));
         }
@@ -90,16 +93,24 @@ macro_rules! filtered_leads {
         if let Some(to) = filter.to {
             query = query.filter(leads::created_at.lt(to));
         }
-        if let Some(text) = &filter.text {
+        if let Some(ids) = &filter.text_contacts {
+            query = query.filter(leads::contact_id.eq_any(ids.clone()));
+        } else if let Some(text) = &filter.text {
             let pattern = format!("%{}%", escape_like(text));
             query = query.filter(
-                lower(contacts::name)
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(contacts::email_normalized
-                        .like(pattern.clone())
-                        .escape('\\'))
-                    .or(lower(contacts::company).like(pattern).escape('\\')),
+                leads::contact_id.eq_any(
+                    contacts::table
+                        .filter(
+                            lower(contacts::name)
+                                .like(pattern.clone())
+                                .escape('\\')
+                                .or(contacts::email_normalized
+                                    .like(pattern.clone())
+                                    .escape('\\'))
+                                .or(lower(contacts::company).like(pattern).escape('\\')),
+                        )
+                        .select(contacts::id),
+                ),
             );
         }
         query
@@ -115,6 +126,33 @@ macro_rules! with_status {
     }};
 }
 
+/// Most contacts a text search may match; a broader search asks for more letters.
+pub const TEXT_MATCH_CAP: i64 = 5_000;
+
+/// Looks up the contacts a text search matches once, so the page and its
+/// counts do not each scan the contacts again.
+pub fn resolve_text(conn: &mut DbConnection, filter: &mut LeadFilter) -> QueryResult<()> {
+    let Some(text) = &filter.text else {
+        return Ok(());
+    };
+    let pattern = format!("%{}%", escape_like(text));
+    let ids: Vec<i64> = contacts::table
+        .filter(
+            lower(contacts::name)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(contacts::email_normalized
+                    .like(pattern.clone())
+                    .escape('\\'))
+                .or(lower(contacts::company).like(pattern).escape('\\')),
+        )
+        .select(contacts::id)
+        .limit(TEXT_MATCH_CAP)
+        .load(conn)?;
+    filter.text_contacts = Some(ids);
+    Ok(())
+}
+
 fn escape_like(text: &str) -> String {
     text.chars()
         .flat_map(|c| match c {
@@ -124,7 +162,7 @@ fn escape_like(text: &str) -> String {
         .collect()
 }
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone)]
 pub struct LeadListRow {
     pub id: i64,
     pub created_at: i64,
@@ -148,15 +186,17 @@ pub const PAGE_SIZE: i64 = 50;
 /// "10,000+" and the filters narrow it down.
 pub const COUNT_CAP: i64 = 10_000;
 
-/// One page of the list and the number of leads matching in all.
+/// One page of the list and the number of leads matching in all (capped).
 pub fn list_page(
     conn: &mut DbConnection,
     filter: &LeadFilter,
     page: i64,
 ) -> QueryResult<(Vec<LeadListRow>, i64)> {
-    let total: i64 = with_status!(filtered_leads!(filter), filter.status)
-        .count()
-        .get_result(conn)?;
+    let total = with_status!(filtered_leads!(filter), filter.status)
+        .select(leads::id)
+        .limit(COUNT_CAP + 1)
+        .load::<i64>(conn)?
+        .len() as i64;
     let mut query = with_status!(filtered_leads!(filter), filter.status).select((
         leads::id,
         leads::created_at,
@@ -164,23 +204,64 @@ pub fn list_page(
         leads::status,
         leads::score,
         leads::assignee_id,
-        reports::title,
-        contacts::name,
-        contacts::company,
-        contacts::email_normalized,
-        contacts::country,
-        contacts::id,
-        contacts::email_domain,
+        leads::report_id,
+        leads::contact_id,
     ));
     query = match filter.sort {
         Sort::Newest => query.order((leads::created_at.desc(), leads::id.desc())),
         Sort::Oldest => query.order((leads::created_at.asc(), leads::id.asc())),
         Sort::Score => query.order((leads::score.desc(), leads::id.desc())),
     };
-    let rows = query
+    type PageRow = (i64, i64, String, String, i32, Option<i64>, i64, i64);
+    let page_rows: Vec<PageRow> = query
         .limit(PAGE_SIZE)
         .offset(page.max(0).saturating_mul(PAGE_SIZE))
         .load(conn)?;
+    let contact_ids: Vec<i64> = page_rows.iter().map(|r| r.7).collect();
+    let people: HashMap<i64, (String, String, String, String, String)> = contacts::table
+        .filter(contacts::id.eq_any(&contact_ids))
+        .select((
+            contacts::id,
+            (
+                contacts::name,
+                contacts::company,
+                contacts::email_normalized,
+                contacts::country,
+                contacts::email_domain,
+            ),
+        ))
+        .load::<(i64, (String, String, String, String, String))>(conn)?
+        .into_iter()
+        .collect();
+    let titles: HashMap<i64, String> = reports::table
+        .select((reports::id, reports::title))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    let rows = page_rows
+        .into_iter()
+        .map(
+            |(id, created_at, kind, status, score, assignee_id, report_id, contact_id)| {
+                let (name, company, email, country, email_domain) =
+                    people.get(&contact_id).cloned().unwrap_or_default();
+                LeadListRow {
+                    id,
+                    created_at,
+                    kind,
+                    status,
+                    score,
+                    assignee_id,
+                    report_title: titles.get(&report_id).cloned().unwrap_or_default(),
+                    name,
+                    company,
+                    email,
+                    country,
+                    contact_id,
+                    email_domain,
+                }
+            },
+        )
+        .collect();
     Ok((rows, total))
 }
 
@@ -235,7 +316,7 @@ pub fn delivery_states(
 
 /// Rows for the CSV export, `after` a lead id (keyset), newest first, so the
 /// export can stream in bounded chunks.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone)]
 pub struct ExportRow {
     pub id: i64,
     pub created_at: i64,
@@ -271,34 +352,129 @@ pub fn export_chunk(
     if let Some(before) = before_id {
         query = query.filter(leads::id.lt(before));
     }
-    query
+    type LeadPart = (
+        i64,
+        i64,
+        String,
+        String,
+        i32,
+        i64,
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        bool,
+        (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+        ),
+    );
+    let lead_rows: Vec<LeadPart> = query
         .select((
             leads::id,
             leads::created_at,
             leads::kind,
             leads::status,
             leads::score,
-            reports::slug,
-            contacts::name,
-            contacts::email_normalized,
-            contacts::company,
-            contacts::job_title,
-            contacts::phone,
-            contacts::country,
+            leads::report_id,
+            leads::contact_id,
             leads::message,
             leads::licence,
             leads::budget,
             leads::assignee_id,
             leads::marketing_opt_in,
-            leads::utm_source,
-            leads::utm_medium,
-            leads::utm_campaign,
-            leads::referrer,
-            leads::first_response_at,
+            (
+                leads::utm_source,
+                leads::utm_medium,
+                leads::utm_campaign,
+                leads::referrer,
+                leads::first_response_at,
+            ),
         ))
         .order(leads::id.desc())
         .limit(limit)
-        .load(conn)
+        .load(conn)?;
+    let contact_ids: Vec<i64> = lead_rows.iter().map(|r| r.6).collect();
+    type Person = (
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+    );
+    let people: HashMap<i64, Person> = contacts::table
+        .filter(contacts::id.eq_any(&contact_ids))
+        .select((
+            contacts::id,
+            (
+                contacts::name,
+                contacts::email_normalized,
+                contacts::company,
+                contacts::job_title,
+                contacts::phone,
+                contacts::country,
+            ),
+        ))
+        .load::<(i64, Person)>(conn)?
+        .into_iter()
+        .collect();
+    let slugs: HashMap<i64, String> = reports::table
+        .select((reports::id, reports::slug))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(lead_rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                created_at,
+                kind,
+                status,
+                score,
+                report_id,
+                contact_id,
+                message,
+                licence,
+                budget,
+                assignee_id,
+                marketing_opt_in,
+                (utm_source, utm_medium, utm_campaign, referrer, first_response_at),
+            )| {
+                let (name, email, company, job_title, phone, country) =
+                    people.get(&contact_id).cloned().unwrap_or_default();
+                ExportRow {
+                    id,
+                    created_at,
+                    kind,
+                    status,
+                    score,
+                    report_slug: slugs.get(&report_id).cloned().unwrap_or_default(),
+                    name,
+                    email,
+                    company,
+                    job_title,
+                    phone,
+                    country,
+                    message,
+                    licence,
+                    budget,
+                    assignee_id,
+                    marketing_opt_in,
+                    utm_source,
+                    utm_medium,
+                    utm_campaign,
+                    referrer,
+                    first_response_at,
+                }
+            },
+        )
+        .collect())
 }
 
 /// Names of users by id, for owner and actor columns.

@@ -83,7 +83,7 @@ pub async fn export(
     staff: Staff,
     query: web::Query<FilterValues>,
 ) -> Result<HttpResponse, PageError> {
-    let filter = to_filter(&query);
+    let mut filter = to_filter(&query);
     let (sender, mut receiver) = mpsc::channel::<Result<web::Bytes, std::io::Error>>(4);
     let pool = state.pool.clone();
     tracing::info!(user_id = staff.user.id, "lead export");
@@ -96,6 +96,9 @@ pub async fn export(
             Ok(conn) => conn,
             Err(e) => return fail(&sender, e.to_string()),
         };
+        if let Err(e) = crate::db::lead_admin::resolve_text(&mut conn, &mut filter) {
+            return fail(&sender, e.to_string());
+        }
         let names = match user_names(&mut conn) {
             Ok(names) => names,
             Err(e) => return fail(&sender, e.to_string()),

@@ -54,6 +54,7 @@ pub fn to_filter(values: &FilterValues) -> LeadFilter {
             other => other.parse().ok().map(OwnerFilter::User),
         },
         text: (!text.is_empty()).then(|| text.chars().take(100).collect()),
+        text_contacts: None,
         from: parse_date(&values.from),
         to: parse_date(&values.to).map(|d| d + DAY),
         sort: Sort::parse(&values.sort),
@@ -66,10 +67,11 @@ pub async fn list(
     query: web::Query<FilterValues>,
 ) -> Result<HttpResponse, PageError> {
     let values = query.into_inner();
-    let filter = to_filter(&values);
+    let mut filter = to_filter(&values);
     let page: i64 = values.page.parse::<i64>().unwrap_or(1).max(1);
     let (rows, total, counts, deliveries, repeats, names, reports, owners) =
         run_blocking(&state.pool, move |conn| {
+            lead_admin::resolve_text(conn, &mut filter)?;
             let (rows, total) = list_page(conn, &filter, page - 1)?;
             let counts = status_counts(conn, &filter)?;
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
