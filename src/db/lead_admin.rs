@@ -186,12 +186,93 @@ pub const PAGE_SIZE: i64 = 50;
 /// "10,000+" and the filters narrow it down.
 pub const COUNT_CAP: i64 = 10_000;
 
+/// A lead as the list needs it, before its contact and report are looked up.
+type PageRow = (i64, i64, String, String, i32, Option<i64>, i64, i64);
+
+/// With a text search on, the matching contacts (at most `TEXT_MATCH_CAP`)
+/// bound the candidates to their few leads: those are read through the
+/// contact index and filtered here, rather than letting the planner walk a
+/// status index across a million rows looking for them.
+fn searched_leads(
+    conn: &mut DbConnection,
+    filter: &LeadFilter,
+    contact_ids: &[i64],
+) -> QueryResult<Vec<PageRow>> {
+    let rows: Vec<PageRow> = leads::table
+        .filter(leads::contact_id.eq_any(contact_ids))
+        .select((
+            leads::id,
+            leads::created_at,
+            leads::kind,
+            leads::status,
+            leads::score,
+            leads::assignee_id,
+            leads::report_id,
+            leads::contact_id,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, created_at, kind, _, _, assignee, report_id, _)| {
+            filter.kind.is_none_or(|k| k == kind)
+                && filter.report_id.is_none_or(|r| r == *report_id)
+                && match filter.owner {
+                    Some(OwnerFilter::Unassigned) => assignee.is_none(),
+                    Some(OwnerFilter::User(id)) => *assignee == Some(id),
+                    None => true,
+                }
+                && filter.from.is_none_or(|from| *created_at >= from)
+                && filter.to.is_none_or(|to| *created_at < to)
+        })
+        .collect())
+}
+
+fn status_matches(filter: &LeadFilter, status: &str) -> bool {
+    match filter.status {
+        Some(wanted) => status == wanted.as_db(),
+        None => status != LeadStatus::Spam.as_db(),
+    }
+}
+
 /// One page of the list and the number of leads matching in all (capped).
 pub fn list_page(
     conn: &mut DbConnection,
     filter: &LeadFilter,
     page: i64,
 ) -> QueryResult<(Vec<LeadListRow>, i64)> {
+    let (page_rows, total) = match &filter.text_contacts {
+        Some(contact_ids) => {
+            let mut rows: Vec<PageRow> = searched_leads(conn, filter, contact_ids)?
+                .into_iter()
+                .filter(|row| status_matches(filter, &row.3))
+                .collect();
+            match filter.sort {
+                Sort::Newest => rows.sort_by(|a, b| (b.1, b.0).cmp(&(a.1, a.0))),
+                Sort::Oldest => rows.sort_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0))),
+                Sort::Score => rows.sort_by(|a, b| (b.4, b.0).cmp(&(a.4, a.0))),
+            }
+            let total = rows.len() as i64;
+            let start =
+                usize::try_from(page.max(0).saturating_mul(PAGE_SIZE)).unwrap_or(usize::MAX);
+            (
+                rows.into_iter()
+                    .skip(start)
+                    .take(PAGE_SIZE as usize)
+                    .collect(),
+                total,
+            )
+        }
+        None => indexed_page(conn, filter, page)?,
+    };
+    Ok((with_people(conn, page_rows)?, total))
+}
+
+/// A page straight from the `leads` indexes, for lists without text search.
+fn indexed_page(
+    conn: &mut DbConnection,
+    filter: &LeadFilter,
+    page: i64,
+) -> QueryResult<(Vec<PageRow>, i64)> {
     let total = with_status!(filtered_leads!(filter), filter.status)
         .select(leads::id)
         .limit(COUNT_CAP + 1)
@@ -212,11 +293,15 @@ pub fn list_page(
         Sort::Oldest => query.order((leads::created_at.asc(), leads::id.asc())),
         Sort::Score => query.order((leads::score.desc(), leads::id.desc())),
     };
-    type PageRow = (i64, i64, String, String, i32, Option<i64>, i64, i64);
     let page_rows: Vec<PageRow> = query
         .limit(PAGE_SIZE)
         .offset(page.max(0).saturating_mul(PAGE_SIZE))
         .load(conn)?;
+    Ok((page_rows, total))
+}
+
+/// The page's rows with their contacts and report titles.
+fn with_people(conn: &mut DbConnection, page_rows: Vec<PageRow>) -> QueryResult<Vec<LeadListRow>> {
     let contact_ids: Vec<i64> = page_rows.iter().map(|r| r.7).collect();
     let people: HashMap<i64, (String, String, String, String, String)> = contacts::table
         .filter(contacts::id.eq_any(&contact_ids))
@@ -262,7 +347,7 @@ pub fn list_page(
             },
         )
         .collect();
-    Ok((rows, total))
+    Ok(rows)
 }
 
 /// How many leads each status tab holds, under the other filters.
