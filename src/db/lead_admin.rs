@@ -247,9 +247,9 @@ pub fn list_page(
                 .filter(|row| status_matches(filter, &row.3))
                 .collect();
             match filter.sort {
-                Sort::Newest => rows.sort_by(|a, b| (b.1, b.0).cmp(&(a.1, a.0))),
-                Sort::Oldest => rows.sort_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0))),
-                Sort::Score => rows.sort_by(|a, b| (b.4, b.0).cmp(&(a.4, a.0))),
+                Sort::Newest => rows.sort_by_key(|r| std::cmp::Reverse((r.1, r.0))),
+                Sort::Oldest => rows.sort_by_key(|r| (r.1, r.0)),
+                Sort::Score => rows.sort_by_key(|r| std::cmp::Reverse((r.4, r.0))),
             }
             let total = rows.len() as i64;
             let start =
