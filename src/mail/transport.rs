@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::db::outbox::OutboxMail;
@@ -12,6 +13,7 @@ use crate::db::outbox::OutboxMail;
 /// A hung server must not stall the worker: every connect and command gives up
 /// after this.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
+const SMTP_IDLE: Duration = Duration::from_secs(5);
 
 pub enum MailTransport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -36,6 +38,13 @@ impl MailTransport {
                     )
                 })?
                 .timeout(Some(SMTP_TIMEOUT))
+                // As many connections as the worker sends at once, closed when
+                // idle so a quiet instance does not sit on a server's slots.
+                .pool_config(
+                    PoolConfig::new()
+                        .max_size(crate::mail::worker::PARALLEL_SENDS as u32)
+                        .idle_timeout(SMTP_IDLE),
+                )
                 .build();
             return Ok(Self::Smtp(transport));
         }

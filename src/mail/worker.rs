@@ -30,7 +30,7 @@ use crate::views::admin::format_time;
 const BATCH: i64 = 20;
 /// Mails sent at once. An SMTP exchange is mostly round trips, so a few in
 /// parallel keep a burst of leads from queueing behind each other.
-const PARALLEL_SENDS: usize = 8;
+pub const PARALLEL_SENDS: usize = 8;
 /// Even with no wake-up (e.g. a lead stored by another instance) the worker
 /// looks at least this often.
 const POLL: Duration = Duration::from_secs(1);

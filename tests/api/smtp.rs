@@ -111,7 +111,8 @@ impl SmtpServer {
             .with_name("smtp.test")
             .with_ssl(SslConfig::None)
             .unwrap()
-            .with_num_threads(4)
+            // A thread per connection: enough for two instances' pooled connections.
+            .with_num_threads(40)
             .with_tcp_listener(listener);
         // The server has no stop; it ends with the test process.
         std::thread::spawn(move || {
