@@ -16,3 +16,16 @@ pub fn html(body: String) -> actix_web::HttpResponse {
         .content_type("text/html; charset=utf-8")
         .body(body)
 }
+
+/// A rendered form page: 422 when it shows a problem, so the browser and any
+/// client know the request was refused, else 200.
+pub fn form_page(has_problem: bool, body: String) -> actix_web::HttpResponse {
+    let status = if has_problem {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    actix_web::HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body)
+}

@@ -1,6 +1,5 @@
 //! `/admin/account/password`: change one's own password, proving the current one.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -20,20 +19,17 @@ fn render(
     problem: Option<String>,
     changed: bool,
 ) -> Result<HttpResponse, PageError> {
-    let status = if problem.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let has_problem = problem.is_some();
     let page = PasswordPage {
         meta: PageMeta::plain("Change your password"),
         staff: staff.view(),
         problem,
         changed,
     };
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(page.render().map_err(anyhow::Error::from)?))
+    Ok(crate::views::form_page(
+        has_problem,
+        page.render().map_err(anyhow::Error::from)?,
+    ))
 }
 
 #[derive(Deserialize)]

@@ -1,6 +1,6 @@
 //! `/admin/contacts/{id}`: a buyer's data, its export, and erasure (admins).
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -51,14 +51,10 @@ async fn render(
         name: contact.name,
         problem: problem.clone(),
     };
-    let status = if problem.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(page.render().map_err(anyhow::Error::from)?))
+    Ok(crate::views::form_page(
+        problem.is_some(),
+        page.render().map_err(anyhow::Error::from)?,
+    ))
 }
 
 pub async fn show(

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -398,17 +397,11 @@ async fn render_detail(
             now_unix(),
         )
     });
-    let status = if problem.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let has_problem = problem.is_some();
     let body = detail_page(staff, clock, repeat, detail, owners, &names, problem)
         .render()
         .map_err(anyhow::Error::from)?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+    Ok(crate::views::form_page(has_problem, body))
 }
 
 pub async fn show(

@@ -12,8 +12,8 @@ use crate::db::users::{User, record_failed_login, record_login};
 use crate::db::{now_unix, run_blocking};
 use crate::domain::masking::mask_email;
 use crate::errors::PageError;
-use crate::security::client_ip::client_ip;
 use crate::security::csrf::tokens_match;
+use crate::security::rate_limit::limit;
 use crate::security::session::{self, SessionLimits, SessionState};
 use crate::startup::AppState;
 use crate::views::admin::LoginPage;
@@ -70,21 +70,7 @@ pub async fn submit(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, PageError> {
     let now = now_unix();
-    let ip = client_ip(
-        req.peer_addr().map(|a| a.ip()),
-        req.headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok()),
-        &state.trusted_proxies,
-    );
-    if let Some(ip) = ip {
-        state
-            .login_limiter
-            .check(ip, now)
-            .map_err(|retry_after_seconds| PageError::TooManyRequests {
-                retry_after_seconds,
-            })?;
-    }
+    limit(&state.login_limiter, &state, &req, now)?;
     let form = form.into_inner();
     let expected = session
         .get::<String>("csrf")

@@ -1,6 +1,5 @@
 //! `/admin/routing` (admins): which country's leads go to whom.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -41,14 +40,10 @@ async fn render(
         countries: all_countries(),
         problem: problem.clone(),
     };
-    let status = if problem.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(page.render().map_err(anyhow::Error::from)?))
+    Ok(crate::views::form_page(
+        problem.is_some(),
+        page.render().map_err(anyhow::Error::from)?,
+    ))
 }
 
 pub async fn show(state: web::Data<AppState>, staff: Staff) -> Result<HttpResponse, PageError> {

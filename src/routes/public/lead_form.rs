@@ -19,8 +19,8 @@ use crate::domain::report::is_valid_slug;
 use crate::domain::scoring::score;
 use crate::errors::PageError;
 use crate::mail::compose::{ComposeSettings, LeadFacts, LeadMailContext, lead_mails};
-use crate::security::client_ip::client_ip;
 use crate::security::form_token::TokenError;
+use crate::security::rate_limit::limit;
 use crate::startup::AppState;
 use crate::views::lead_form_page::{
     CONSENT_TEXT_VERSION, LeadFormContext, LeadFormPage, ThankYouPage,
@@ -130,21 +130,7 @@ pub async fn submit(
 ) -> Result<HttpResponse, PageError> {
     let kind = kind_of(&path)?;
     let now = now_unix();
-    let ip = client_ip(
-        req.peer_addr().map(|a| a.ip()),
-        req.headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok()),
-        &state.trusted_proxies,
-    );
-    if let Some(ip) = ip {
-        state
-            .rate_limiter
-            .check(ip, now)
-            .map_err(|retry_after_seconds| PageError::TooManyRequests {
-                retry_after_seconds,
-            })?;
-    }
+    limit(&state.rate_limiter, &state, &req, now)?;
     let report = find_report(&state, &path.slug).await?;
     let input = form.into_inner();
 
