@@ -26,12 +26,7 @@ pub fn contact_export(
     conn: &mut DbConnection,
     contact_id: i64,
 ) -> QueryResult<Option<serde_json::Value>> {
-    let Some(contact) = contacts::table
-        .find(contact_id)
-        .select(ContactRow::as_select())
-        .first(conn)
-        .optional()?
-    else {
+    let Some(contact) = ContactRow::find(conn, contact_id)? else {
         return Ok(None);
     };
     let lead_rows: Vec<LeadRecordRow> = leads::table

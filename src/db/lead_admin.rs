@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::assignment::{AssignedOwner, assign_new_lead};
+use super::like::{contains_pattern, lower};
 use super::outbox::{NewMail, insert_mails};
 use super::schema::{contacts, lead_events, leads, outbox, reports, users};
 use super::{DbConnection, write_transaction};
@@ -63,10 +64,6 @@ pub struct LeadFilter {
     pub sort: Sort,
 }
 
-diesel::define_sql_function! {
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
 /// The leads query with every filter but status applied. It reads `leads`
 /// alone (text search is a sub-select of contact ids), so the planner walks a
 /// `leads` index in the requested order and stops at the page's end instead of
@@ -96,7 +93,7 @@ macro_rules! filtered_leads {
         if let Some(ids) = &filter.text_contacts {
             query = query.filter(leads::contact_id.eq_any(ids.clone()));
         } else if let Some(text) = &filter.text {
-            let pattern = format!("%{}%", escape_like(text));
+            let pattern = contains_pattern(text);
             query = query.filter(
                 leads::contact_id.eq_any(
                     contacts::table
@@ -135,7 +132,7 @@ pub fn resolve_text(conn: &mut DbConnection, filter: &mut LeadFilter) -> QueryRe
     let Some(text) = &filter.text else {
         return Ok(());
     };
-    let pattern = format!("%{}%", escape_like(text));
+    let pattern = contains_pattern(text);
     let ids: Vec<i64> = contacts::table
         .filter(
             lower(contacts::name)
@@ -151,15 +148,6 @@ pub fn resolve_text(conn: &mut DbConnection, filter: &mut LeadFilter) -> QueryRe
         .load(conn)?;
     filter.text_contacts = Some(ids);
     Ok(())
-}
-
-fn escape_like(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            _ => vec![c],
-        })
-        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -656,27 +644,14 @@ pub fn detail(conn: &mut DbConnection, id: i64) -> QueryResult<Option<LeadDetail
     else {
         return Ok(None);
     };
-    let contact = contacts::table
-        .find(lead.contact_id)
-        .select(ContactRow::as_select())
-        .first(conn)?;
+    let contact =
+        ContactRow::find(conn, lead.contact_id)?.ok_or(diesel::result::Error::NotFound)?;
     let (report_title, report_slug) = reports::table
         .find(lead.report_id)
         .select((reports::title, reports::slug))
         .first(conn)?;
-    let other_leads = leads::table
-        .inner_join(reports::table)
-        .filter(leads::contact_id.eq(lead.contact_id))
-        .filter(leads::id.ne(id))
-        .order(leads::created_at.desc())
-        .select((
-            leads::id,
-            leads::kind,
-            leads::status,
-            leads::created_at,
-            reports::title,
-        ))
-        .load(conn)?;
+    let mut other_leads = contact_leads(conn, lead.contact_id)?;
+    other_leads.retain(|(other, ..)| *other != id);
     let events = lead_events::table
         .left_join(users::table)
         .filter(lead_events::lead_id.eq(id))
@@ -1116,20 +1091,19 @@ pub fn audit_page(
         .load(conn)
 }
 
-/// A contact and its leads (id, kind, status, created, report title).
-pub fn contact_with_leads(
-    conn: &mut DbConnection,
-    contact_id: i64,
-) -> QueryResult<Option<(ContactRow, Vec<LeadSummary>)>> {
-    let Some(contact) = contacts::table
-        .find(contact_id)
-        .select(ContactRow::as_select())
-        .first(conn)
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    let leads = leads::table
+impl ContactRow {
+    pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Self>> {
+        contacts::table
+            .find(id)
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+}
+
+/// A contact's leads, newest first.
+fn contact_leads(conn: &mut DbConnection, contact_id: i64) -> QueryResult<Vec<LeadSummary>> {
+    leads::table
         .inner_join(reports::table)
         .filter(leads::contact_id.eq(contact_id))
         .order(leads::created_at.desc())
@@ -1140,6 +1114,16 @@ pub fn contact_with_leads(
             leads::created_at,
             reports::title,
         ))
-        .load(conn)?;
-    Ok(Some((contact, leads)))
+        .load(conn)
+}
+
+/// A contact and its leads.
+pub fn contact_with_leads(
+    conn: &mut DbConnection,
+    contact_id: i64,
+) -> QueryResult<Option<(ContactRow, Vec<LeadSummary>)>> {
+    match ContactRow::find(conn, contact_id)? {
+        Some(contact) => Ok(Some((contact, contact_leads(conn, contact_id)?))),
+        None => Ok(None),
+    }
 }

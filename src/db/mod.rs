@@ -8,6 +8,7 @@ pub mod gdpr;
 pub mod group_commit;
 pub mod lead_admin;
 pub mod leads;
+pub mod like;
 pub mod outbox;
 pub mod reports;
 pub mod schema;

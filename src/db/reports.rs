@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 
+use super::like::{contains_pattern, lower};
 use super::schema::reports;
 use super::{DbConnection, now_unix};
 use crate::domain::report::ReportDocument;
@@ -43,7 +44,7 @@ impl ReportRow {
             .into_boxed();
         let needle = query.trim().to_lowercase();
         if !needle.is_empty() {
-            let pattern = format!("%{}%", escape_like(&needle));
+            let pattern = contains_pattern(&needle);
             select = select.filter(
                 lower(reports::title)
                     .like(pattern.clone())
@@ -91,23 +92,6 @@ impl ReportRef {
             .first(conn)
             .optional()
     }
-}
-
-diesel::define_sql_function! {
-    /// SQL `lower()`, the same on both backends.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
-/// Makes `%`, `_` and `\` in user input match literally inside a LIKE pattern.
-fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -164,14 +148,4 @@ pub fn upsert_report(
             }
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_like;
-
-    #[test]
-    fn like_wildcards_in_a_search_are_taken_literally() {
-        assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
-    }
 }
