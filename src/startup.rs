@@ -97,6 +97,7 @@ impl Application {
         let (stop_worker, worker_stopped) = watch::channel(false);
         let worker = OutboxWorker {
             pool: pool.clone(),
+            group_commit: group_commit.clone(),
             transport,
             mail_url: settings.mail_url.clone(),
             from: from.clone(),

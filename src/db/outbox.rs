@@ -64,8 +64,10 @@ struct ClaimedId {
     id: i64,
 }
 
-/// Claims up to `limit` due mails until `lease_until`. A mail whose lease ran
-/// out (its worker died mid-send) is due again.
+/// Claims up to `limit` due mails until `lease_until`, longest due first. A
+/// mail whose lease ran out (its worker died mid-send) is due again. The order
+/// is the `outbox_due` index's, so a claim reads its few rows and stops, however
+/// long the queue behind them.
 pub fn claim_due(
     conn: &mut DbConnection,
     now: i64,
@@ -79,7 +81,7 @@ pub fn claim_due(
             "UPDATE outbox SET claimed_until = $1 WHERE id IN ( \
                  SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2 \
                  AND (claimed_until IS NULL OR claimed_until < $2) \
-                 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+                 ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
              RETURNING id",
         )
         .bind::<BigInt, _>(lease_until)
@@ -94,7 +96,7 @@ pub fn claim_due(
         DbConnection::Sqlite(_) => write_transaction(conn, |conn| {
             let ids: Vec<i64> = due(now)
                 .select(outbox::id)
-                .order(outbox::id)
+                .order((outbox::next_attempt_at, outbox::id))
                 .limit(limit)
                 .load(conn)?;
             diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))

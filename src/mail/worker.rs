@@ -18,8 +18,9 @@ use tokio::task::JoinHandle;
 use super::transport::{MailTransport, build_message};
 use crate::db::escalation::{escalate, overdue_unescalated};
 use crate::db::gdpr::apply_retention;
+use crate::db::group_commit::GroupCommitter;
 use crate::db::outbox::{Failure, OutboxMail, claim_due, mark_failed, mark_sent, release};
-use crate::db::{Pool, now_unix, run_blocking, write_transaction};
+use crate::db::{DbConnection, Pool, now_unix, run_blocking, write_transaction};
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::masking::mask_email;
 use crate::domain::response_clock::{Clock, ResponseTargets};
@@ -59,6 +60,10 @@ const RETENTION_SWEEP: Duration = Duration::from_secs(24 * 60 * 60);
 
 pub struct OutboxWorker {
     pub pool: Pool,
+    /// On SQLite, the worker's claims and records join the submissions' group
+    /// commits: one disk sync for both instead of the two queueing for the
+    /// single writer.
+    pub group_commit: Option<GroupCommitter>,
     pub transport: MailTransport,
     /// The transport URL, to keep its credentials out of stored errors.
     pub mail_url: String,
@@ -102,10 +107,9 @@ impl OutboxWorker {
             }
             let now = now_unix();
             let lease_until = now + self.config.lease_seconds;
-            let claimed = match run_blocking(&self.pool, move |conn| {
-                Ok(claim_due(conn, now, lease_until, BATCH)?)
-            })
-            .await
+            let claimed = match self
+                .write(move |conn| Ok(claim_due(conn, now, lease_until, BATCH)?))
+                .await
             {
                 Ok(claimed) => claimed,
                 Err(error) => {
@@ -162,6 +166,18 @@ impl OutboxWorker {
             }
         }
         false
+    }
+
+    /// Runs a write: in the next group commit where there is one.
+    async fn write<T, F>(&self, work: F) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> anyhow::Result<T> + Send + 'static,
+    {
+        match &self.group_commit {
+            Some(group) => group.run(work).await,
+            None => run_blocking(&self.pool, work).await,
+        }
     }
 
     async fn escalate_overdue(&self) {
@@ -261,39 +277,40 @@ impl OutboxWorker {
         let now = now_unix();
         let max_attempts = self.config.max_attempts;
         let retry_seconds = self.config.retry_seconds;
-        let recorded = run_blocking(&self.pool, move |conn| {
-            write_transaction(conn, |conn| {
-                for (mail, outcome) in &outcomes {
-                    match outcome {
-                        Ok(()) => mark_sent(conn, mail.id, now)?,
-                        Err(error) => {
-                            let attempts = mail.attempts + 1;
-                            let retry_at = (attempts < max_attempts)
-                                .then(|| now + retry_delay(attempts, retry_seconds));
-                            if retry_at.is_none() {
-                                tracing::error!(
-                                    outbox_id = mail.id,
-                                    attempts,
-                                    "mail not sent; no attempts left, marked dead"
-                                );
+        let recorded = self
+            .write(move |conn| {
+                write_transaction(conn, |conn| {
+                    for (mail, outcome) in &outcomes {
+                        match outcome {
+                            Ok(()) => mark_sent(conn, mail.id, now)?,
+                            Err(error) => {
+                                let attempts = mail.attempts + 1;
+                                let retry_at = (attempts < max_attempts)
+                                    .then(|| now + retry_delay(attempts, retry_seconds));
+                                if retry_at.is_none() {
+                                    tracing::error!(
+                                        outbox_id = mail.id,
+                                        attempts,
+                                        "mail not sent; no attempts left, marked dead"
+                                    );
+                                }
+                                mark_failed(
+                                    conn,
+                                    mail,
+                                    &Failure {
+                                        error,
+                                        now,
+                                        retry_at,
+                                    },
+                                )?;
                             }
-                            mark_failed(
-                                conn,
-                                mail,
-                                &Failure {
-                                    error,
-                                    now,
-                                    retry_at,
-                                },
-                            )?;
                         }
                     }
-                }
-                Ok::<_, diesel::result::Error>(())
-            })?;
-            Ok(())
-        })
-        .await;
+                    Ok::<_, diesel::result::Error>(())
+                })?;
+                Ok(())
+            })
+            .await;
         if let Err(error) = recorded {
             // The leases will expire and the mails be tried again; a receiver
             // drops a duplicate by its Message-ID.

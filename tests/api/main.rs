@@ -22,6 +22,7 @@ mod lead_mail;
 mod lead_spam;
 mod lead_validation;
 mod mail_crash;
+mod migrations;
 mod pages;
 mod report_import;
 mod report_page;

@@ -1,0 +1,47 @@
+//! Instances (or `serve` beside a CLI command) starting at once on a fresh
+//! database must each come up, with the schema applied exactly once.
+
+use std::sync::{Arc, Barrier};
+
+use reportdesk::db::{self, Backend};
+
+use crate::helpers::TestDatabase;
+
+async fn several_processes_migrating_at_once_all_succeed(backend: Backend) {
+    let Some(database) = TestDatabase::create(backend).await else {
+        return;
+    };
+    let starters = 6;
+    let together = Arc::new(Barrier::new(starters));
+    let starters: Vec<_> = (0..starters)
+        .map(|_| {
+            let url = database.url.clone();
+            let together = together.clone();
+            std::thread::spawn(move || {
+                let pool = db::connect(&url, 1)?;
+                let mut conn = pool.get()?;
+                together.wait();
+                db::run_migrations(&mut conn)
+            })
+        })
+        .collect();
+    for starter in starters {
+        starter
+            .join()
+            .unwrap()
+            .expect("every starter migrates or finds the schema in place");
+    }
+    let pool = database.pool();
+    let mut conn = pool.get().unwrap();
+    db::run_migrations(&mut conn).expect("nothing left to apply");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn six_starters_on_a_fresh_sqlite_file_all_come_up() {
+    several_processes_migrating_at_once_all_succeed(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn six_starters_on_a_fresh_postgres_database_all_come_up() {
+    several_processes_migrating_at_once_all_succeed(Backend::Postgres).await;
+}
