@@ -80,7 +80,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut conn = pool.get()?;
             db::run_migrations(&mut conn)?;
             content::import_bundled_if_empty(&mut conn)?;
-            let report = ReportRow::slugs_and_ids(&mut conn)?
+            let report = ReportRow::ids_and_titles(&mut conn)?
                 .first()
                 .map(|(id, _)| *id)
                 .context("no report")?;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::assignment::{AssignedOwner, assign_new_lead};
-use super::like::{contains_pattern, lower};
+use super::contact_search::ContactSearch;
 use super::outbox::{NewMail, insert_mails};
 use super::schema::{contacts, lead_events, leads, outbox, reports, users};
 use super::{DbConnection, write_transaction};
@@ -55,8 +55,8 @@ pub struct LeadFilter {
     pub owner: Option<OwnerFilter>,
     /// Lower-cased text to find in name, email or company.
     pub text: Option<String>,
-    /// The contacts matching `text`, once looked up (see `resolve_text`).
-    pub text_contacts: Option<Vec<i64>>,
+    /// The people `text` matches, once looked up (see `resolve_text`).
+    pub text_match: Option<TextMatch>,
     /// Unix seconds, inclusive.
     pub from: Option<i64>,
     /// Unix seconds, exclusive.
@@ -70,9 +70,12 @@ pub struct LeadFilter {
 /// joining and sorting a million rows; the page's contacts and reports are
 /// fetched afterwards by id.
 macro_rules! filtered_leads {
-    ($filter:expr) => {{
+    ($filter:expr) => {
+        filtered_leads!($filter, leads::table)
+    };
+    ($filter:expr, $source:expr) => {{
         let filter: &LeadFilter = $filter;
-        let mut query = leads::table.into_boxed();
+        let mut query = $source.into_boxed();
         if let Some(kind) = filter.kind {
             query = query.filter(leads::kind.eq(kind));
         }
@@ -90,25 +93,12 @@ macro_rules! filtered_leads {
         if let Some(to) = filter.to {
             query = query.filter(leads::created_at.lt(to));
         }
-        if let Some(ids) = &filter.text_contacts {
-            query = query.filter(leads::contact_id.eq_any(ids.clone()));
-        } else if let Some(text) = &filter.text {
-            let pattern = contains_pattern(text);
-            query = query.filter(
-                leads::contact_id.eq_any(
-                    contacts::table
-                        .filter(
-                            lower(contacts::name)
-                                .like(pattern.clone())
-                                .escape('\\')
-                                .or(contacts::email_normalized
-                                    .like(pattern.clone())
-                                    .escape('\\'))
-                                .or(lower(contacts::company).like(pattern).escape('\\')),
-                        )
-                        .select(contacts::id),
-                ),
-            );
+        match &filter.text_match {
+            Some(TextMatch::Few(ids)) => {
+                query = query.filter(leads::contact_id.eq_any(ids.clone()))
+            }
+            Some(TextMatch::Many(search)) => query = query.filter(search.matches_lead_contact()),
+            None => debug_assert!(filter.text.is_none(), "resolve_text first"),
         }
         query
     }};
@@ -123,30 +113,49 @@ macro_rules! with_status {
     }};
 }
 
-/// Most contacts a text search may match; a broader search asks for more letters.
-pub const TEXT_MATCH_CAP: i64 = 5_000;
+/// How many leads `query` matches, or `COUNT_CAP + 1` when more: a probe past
+/// the cap first, so a broad filter stops counting there, and the rows are
+/// counted in the database rather than carried out one by one.
+macro_rules! capped_count {
+    ($conn:expr, $query:expr) => {{
+        let past_cap: Vec<i64> = $query
+            .select(leads::id)
+            .offset(COUNT_CAP)
+            .limit(1)
+            .load($conn)?;
+        if past_cap.is_empty() {
+            $query.count().get_result::<i64>($conn)?
+        } else {
+            COUNT_CAP + 1
+        }
+    }};
+}
 
-/// Looks up the contacts a text search matches once, so the page and its
-/// counts do not each scan the contacts again.
+/// Up to this many matching people, a search reads their leads through the
+/// contact index and counts them exactly; beyond, it is too broad to count
+/// cheaply and the list shows the newest matching leads instead.
+pub const FEW_PEOPLE: i64 = 2_000;
+
+/// The people a text search matches.
+#[derive(Debug, Clone)]
+pub enum TextMatch {
+    Few(Vec<i64>),
+    Many(ContactSearch),
+}
+
+/// Looks up the people a text search matches, through the search index, once
+/// for the page and its counts.
 pub fn resolve_text(conn: &mut DbConnection, filter: &mut LeadFilter) -> QueryResult<()> {
     let Some(text) = &filter.text else {
         return Ok(());
     };
-    let pattern = contains_pattern(text);
-    let ids: Vec<i64> = contacts::table
-        .filter(
-            lower(contacts::name)
-                .like(pattern.clone())
-                .escape('\\')
-                .or(contacts::email_normalized
-                    .like(pattern.clone())
-                    .escape('\\'))
-                .or(lower(contacts::company).like(pattern).escape('\\')),
-        )
-        .select(contacts::id)
-        .limit(TEXT_MATCH_CAP)
-        .load(conn)?;
-    filter.text_contacts = Some(ids);
+    let search = ContactSearch::new(conn, text);
+    let ids = search.first_ids(conn, FEW_PEOPLE + 1)?;
+    filter.text_match = Some(if ids.len() as i64 > FEW_PEOPLE {
+        TextMatch::Many(search)
+    } else {
+        TextMatch::Few(ids)
+    });
     Ok(())
 }
 
@@ -177,8 +186,8 @@ pub const COUNT_CAP: i64 = 10_000;
 /// A lead as the list needs it, before its contact and report are looked up.
 type PageRow = (i64, i64, String, String, i32, Option<i64>, i64, i64);
 
-/// With a text search on, the matching contacts (at most `TEXT_MATCH_CAP`)
-/// bound the candidates to their few leads: those are read through the
+/// With a text search matching few people, those people bound the candidates
+/// to their few leads: those are read through the
 /// contact index and filtered here, rather than letting the planner walk a
 /// status index across a million rows looking for them.
 fn searched_leads(
@@ -222,14 +231,20 @@ fn status_matches(filter: &LeadFilter, status: &str) -> bool {
     }
 }
 
-/// One page of the list and the number of leads matching in all (capped).
-pub fn list_page(
-    conn: &mut DbConnection,
-    filter: &LeadFilter,
-    page: i64,
-) -> QueryResult<(Vec<LeadListRow>, i64)> {
-    let (page_rows, total) = match &filter.text_contacts {
-        Some(contact_ids) => {
+/// One page of the list.
+pub struct ListPage {
+    pub rows: Vec<LeadListRow>,
+    /// Leads matching in all (capped at `COUNT_CAP`); `None` for a search
+    /// too broad to count.
+    pub total: Option<i64>,
+    pub has_next: bool,
+}
+
+/// One page (counted from 0) of the list.
+pub fn list_page(conn: &mut DbConnection, filter: &LeadFilter, page: i64) -> QueryResult<ListPage> {
+    let start = page.max(0).saturating_mul(PAGE_SIZE);
+    let (page_rows, total) = match &filter.text_match {
+        Some(TextMatch::Few(contact_ids)) => {
             let mut rows: Vec<PageRow> = searched_leads(conn, filter, contact_ids)?
                 .into_iter()
                 .filter(|row| status_matches(filter, &row.3))
@@ -240,32 +255,35 @@ pub fn list_page(
                 Sort::Score => rows.sort_by_key(|r| std::cmp::Reverse((r.4, r.0))),
             }
             let total = rows.len() as i64;
-            let start =
-                usize::try_from(page.max(0).saturating_mul(PAGE_SIZE)).unwrap_or(usize::MAX);
-            (
-                rows.into_iter()
-                    .skip(start)
-                    .take(PAGE_SIZE as usize)
-                    .collect(),
-                total,
-            )
+            let skip = usize::try_from(start).unwrap_or(usize::MAX);
+            let rows = rows.into_iter().skip(skip).take(PAGE_SIZE as usize);
+            (rows.collect(), Some(total))
         }
-        None => indexed_page(conn, filter, page)?,
+        Some(TextMatch::Many(_)) => (ordered_page(conn, filter, start, PAGE_SIZE + 1)?, None),
+        None => {
+            let total = capped_count!(conn, with_status!(filtered_leads!(filter), filter.status));
+            (ordered_page(conn, filter, start, PAGE_SIZE)?, Some(total))
+        }
     };
-    Ok((with_people(conn, page_rows)?, total))
+    let has_next = match total {
+        Some(total) => start + PAGE_SIZE < total.min(COUNT_CAP),
+        None => page_rows.len() as i64 > PAGE_SIZE,
+    };
+    let page_rows = page_rows.into_iter().take(PAGE_SIZE as usize).collect();
+    Ok(ListPage {
+        rows: with_people(conn, page_rows)?,
+        total,
+        has_next,
+    })
 }
 
-/// A page straight from the `leads` indexes, for lists without text search.
-fn indexed_page(
+/// Rows straight from the `leads` indexes, in the list's order.
+fn ordered_page(
     conn: &mut DbConnection,
     filter: &LeadFilter,
-    page: i64,
-) -> QueryResult<(Vec<PageRow>, i64)> {
-    let total = with_status!(filtered_leads!(filter), filter.status)
-        .select(leads::id)
-        .limit(COUNT_CAP + 1)
-        .load::<i64>(conn)?
-        .len() as i64;
+    start: i64,
+    limit: i64,
+) -> QueryResult<Vec<PageRow>> {
     let mut query = with_status!(filtered_leads!(filter), filter.status).select((
         leads::id,
         leads::created_at,
@@ -281,11 +299,7 @@ fn indexed_page(
         Sort::Oldest => query.order((leads::created_at.asc(), leads::id.asc())),
         Sort::Score => query.order((leads::score.desc(), leads::id.desc())),
     };
-    let page_rows: Vec<PageRow> = query
-        .limit(PAGE_SIZE)
-        .offset(page.max(0).saturating_mul(PAGE_SIZE))
-        .load(conn)?;
-    Ok((page_rows, total))
+    query.limit(limit).offset(start).load(conn)
 }
 
 /// The page's rows with their contacts and report titles.
@@ -338,22 +352,39 @@ fn with_people(conn: &mut DbConnection, page_rows: Vec<PageRow>) -> QueryResult<
     Ok(rows)
 }
 
-/// How many leads each status tab holds, under the other filters.
+/// How many leads each status tab holds, under the other filters; `None`
+/// for a search too broad to count.
 pub fn status_counts(
     conn: &mut DbConnection,
     filter: &LeadFilter,
-) -> QueryResult<Vec<(LeadStatus, i64)>> {
-    LeadStatus::ALL
-        .into_iter()
-        .map(|status| {
-            filtered_leads!(filter)
-                .filter(leads::status.eq(status.as_db()))
-                .select(leads::id)
-                .limit(COUNT_CAP + 1)
-                .load::<i64>(conn)
-                .map(|ids| (status, ids.len() as i64))
-        })
-        .collect()
+) -> QueryResult<Option<Vec<(LeadStatus, i64)>>> {
+    match &filter.text_match {
+        Some(TextMatch::Many(_)) => Ok(None),
+        Some(TextMatch::Few(contact_ids)) => {
+            let rows = searched_leads(conn, filter, contact_ids)?;
+            let counts = LeadStatus::ALL.into_iter().map(|status| {
+                let n = rows.iter().filter(|r| r.3 == status.as_db()).count();
+                (status, n as i64)
+            });
+            Ok(Some(counts.collect()))
+        }
+        None => LeadStatus::ALL
+            .into_iter()
+            .map(|status| Ok((status, status_count(conn, filter, status)?)))
+            .collect::<QueryResult<_>>()
+            .map(Some),
+    }
+}
+
+fn status_count(
+    conn: &mut DbConnection,
+    filter: &LeadFilter,
+    status: LeadStatus,
+) -> QueryResult<i64> {
+    Ok(capped_count!(
+        conn,
+        filtered_leads!(filter).filter(leads::status.eq(status.as_db()))
+    ))
 }
 
 /// The state of each lead's mail: `sent` when all went, `dead` when any gave
@@ -396,7 +427,7 @@ pub struct ExportRow {
     pub kind: String,
     pub status: String,
     pub score: i32,
-    pub report_slug: String,
+    pub report_id: i64,
     pub name: String,
     pub email: String,
     pub company: String,
@@ -415,29 +446,38 @@ pub struct ExportRow {
     pub first_response_at: Option<i64>,
 }
 
+/// One chunk of the export: leads and their contacts in one joined read, so
+/// a row costs one decode and no copies.
 pub fn export_chunk(
     conn: &mut DbConnection,
     filter: &LeadFilter,
     before_id: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<ExportRow>> {
-    let mut query = with_status!(filtered_leads!(filter), filter.status);
+    let mut query = with_status!(
+        filtered_leads!(filter, leads::table.inner_join(contacts::table)),
+        filter.status
+    );
     if let Some(before) = before_id {
         query = query.filter(leads::id.lt(before));
     }
-    type LeadPart = (
-        i64,
-        i64,
-        String,
-        String,
-        i32,
-        i64,
-        i64,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<i64>,
-        bool,
+    type Row = (
+        (i64, i64, String, String, i32, i64),
+        (
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+        ),
+        (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            bool,
+        ),
         (
             Option<String>,
             Option<String>,
@@ -446,20 +486,31 @@ pub fn export_chunk(
             Option<i64>,
         ),
     );
-    let lead_rows: Vec<LeadPart> = query
+    let rows: Vec<Row> = query
         .select((
-            leads::id,
-            leads::created_at,
-            leads::kind,
-            leads::status,
-            leads::score,
-            leads::report_id,
-            leads::contact_id,
-            leads::message,
-            leads::licence,
-            leads::budget,
-            leads::assignee_id,
-            leads::marketing_opt_in,
+            (
+                leads::id,
+                leads::created_at,
+                leads::kind,
+                leads::status,
+                leads::score,
+                leads::report_id,
+            ),
+            (
+                contacts::name,
+                contacts::email_normalized,
+                contacts::company,
+                contacts::job_title,
+                contacts::phone,
+                contacts::country,
+            ),
+            (
+                leads::message,
+                leads::licence,
+                leads::budget,
+                leads::assignee_id,
+                leads::marketing_opt_in,
+            ),
             (
                 leads::utm_source,
                 leads::utm_medium,
@@ -471,80 +522,37 @@ pub fn export_chunk(
         .order(leads::id.desc())
         .limit(limit)
         .load(conn)?;
-    let contact_ids: Vec<i64> = lead_rows.iter().map(|r| r.6).collect();
-    type Person = (
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-    );
-    let people: HashMap<i64, Person> = contacts::table
-        .filter(contacts::id.eq_any(&contact_ids))
-        .select((
-            contacts::id,
-            (
-                contacts::name,
-                contacts::email_normalized,
-                contacts::company,
-                contacts::job_title,
-                contacts::phone,
-                contacts::country,
-            ),
-        ))
-        .load::<(i64, Person)>(conn)?
-        .into_iter()
-        .collect();
-    let slugs: HashMap<i64, String> = reports::table
-        .select((reports::id, reports::slug))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect();
-    Ok(lead_rows
+    Ok(rows
         .into_iter()
         .map(
             |(
+                (id, created_at, kind, status, score, report_id),
+                (name, email, company, job_title, phone, country),
+                (message, licence, budget, assignee_id, marketing_opt_in),
+                (utm_source, utm_medium, utm_campaign, referrer, first_response_at),
+            )| ExportRow {
                 id,
                 created_at,
                 kind,
                 status,
                 score,
                 report_id,
-                contact_id,
+                name,
+                email,
+                company,
+                job_title,
+                phone,
+                country,
                 message,
                 licence,
                 budget,
                 assignee_id,
                 marketing_opt_in,
-                (utm_source, utm_medium, utm_campaign, referrer, first_response_at),
-            )| {
-                let (name, email, company, job_title, phone, country) =
-                    people.get(&contact_id).cloned().unwrap_or_default();
-                ExportRow {
-                    id,
-                    created_at,
-                    kind,
-                    status,
-                    score,
-                    report_slug: slugs.get(&report_id).cloned().unwrap_or_default(),
-                    name,
-                    email,
-                    company,
-                    job_title,
-                    phone,
-                    country,
-                    message,
-                    licence,
-                    budget,
-                    assignee_id,
-                    marketing_opt_in,
-                    utm_source,
-                    utm_medium,
-                    utm_campaign,
-                    referrer,
-                    first_response_at,
-                }
+                utm_source,
+                utm_medium,
+                utm_campaign,
+                referrer,
+                first_response_at,
             },
         )
         .collect())

@@ -2,6 +2,7 @@
 //! bridge that keeps blocking database work off the async executor.
 
 pub mod assignment;
+pub mod contact_search;
 pub mod dashboard;
 pub mod escalation;
 pub mod gdpr;

@@ -60,10 +60,16 @@ impl ReportRow {
     }
 
     /// (id, title) of every report, for pickers.
-    pub fn slugs_and_ids(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
+    pub fn ids_and_titles(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
         reports::table
             .select((reports::id, reports::title))
             .order(reports::title)
+            .load(conn)
+    }
+
+    pub fn ids_and_slugs(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
+        reports::table
+            .select((reports::id, reports::slug))
             .load(conn)
     }
 

@@ -81,10 +81,8 @@ pub struct LeadListPage {
     pub filters: FilterValues,
     pub reports: Vec<(i64, String)>,
     pub owners: Vec<(i64, String)>,
-    pub total: i64,
-    pub total_label: String,
-    pub page: i64,
-    pub pages: i64,
+    /// "55 leads, page 1 of 2", or what a broad search shows instead.
+    pub summary: String,
     pub previous_href: Option<String>,
     pub next_href: Option<String>,
     pub export_href: String,
@@ -295,6 +293,26 @@ pub struct AuditView {
 }
 
 /// A count for display: "1,234", or "10,000+" past the counting cap.
+/// The line above the list: how many leads match and where the page is.
+pub fn list_summary(total: Option<i64>, page: i64, search: &str) -> String {
+    let Some(total) = total else {
+        return format!(
+            "More than {} people match \u{201c}{search}\u{201d}: the newest of their leads \
+             first, page {page}. Add words to narrow the search.",
+            count_label(crate::db::lead_admin::FEW_PEOPLE)
+        );
+    };
+    let pages = (total.min(crate::db::lead_admin::COUNT_CAP) + crate::db::lead_admin::PAGE_SIZE
+        - 1)
+        / crate::db::lead_admin::PAGE_SIZE;
+    let noun = if total == 1 { "lead" } else { "leads" };
+    let mut line = format!("{} {noun}", count_label(total));
+    if pages > 1 {
+        line.push_str(&format!(", page {page} of {pages}"));
+    }
+    line
+}
+
 pub fn count_label(count: i64) -> String {
     let capped = count > crate::db::lead_admin::COUNT_CAP;
     let digits = count.min(crate::db::lead_admin::COUNT_CAP).to_string();

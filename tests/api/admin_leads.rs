@@ -59,6 +59,52 @@ on_both_backends! {
         assert!(page.contains("value=\"glob\""), "the filter form keeps its values");
     }
 
+    async fn a_search_finds_text_inside_words_in_any_case_and_follows_renamed_companies(app) {
+        let ada = app.admin().await;
+        let globex = app.seed_lead(LeadKind::Inquiry, "ben@globex.test", "Globex", LeadStatus::New, T0);
+        let initech = app.seed_lead(LeadKind::Inquiry, "cat@initech.test", "Initech", LeadStatus::New, T0 + 1);
+        assert_eq!(lead_ids(&ada.page("/admin/leads?q=LOBE").await), vec![globex]);
+        assert_eq!(lead_ids(&ada.page("/admin/leads?q=it").await), vec![initech], "two letters still search");
+        assert_eq!(lead_ids(&ada.page("/admin/leads?q=%22quoted%22").await), Vec::<i64>::new());
+        // Ben asks again from his new employer: the search follows the rename.
+        let again = app.seed_lead(LeadKind::Discount, "ben@globex.test", "Hooli", LeadStatus::New, T0 + 2);
+        assert_eq!(lead_ids(&ada.page("/admin/leads?q=hooli").await), vec![again, globex]);
+        assert!(lead_ids(&ada.page("/admin/leads?q=globex").await).len() == 2, "the email still holds globex");
+        assert_eq!(lead_ids(&ada.page("/admin/leads?q=Buyer%20Globex").await), Vec::<i64>::new(), "his name changed too");
+    }
+
+    async fn a_search_matching_thousands_of_people_lists_their_newest_leads_without_counting(app) {
+        let ada = app.admin().await;
+        {
+            let mut conn = app.pool().get().unwrap();
+            // 6,300 leads from 2,100 people, all named "Buyer n".
+            reportdesk::generate::generate_leads(&mut conn, 6_300, 7).unwrap();
+        }
+        let page = ada.page("/admin/leads?q=buyer").await;
+        assert!(page.contains("More than 2,000 people match"), "{page}");
+        assert!(!page.contains("class=\"count\">0"), "no tab claims a count");
+        let newest: Vec<i64> = {
+            use diesel::prelude::*;
+            use reportdesk::db::schema::leads;
+            let mut conn = app.pool().get().unwrap();
+            leads::table
+                .filter(leads::status.ne("spam"))
+                .order((leads::created_at.desc(), leads::id.desc()))
+                .select(leads::id)
+                .limit(50)
+                .load(&mut conn)
+                .unwrap()
+        };
+        assert_eq!(lead_ids(&page), newest);
+        assert!(page.contains("rel=\"next\""));
+        let second = ada.page("/admin/leads?q=buyer&page=2").await;
+        assert_eq!(lead_ids(&second).len(), 50);
+        assert!(lead_ids(&second).iter().all(|id| !newest.contains(id)));
+        let narrow = ada.page("/admin/leads?q=buyer%20204").await;
+        assert!(narrow.contains(" leads") || narrow.contains(" lead"), "a narrower search is counted again");
+        assert!(!narrow.contains("More than"));
+    }
+
     async fn the_list_pages_by_fifty(app) {
         let ada = app.admin().await;
         for i in 0..55 {

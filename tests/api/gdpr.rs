@@ -102,6 +102,7 @@ on_both_backends! {
         let lead_id = app.leads()[0].id;
         let contact_id = app.leads()[0].contact_id;
         let detail = format!("/admin/leads/{lead_id}");
+        assert!(ada.page("/admin/leads?q=quokka").await.contains(&format!("data-lead-id=\"{lead_id}\"")));
         ada.post(&detail, &format!("{detail}/notes"), &[("note", "Zelda Quokka prefers calls")]).await;
         // Let the worker send (to .eml files) so the outbox holds sent mails too.
         tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -128,6 +129,10 @@ on_both_backends! {
             for value in PERSONAL {
                 assert!(!page.contains(value), "{value} is still shown");
             }
+        }
+        for search in ["quokka", "zelda", "marsupial", "ze"] {
+            let found = ada.page(&format!("/admin/leads?q={search}")).await;
+            assert!(!found.contains("data-lead-id="), "the search index forgot {search}");
         }
         // Anonymous counts stay; the erasure is recorded with its actor.
         assert_eq!(app.leads().len(), 2);

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use super::auth::Staff;
 use super::see_other;
 use crate::db::lead_admin::{
-    self, COUNT_CAP, LeadChangeError, LeadDetail, LeadFilter, OwnerFilter, PAGE_SIZE, Sort,
-    delivery_states, list_page, repeat_interest, status_counts, user_names,
+    self, LeadChangeError, LeadDetail, LeadFilter, OwnerFilter, Sort, delivery_states, list_page,
+    repeat_interest, status_counts, user_names,
 };
 use crate::db::reports::ReportRow;
 use crate::db::users::User;
@@ -27,7 +27,7 @@ use crate::mail::compose::{ComposeSettings, LeadFacts, LeadMailContext, lead_mai
 use crate::startup::AppState;
 use crate::views::admin::{
     FilterValues, LeadDetailPage, LeadListPage, LeadRowView, LeadView, OtherLead, Tab,
-    TimelineItem, count_label, format_time, kind_label,
+    TimelineItem, count_label, format_time, kind_label, list_summary,
 };
 use crate::views::layout::PageMeta;
 
@@ -53,7 +53,7 @@ pub fn to_filter(values: &FilterValues) -> LeadFilter {
             other => other.parse().ok().map(OwnerFilter::User),
         },
         text: (!text.is_empty()).then(|| text.chars().take(100).collect()),
-        text_contacts: None,
+        text_match: None,
         from: parse_date(&values.from),
         to: parse_date(&values.to).map(|d| d + DAY),
         sort: Sort::parse(&values.sort),
@@ -68,10 +68,11 @@ pub async fn list(
     let values = query.into_inner();
     let mut filter = to_filter(&values);
     let page: i64 = values.page.parse::<i64>().unwrap_or(1).max(1);
-    let (rows, total, counts, deliveries, repeats, names, reports, owners) =
+    let ((rows, total, has_next), counts, deliveries, repeats, names, reports, owners) =
         run_blocking(&state.pool, move |conn| {
             lead_admin::resolve_text(conn, &mut filter)?;
-            let (rows, total) = list_page(conn, &filter, page - 1)?;
+            let listed = list_page(conn, &filter, page - 1)?;
+            let (rows, total, has_next) = (listed.rows, listed.total, listed.has_next);
             let counts = status_counts(conn, &filter)?;
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             let deliveries = delivery_states(conn, &ids)?;
@@ -81,41 +82,56 @@ pub async fn list(
                 .collect();
             let repeats = repeat_interest(conn, &wanted)?;
             let names = user_names(conn)?;
-            let reports = ReportRow::slugs_and_ids(conn)?;
+            let reports = ReportRow::ids_and_titles(conn)?;
             let owners: Vec<(i64, String)> = User::active(conn)?
                 .into_iter()
                 .map(|u| (u.id, u.name))
                 .collect();
             Ok((
-                rows, total, counts, deliveries, repeats, names, reports, owners,
+                (rows, total, has_next),
+                counts,
+                deliveries,
+                repeats,
+                names,
+                reports,
+                owners,
             ))
         })
         .await?;
 
-    let all_count: i64 = counts
-        .iter()
-        .filter(|(s, _)| *s != LeadStatus::Spam)
-        .map(|(_, n)| n)
-        .sum();
+    // A search too broad to count shows its tabs without numbers.
+    let label = |count: Option<i64>| count.map(count_label).unwrap_or_default();
+    let all_count = counts.as_ref().map(|counts| {
+        counts
+            .iter()
+            .filter(|(s, _)| *s != LeadStatus::Spam)
+            .map(|(_, n)| n)
+            .sum()
+    });
     let mut tabs = vec![Tab {
         label: "All".into(),
-        count: count_label(all_count),
+        count: label(all_count),
         href: values.href("/admin/leads", |v| {
             v.status.clear();
             v.page.clear();
         }),
         current: values.status.is_empty(),
     }];
-    tabs.extend(counts.iter().map(|(status, count)| Tab {
-        label: status.as_db().to_owned(),
-        count: count_label(*count),
-        href: values.href("/admin/leads", |v| {
-            v.status = status.as_db().to_owned();
-            v.page.clear();
-        }),
-        current: values.status == status.as_db(),
+    tabs.extend(LeadStatus::ALL.into_iter().map(|status| {
+        Tab {
+            label: status.as_db().to_owned(),
+            count: label(
+                counts
+                    .as_ref()
+                    .and_then(|counts| counts.iter().find(|(s, _)| *s == status).map(|(_, n)| *n)),
+            ),
+            href: values.href("/admin/leads", |v| {
+                v.status = status.as_db().to_owned();
+                v.page.clear();
+            }),
+            current: values.status == status.as_db(),
+        }
     }));
-    let pages = (total.min(COUNT_CAP) + PAGE_SIZE - 1) / PAGE_SIZE;
     let targets = state.settings.response_targets();
     let now = now_unix();
     let rows = rows
@@ -156,16 +172,13 @@ pub async fn list(
         rows,
         previous_href: (page > 1)
             .then(|| values.href("/admin/leads", |v| v.page = (page - 1).to_string())),
-        next_href: (page < pages)
+        next_href: has_next
             .then(|| values.href("/admin/leads", |v| v.page = (page + 1).to_string())),
         export_href: values.href("/admin/leads/export.csv", |v| v.page.clear()),
+        summary: list_summary(total, page, values.q.trim()),
         filters: values,
         reports,
         owners,
-        total_label: count_label(total),
-        total,
-        page,
-        pages: pages.max(1),
     };
     Ok(crate::views::html(
         page_view.render().map_err(anyhow::Error::from)?,
