@@ -128,7 +128,10 @@ pub fn connect(url: &str, max_size: u32) -> anyhow::Result<Pool> {
         let mut conn = manager
             .open()
             .with_context(|| format!("cannot open SQLite database {}", path.display()))?;
-        conn.batch_execute("PRAGMA journal_mode = WAL;")
+        // 8 KiB pages: a stored mail (2–3 KiB) shares its page with others
+        // instead of taking a 4 KiB page alone, and every commit writes fewer
+        // pages. Takes effect only on a new file, before its first table.
+        conn.batch_execute("PRAGMA page_size = 8192; PRAGMA journal_mode = WAL;")
             .context("cannot switch SQLite to WAL")?;
     } else {
         manager.open().context("cannot connect to PostgreSQL")?;

@@ -45,3 +45,34 @@ async fn six_starters_on_a_fresh_sqlite_file_all_come_up() {
 async fn six_starters_on_a_fresh_postgres_database_all_come_up() {
     several_processes_migrating_at_once_all_succeed(Backend::Postgres).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_sqlite_file_gets_8_kib_pages_and_write_ahead_logging() {
+    use diesel::prelude::*;
+    use diesel::sql_types::{BigInt, Text};
+
+    #[derive(QueryableByName)]
+    struct PageSize {
+        #[diesel(sql_type = BigInt)]
+        page_size: i64,
+    }
+    #[derive(QueryableByName)]
+    struct JournalMode {
+        #[diesel(sql_type = Text)]
+        journal_mode: String,
+    }
+    let database = TestDatabase::create(Backend::Sqlite).await.unwrap();
+    let pool = database.pool();
+    let mut conn = pool.get().unwrap();
+    let db::DbConnection::Sqlite(sqlite) = &mut *conn else {
+        unreachable!()
+    };
+    let size: PageSize = diesel::sql_query("PRAGMA page_size")
+        .get_result(sqlite)
+        .unwrap();
+    let mode: JournalMode = diesel::sql_query("PRAGMA journal_mode")
+        .get_result(sqlite)
+        .unwrap();
+    assert_eq!(size.page_size, 8192);
+    assert_eq!(mode.journal_mode, "wal");
+}
