@@ -8,6 +8,7 @@ use tokio::sync::mpsc;
 use super::auth::Staff;
 use super::leads::to_filter;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::db::lead_admin::{ExportRow, export_chunk, user_names};
 use crate::db::reports::ReportRow;
@@ -103,6 +104,75 @@ fn write_row(
     writer.write_record(None::<&[u8]>)
 }
 
+/// Rows read together, with the names their ids stand for.
+struct Chunk {
+    rows: Vec<ExportRow>,
+    owners: Arc<HashMap<i64, String>>,
+    reports: Arc<HashMap<i64, String>>,
+}
+
+/// Reads the export in keyset chunks until the end, an error, or the writer
+/// hanging up.
+fn read_export(
+    pool: &crate::db::Pool,
+    filter: &mut crate::db::lead_admin::LeadFilter,
+    chunks: &std::sync::mpsc::SyncSender<Result<Chunk, String>>,
+) {
+    let fail = |error: String| {
+        let _ = chunks.send(Err(error));
+    };
+    let mut conn = match pool.get() {
+        Ok(conn) => conn,
+        Err(e) => return fail(e.to_string()),
+    };
+    if let Err(e) = crate::db::lead_admin::resolve_text(&mut conn, filter) {
+        return fail(e.to_string());
+    }
+    let owners = match user_names(&mut conn) {
+        Ok(names) => Arc::new(names),
+        Err(e) => return fail(e.to_string()),
+    };
+    let reports = match ReportRow::ids_and_slugs(&mut conn) {
+        Ok(reports) => Arc::new(reports.into_iter().collect::<HashMap<_, _>>()),
+        Err(e) => return fail(e.to_string()),
+    };
+    let mut before = None;
+    loop {
+        let rows = match export_chunk(&mut conn, filter, before, CHUNK_ROWS) {
+            Ok(rows) => rows,
+            Err(e) => return fail(e.to_string()),
+        };
+        let next = match rows.last() {
+            Some(last) if rows.len() as i64 == CHUNK_ROWS => Some(last.id),
+            _ => None,
+        };
+        let chunk = Chunk {
+            rows,
+            owners: owners.clone(),
+            reports: reports.clone(),
+        };
+        if chunks.send(Ok(chunk)).is_err() {
+            return;
+        }
+        match next {
+            Some(id) => before = Some(id),
+            None => return,
+        }
+    }
+}
+
+fn write_chunk(mut writer: csv::Writer<Vec<u8>>, chunk: &Chunk) -> std::io::Result<Vec<u8>> {
+    for row in &chunk.rows {
+        let owner = row
+            .assignee_id
+            .and_then(|id| chunk.owners.get(&id))
+            .map_or("", String::as_str);
+        let report = chunk.reports.get(&row.report_id).map_or("", String::as_str);
+        write_row(&mut writer, row, report, owner)?;
+    }
+    writer.into_inner().map_err(|e| e.into_error())
+}
+
 pub async fn export(
     state: web::Data<AppState>,
     staff: Staff,
@@ -112,59 +182,31 @@ pub async fn export(
     let (sender, mut receiver) = mpsc::channel::<Result<web::Bytes, std::io::Error>>(4);
     let pool = state.pool.clone();
     tracing::info!(user_id = staff.user.id, "lead export");
+    // Two threads in a pipeline: one reads chunks from the database while the
+    // other writes the previous chunk as CSV. Each stops when the other does
+    // (a failure, or the client going away).
+    let (chunks, read_chunks) = std::sync::mpsc::sync_channel::<Result<Chunk, String>>(2);
+    tokio::task::spawn_blocking(move || read_export(&pool, &mut filter, &chunks));
     tokio::task::spawn_blocking(move || {
-        let fail = |sender: &mpsc::Sender<_>, error: String| {
-            tracing::error!(error = %error, "lead export failed");
-            let _ = sender.blocking_send(Err(std::io::Error::other("export failed")));
-        };
-        let mut conn = match pool.get() {
-            Ok(conn) => conn,
-            Err(e) => return fail(&sender, e.to_string()),
-        };
-        if let Err(e) = crate::db::lead_admin::resolve_text(&mut conn, &mut filter) {
-            return fail(&sender, e.to_string());
-        }
-        let names = match user_names(&mut conn) {
-            Ok(names) => names,
-            Err(e) => return fail(&sender, e.to_string()),
-        };
-        let reports: HashMap<i64, String> = match ReportRow::ids_and_slugs(&mut conn) {
-            Ok(reports) => reports.into_iter().collect(),
-            Err(e) => return fail(&sender, e.to_string()),
-        };
         let mut writer = csv::Writer::from_writer(Vec::new());
         let _ = writer.write_record(HEADER);
-        let mut before = None;
-        loop {
-            let rows = match export_chunk(&mut conn, &filter, before, CHUNK_ROWS) {
-                Ok(rows) => rows,
-                Err(e) => return fail(&sender, e.to_string()),
-            };
-            for row in &rows {
-                let owner = row
-                    .assignee_id
-                    .and_then(|id| names.get(&id))
-                    .map_or("", String::as_str);
-                let report = reports.get(&row.report_id).map_or("", String::as_str);
-                if let Err(e) = write_row(&mut writer, row, report, owner) {
-                    return fail(&sender, e.to_string());
+        for chunk in read_chunks {
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(error) => {
+                    tracing::error!(error = %error, "lead export failed");
+                    let _ = sender.blocking_send(Err(std::io::Error::other("export failed")));
+                    return;
                 }
-            }
-            let bytes = match writer.into_inner() {
-                Ok(bytes) => bytes,
-                Err(e) => return fail(&sender, e.to_string()),
             };
-            // The client went away: stop reading the database.
-            if sender.blocking_send(Ok(web::Bytes::from(bytes))).is_err() {
+            let bytes = write_chunk(writer, &chunk);
+            // The client went away: dropping the receiver stops the reader.
+            if sender.blocking_send(bytes.map(web::Bytes::from)).is_err() {
                 return;
             }
             writer = csv::WriterBuilder::new()
                 .has_headers(false)
                 .from_writer(Vec::new());
-            match rows.last() {
-                Some(last) if rows.len() as i64 == CHUNK_ROWS => before = Some(last.id),
-                _ => return,
-            }
         }
     });
     let stream = futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx));
