@@ -35,15 +35,31 @@ pub enum Lookup {
 
 impl PageCache {
     pub fn lookup(&self, slug: &str, now: Instant) -> Lookup {
-        let pages = self.pages.read().unwrap_or_else(|p| p.into_inner());
-        match pages.get(slug) {
+        {
+            let pages = self.pages.read().unwrap_or_else(|p| p.into_inner());
+            match pages.get(slug) {
+                Some(entry) if now.duration_since(entry.checked_at) < REVALIDATE_AFTER => {
+                    return Lookup::Fresh(entry.html.clone());
+                }
+                Some(_) => {}
+                None => return Lookup::Missing,
+            }
+        }
+        // Due for a check: the first caller makes it, and the page counts as
+        // checked from now, so the requests arriving meanwhile are served from
+        // memory instead of all asking the database at once.
+        let mut pages = self.pages.write().unwrap_or_else(|p| p.into_inner());
+        match pages.get_mut(slug) {
             Some(entry) if now.duration_since(entry.checked_at) < REVALIDATE_AFTER => {
                 Lookup::Fresh(entry.html.clone())
             }
-            Some(entry) => Lookup::Check {
-                html: entry.html.clone(),
-                updated_at: entry.updated_at,
-            },
+            Some(entry) => {
+                entry.checked_at = now;
+                Lookup::Check {
+                    html: entry.html.clone(),
+                    updated_at: entry.updated_at,
+                }
+            }
             None => Lookup::Missing,
         }
     }
@@ -86,6 +102,13 @@ mod tests {
             cache.lookup("r", start + Duration::from_secs(2)),
             Lookup::Check { updated_at: 7, .. }
         ));
+        assert!(
+            matches!(
+                cache.lookup("r", start + Duration::from_secs(2)),
+                Lookup::Fresh(_)
+            ),
+            "one caller checks; the others are served meanwhile"
+        );
         cache.forget("r");
         assert!(matches!(cache.lookup("r", start), Lookup::Missing));
     }
