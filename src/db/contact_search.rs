@@ -16,6 +16,7 @@ type Backend = <DbConnection as diesel::Connection>::Backend;
 /// A filter usable in a boxed query on either backend.
 pub type Condition<QS> = Box<dyn BoxableExpression<QS, Backend, SqlType = Bool>>;
 
+/// A trigram index needs at least three letters to look anything up.
 const TRIGRAM: usize = 3;
 
 /// The text searched, as PostgreSQL's index covers it; the query repeats it
@@ -111,7 +112,7 @@ impl ContactSearch {
         }
     }
 
-    /// SQLite's trigram index needs at least three letters to look anything up.
+    /// Whether SQLite's trigram index can answer this search.
     fn indexed(&self) -> bool {
         self.text.chars().count() >= TRIGRAM
     }
