@@ -186,6 +186,22 @@ pub const COUNT_CAP: i64 = 10_000;
 /// A lead as the list needs it, before its contact and report are looked up.
 type PageRow = (i64, i64, String, String, i32, Option<i64>, i64, i64);
 
+/// The columns a `PageRow` is read from.
+macro_rules! page_columns {
+    () => {
+        (
+            leads::id,
+            leads::created_at,
+            leads::kind,
+            leads::status,
+            leads::score,
+            leads::assignee_id,
+            leads::report_id,
+            leads::contact_id,
+        )
+    };
+}
+
 /// With a text search matching few people, those people bound the candidates
 /// to their few leads: those are read through the
 /// contact index and filtered here, rather than letting the planner walk a
@@ -197,16 +213,7 @@ fn searched_leads(
 ) -> QueryResult<Vec<PageRow>> {
     let rows: Vec<PageRow> = leads::table
         .filter(leads::contact_id.eq_any(contact_ids))
-        .select((
-            leads::id,
-            leads::created_at,
-            leads::kind,
-            leads::status,
-            leads::score,
-            leads::assignee_id,
-            leads::report_id,
-            leads::contact_id,
-        ))
+        .select(page_columns!())
         .load(conn)?;
     Ok(rows
         .into_iter()
@@ -284,16 +291,7 @@ fn ordered_page(
     start: i64,
     limit: i64,
 ) -> QueryResult<Vec<PageRow>> {
-    let mut query = with_status!(filtered_leads!(filter), filter.status).select((
-        leads::id,
-        leads::created_at,
-        leads::kind,
-        leads::status,
-        leads::score,
-        leads::assignee_id,
-        leads::report_id,
-        leads::contact_id,
-    ));
+    let mut query = with_status!(filtered_leads!(filter), filter.status).select(page_columns!());
     query = match filter.sort {
         Sort::Newest => query.order((leads::created_at.desc(), leads::id.desc())),
         Sort::Oldest => query.order((leads::created_at.asc(), leads::id.asc())),
