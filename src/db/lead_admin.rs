@@ -245,14 +245,23 @@ pub struct ListPage {
     /// too broad to count.
     pub total: Option<i64>,
     pub has_next: bool,
+    /// How many leads each status tab holds under the other filters; `None`
+    /// for a search too broad to count.
+    pub counts: Option<Vec<(LeadStatus, i64)>>,
 }
 
-/// One page (counted from 0) of the list.
+/// One page (counted from 0) of the list, with its tab counts.
 pub fn list_page(conn: &mut DbConnection, filter: &LeadFilter, page: i64) -> QueryResult<ListPage> {
     let start = page.max(0).saturating_mul(PAGE_SIZE);
-    let (page_rows, total) = match &filter.text_match {
+    let (page_rows, total, counts) = match &filter.text_match {
         Some(TextMatch::Few(contact_ids)) => {
-            let mut rows: Vec<PageRow> = searched_leads(conn, filter, contact_ids)?
+            // The people's leads are read once, for the page and the counts.
+            let all = searched_leads(conn, filter, contact_ids)?;
+            let counts = LeadStatus::ALL.map(|status| {
+                let n = all.iter().filter(|r| r.3 == status.as_db()).count();
+                (status, n as i64)
+            });
+            let mut rows: Vec<PageRow> = all
                 .into_iter()
                 .filter(|row| status_matches(filter, &row.3))
                 .collect();
@@ -264,12 +273,24 @@ pub fn list_page(conn: &mut DbConnection, filter: &LeadFilter, page: i64) -> Que
             let total = rows.len() as i64;
             let skip = usize::try_from(start).unwrap_or(usize::MAX);
             let rows = rows.into_iter().skip(skip).take(PAGE_SIZE as usize);
-            (rows.collect(), Some(total))
+            (rows.collect(), Some(total), Some(counts.to_vec()))
         }
-        Some(TextMatch::Many(_)) => (ordered_page(conn, filter, start, PAGE_SIZE + 1)?, None),
+        Some(TextMatch::Many(_)) => (
+            ordered_page(conn, filter, start, PAGE_SIZE + 1)?,
+            None,
+            None,
+        ),
         None => {
             let total = capped_count!(conn, with_status!(filtered_leads!(filter), filter.status));
-            (ordered_page(conn, filter, start, PAGE_SIZE)?, Some(total))
+            let counts = LeadStatus::ALL
+                .into_iter()
+                .map(|status| Ok((status, status_count(conn, filter, status)?)))
+                .collect::<QueryResult<_>>()?;
+            (
+                ordered_page(conn, filter, start, PAGE_SIZE)?,
+                Some(total),
+                Some(counts),
+            )
         }
     };
     let has_next = match total {
@@ -281,6 +302,7 @@ pub fn list_page(conn: &mut DbConnection, filter: &LeadFilter, page: i64) -> Que
         rows: with_people(conn, page_rows)?,
         total,
         has_next,
+        counts,
     })
 }
 
@@ -348,30 +370,6 @@ fn with_people(conn: &mut DbConnection, page_rows: Vec<PageRow>) -> QueryResult<
         )
         .collect();
     Ok(rows)
-}
-
-/// How many leads each status tab holds, under the other filters; `None`
-/// for a search too broad to count.
-pub fn status_counts(
-    conn: &mut DbConnection,
-    filter: &LeadFilter,
-) -> QueryResult<Option<Vec<(LeadStatus, i64)>>> {
-    match &filter.text_match {
-        Some(TextMatch::Many(_)) => Ok(None),
-        Some(TextMatch::Few(contact_ids)) => {
-            let rows = searched_leads(conn, filter, contact_ids)?;
-            let counts = LeadStatus::ALL.into_iter().map(|status| {
-                let n = rows.iter().filter(|r| r.3 == status.as_db()).count();
-                (status, n as i64)
-            });
-            Ok(Some(counts.collect()))
-        }
-        None => LeadStatus::ALL
-            .into_iter()
-            .map(|status| Ok((status, status_count(conn, filter, status)?)))
-            .collect::<QueryResult<_>>()
-            .map(Some),
-    }
 }
 
 fn status_count(

@@ -10,7 +10,7 @@ use super::auth::Staff;
 use super::see_other;
 use crate::db::lead_admin::{
     self, LeadChangeError, LeadDetail, LeadFilter, OwnerFilter, Sort, delivery_states, list_page,
-    repeat_interest, status_counts, user_names,
+    repeat_interest, user_names,
 };
 use crate::db::reports::ReportRow;
 use crate::db::users::User;
@@ -72,8 +72,8 @@ pub async fn list(
         run_blocking(&state.pool, move |conn| {
             lead_admin::resolve_text(conn, &mut filter)?;
             let listed = list_page(conn, &filter, page - 1)?;
-            let (rows, total, has_next) = (listed.rows, listed.total, listed.has_next);
-            let counts = status_counts(conn, &filter)?;
+            let (rows, total, has_next, counts) =
+                (listed.rows, listed.total, listed.has_next, listed.counts);
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             let deliveries = delivery_states(conn, &ids)?;
             let wanted: Vec<_> = rows
