@@ -59,10 +59,11 @@ pub enum Role {
 }
 
 impl Role {
-    pub fn as_db(&self) -> &'static str {
+    /// The domain's role: clap's value names are the same words.
+    pub fn stored(&self) -> crate::domain::role::Role {
         match self {
-            Self::Admin => "admin",
-            Self::Sales => "sales",
+            Self::Admin => crate::domain::role::Role::Admin,
+            Self::Sales => crate::domain::role::Role::Sales,
         }
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::db::DbConnection;
-use crate::db::reports::{ImportOutcome, ReportRow, upsert_report};
+use crate::db::models::report::{ImportOutcome, ReportRow, upsert_report};
 use crate::domain::report::ReportDocument;
 
 /// The first report, built into the binary so a fresh install has a page to serve.

@@ -10,6 +10,8 @@ use rand::{Rng, SeedableRng};
 use crate::db::schema::{contacts, leads, reports};
 use crate::db::{DbConnection, now_unix, write_transaction};
 use crate::domain::lead_kind::LeadKind;
+use crate::domain::lead_status::LeadStatus;
+use crate::domain::licence::Licence;
 use crate::security::form_token::FormTokens;
 
 const BATCH: usize = 500;
@@ -44,12 +46,12 @@ macro_rules! insert_batch {
 }
 
 /// Picks by weight: the spread of a real desk, mostly new and contacted.
-fn weighted<'a>(rng: &mut StdRng, choices: &[(&'a str, u32)]) -> &'a str {
+fn weighted<T: Copy>(rng: &mut StdRng, choices: &[(T, u32)]) -> T {
     let total: u32 = choices.iter().map(|(_, w)| w).sum();
     let mut roll = rng.random_range(0..total);
     for (choice, weight) in choices {
         if roll < *weight {
-            return choice;
+            return *choice;
         }
         roll -= weight;
     }
@@ -101,15 +103,19 @@ pub fn generate_leads(conn: &mut DbConnection, count: usize, seed: u64) -> anyho
         contact_ids.extend(ids);
     }
 
-    let kinds = [("sample_request", 40), ("inquiry", 35), ("discount", 25)];
+    let kinds = [
+        (LeadKind::SampleRequest, 40),
+        (LeadKind::Inquiry, 35),
+        (LeadKind::Discount, 25),
+    ];
     let statuses = [
-        ("new", 30),
-        ("contacted", 20),
-        ("qualified", 15),
-        ("proposal", 10),
-        ("won", 5),
-        ("lost", 12),
-        ("spam", 8),
+        (LeadStatus::New, 30),
+        (LeadStatus::Contacted, 20),
+        (LeadStatus::Qualified, 15),
+        (LeadStatus::Proposal, 10),
+        (LeadStatus::Won, 5),
+        (LeadStatus::Lost, 12),
+        (LeadStatus::Spam, 8),
     ];
     for chunk_start in (0..count).step_by(BATCH) {
         let chunk: Vec<_> = (chunk_start..(chunk_start + BATCH).min(count))
@@ -117,7 +123,7 @@ pub fn generate_leads(conn: &mut DbConnection, count: usize, seed: u64) -> anyho
                 let kind = weighted(&mut rng, &kinds);
                 let status = weighted(&mut rng, &statuses);
                 let created_at = now - rng.random_range(0..365 * DAY);
-                let answered = (status != "new" && status != "spam")
+                let answered = (status != LeadStatus::New && status != LeadStatus::Spam)
                     .then(|| created_at + rng.random_range(600..3 * DAY));
                 (
                     leads::contact_id.eq(contact_ids[rng.random_range(0..contact_ids.len())]),
@@ -125,10 +131,10 @@ pub fn generate_leads(conn: &mut DbConnection, count: usize, seed: u64) -> anyho
                     leads::kind.eq(kind),
                     leads::status.eq(status),
                     leads::message.eq("Please send the figures for our region."),
-                    leads::licence.eq((kind == LeadKind::Discount.as_db()).then_some("multi")),
+                    leads::licence.eq((kind == LeadKind::Discount).then_some(Licence::Multi)),
                     leads::score.eq(rng.random_range(0..=100)),
                     leads::spam_reason
-                        .eq((status == "spam").then_some("honeypot field was filled")),
+                        .eq((status == LeadStatus::Spam).then_some("honeypot field was filled")),
                     leads::consent_text_version.eq("generated"),
                     leads::consent_at.eq(created_at),
                     leads::form_token_hash.eq(format!("generated-{run}-{n}")),

@@ -1,9 +1,9 @@
 use anyhow::Context;
 use clap::Parser;
+use reportdesk::app::Application;
 use reportdesk::cli::{Cli, Command, GenerateCommand, MailCommand, ReportCommand};
-use reportdesk::db::reports::{ImportOutcome, ReportRow};
+use reportdesk::db::models::report::{ImportOutcome, ReportRow};
 use reportdesk::settings::Settings;
-use reportdesk::startup::Application;
 use reportdesk::{content, db, mail, telemetry};
 
 fn main() -> std::process::ExitCode {

@@ -5,7 +5,7 @@ use std::io::BufRead;
 use anyhow::{Context, anyhow, bail};
 
 use crate::cli::UserCommand;
-use crate::db::users::{NewUser, User, disable, set_password};
+use crate::db::models::user::{NewUser, User, disable, set_password};
 use crate::db::{self, now_unix};
 use crate::domain::email::EmailAddress;
 use crate::security::password::{check_new_password, hash_password_blocking};
@@ -32,13 +32,13 @@ pub fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<String> 
             let new_user = NewUser {
                 email: email.as_str(),
                 name,
-                role: role.as_db(),
+                role: role.stored(),
                 password_hash: &hash,
             };
             let id = new_user.insert(&mut conn, now_unix())?;
             Ok(format!(
                 "created {} user {} (id {id})",
-                role.as_db(),
+                role.stored(),
                 email.normalized()
             ))
         }

@@ -51,6 +51,13 @@ impl LeadKind {
     }
 }
 
+/// The stored name.
+impl std::fmt::Display for LeadKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_db())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

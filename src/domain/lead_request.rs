@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::country::Country;
 use super::email::EmailAddress;
 use super::lead_kind::LeadKind;
+use super::licence::Licence;
 use super::phone::PhoneNumber;
 use super::text::{multi_line, optional_single_line, single_line};
 
@@ -28,40 +29,6 @@ pub struct LeadFormInput {
     pub form_token: String,
     /// Honeypot: hidden from people, filled by bots.
     pub website: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Licence {
-    Single,
-    Multi,
-    Enterprise,
-}
-
-impl Licence {
-    pub const ALL: [Licence; 3] = [Self::Single, Self::Multi, Self::Enterprise];
-
-    pub fn as_db(&self) -> &'static str {
-        match self {
-            Self::Single => "single",
-            Self::Multi => "multi",
-            Self::Enterprise => "enterprise",
-        }
-    }
-
-    pub fn label(&self) -> &'static str {
-        match self {
-            Self::Single => "Single user",
-            Self::Multi => "Multi-user (up to 10 people)",
-            Self::Enterprise => "Enterprise (whole organisation)",
-        }
-    }
-
-    fn parse(value: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|l| l.as_db() == value.trim())
-            .ok_or_else(|| "Choose the licence you are interested in".to_owned())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,8 @@
 //! Where a lead stands in the sales process.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Serialised by its stored name, as in event details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LeadStatus {
     New,
     Contacted,
@@ -36,6 +38,13 @@ impl LeadStatus {
 
     pub fn from_db(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_db() == value)
+    }
+}
+
+/// The stored name.
+impl std::fmt::Display for LeadStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_db())
     }
 }
 

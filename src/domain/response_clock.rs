@@ -1,6 +1,7 @@
 //! The first-response clock: how long a new lead may wait for its first reply.
 
 use super::lead_kind::LeadKind;
+use super::lead_status::LeadStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResponseTargets {
@@ -31,12 +32,12 @@ impl Clock {
     /// Only `new` leads are waiting; the clock stops at the first reply.
     pub fn of(
         kind: LeadKind,
-        status: &str,
+        status: LeadStatus,
         created_at: i64,
         targets: &ResponseTargets,
         now: i64,
     ) -> Self {
-        if status != "new" {
+        if status != LeadStatus::New {
             return Self::Stopped;
         }
         let due = created_at + targets.for_kind(kind);
@@ -87,15 +88,15 @@ mod tests {
     #[test]
     fn a_new_discount_request_is_due_within_two_hours() {
         assert_eq!(
-            Clock::of(LeadKind::Discount, "new", 0, &TARGETS, 3600),
+            Clock::of(LeadKind::Discount, LeadStatus::New, 0, &TARGETS, 3600),
             Clock::Left(3600)
         );
         assert_eq!(
-            Clock::of(LeadKind::Discount, "new", 0, &TARGETS, 7300),
+            Clock::of(LeadKind::Discount, LeadStatus::New, 0, &TARGETS, 7300),
             Clock::Overdue(100)
         );
         assert_eq!(
-            Clock::of(LeadKind::Inquiry, "new", 0, &TARGETS, 7300),
+            Clock::of(LeadKind::Inquiry, LeadStatus::New, 0, &TARGETS, 7300),
             Clock::Left(21500)
         );
     }
@@ -103,7 +104,13 @@ mod tests {
     #[test]
     fn the_clock_stops_once_the_lead_leaves_new() {
         assert_eq!(
-            Clock::of(LeadKind::Discount, "contacted", 0, &TARGETS, 99_999),
+            Clock::of(
+                LeadKind::Discount,
+                LeadStatus::Contacted,
+                0,
+                &TARGETS,
+                99_999
+            ),
             Clock::Stopped
         );
         assert_eq!(Clock::Stopped.describe(), "");

@@ -2,7 +2,8 @@
 //! that fires adds a reason; the reasons are stored with the lead.
 
 use super::lead_kind::LeadKind;
-use super::lead_request::{LeadRequest, Licence};
+use super::lead_request::LeadRequest;
+use super::licence::Licence;
 
 const FREE_MAIL_DOMAINS: &str = include_str!("free_mail_domains.txt");
 

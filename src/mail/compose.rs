@@ -3,13 +3,35 @@
 
 use askama::Template;
 
-use crate::db::assignment::AssignedOwner;
-use crate::db::escalation::OverdueLead;
-use crate::db::outbox::NewMail;
+use crate::db::models::contact::Contact;
+use crate::db::models::lead::Lead;
+use crate::db::models::outbox::NewMail;
+use crate::db::queries::overdue::OverdueLead;
 use crate::domain::attribution::Attribution;
+use crate::domain::country::Country;
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_request::LeadRequest;
+use crate::domain::mail_kind::MailKind;
+use crate::domain::owner::AssignedOwner;
 use crate::domain::scoring::Score;
+
+/// What composing mails needs to know of the installation.
+#[derive(Debug, Clone)]
+pub struct MailSetup {
+    /// Absolute links in mails: `https://reports.example.com`.
+    pub public_base: String,
+    pub sales_inbox: String,
+    /// The domain of our own From address, for Message-IDs.
+    pub mail_domain: String,
+}
+
+/// The report a lead is about, as mails link to it.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportLink<'a> {
+    pub id: i64,
+    pub slug: &'a str,
+    pub title: &'a str,
+}
 
 /// A lead as the mails describe it: from a fresh request, or from the database
 /// when a held lead is released.
@@ -46,6 +68,25 @@ impl LeadFacts {
             marketing_opt_in: request.marketing_opt_in,
         }
     }
+
+    /// A stored lead (released from spam) as its mails describe it.
+    pub fn from_stored(lead: &Lead, contact: &Contact) -> Self {
+        Self {
+            kind: lead.kind,
+            name: contact.name.clone(),
+            email: contact.email_normalized.clone(),
+            company: contact.company.clone(),
+            job_title: contact.job_title.clone(),
+            phone: contact.phone.clone(),
+            country_code: contact.country.clone(),
+            country_name: Country::parse(&contact.country)
+                .map_or(contact.country.clone(), |c| c.name().to_owned()),
+            message: lead.message.clone(),
+            licence: lead.licence.map(|l| l.label()),
+            budget: lead.budget.clone(),
+            marketing_opt_in: lead.marketing_opt_in,
+        }
+    }
 }
 
 /// What the templates may say about a lead.
@@ -57,6 +98,28 @@ pub struct LeadMailContext<'a> {
     pub admin_url: String,
     pub score: &'a Score,
     pub attribution: &'a Attribution,
+}
+
+impl<'a> LeadMailContext<'a> {
+    pub fn new(
+        lead_id: i64,
+        request: &'a LeadFacts,
+        report: ReportLink<'a>,
+        score: &'a Score,
+        attribution: &'a Attribution,
+        setup: &MailSetup,
+    ) -> Self {
+        let base = &setup.public_base;
+        Self {
+            lead_id,
+            request,
+            report_title: report.title,
+            report_url: format!("{base}/reports/{}", report.slug),
+            admin_url: format!("{base}/admin/leads/{lead_id}"),
+            score,
+            attribution,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -154,24 +217,18 @@ fn message_id(domain: &str) -> String {
     format!("<{}@{}>", hex::encode(rand::random::<[u8; 16]>()), domain)
 }
 
-pub struct ComposeSettings<'a> {
-    pub sales_inbox: &'a str,
-    /// The domain of our own From address, for Message-IDs.
-    pub mail_domain: &'a str,
-}
-
 /// The sales notification (to the sales inbox, and a copy to the lead's owner)
 /// and the buyer's confirmation.
 pub fn lead_mails(
     ctx: &LeadMailContext<'_>,
-    settings: &ComposeSettings<'_>,
+    settings: &MailSetup,
     owner: Option<&AssignedOwner>,
 ) -> anyhow::Result<Vec<NewMail>> {
     let request = ctx.request;
     let sales = NewMail {
         lead_id: Some(ctx.lead_id),
-        kind: "sales_notification",
-        to_addr: one_line(settings.sales_inbox),
+        kind: MailKind::SalesNotification,
+        to_addr: one_line(&settings.sales_inbox),
         reply_to: Some(mailbox(&request.name, &request.email)),
         subject: one_line(&format!(
             "[{}] {} — {} (score {})",
@@ -182,22 +239,22 @@ pub fn lead_mails(
         )),
         body_text: SalesText { m: ctx }.render()?,
         body_html: SalesHtml { m: ctx }.render()?,
-        message_id: message_id(settings.mail_domain),
+        message_id: message_id(&settings.mail_domain),
     };
     let buyer = NewMail {
         lead_id: Some(ctx.lead_id),
-        kind: "buyer_confirmation",
+        kind: MailKind::BuyerConfirmation,
         to_addr: mailbox(&request.name, &request.email),
-        reply_to: Some(one_line(settings.sales_inbox)),
+        reply_to: Some(one_line(&settings.sales_inbox)),
         subject: one_line(&format!("We received your request: {}", ctx.report_title)),
         body_text: BuyerText { m: ctx }.render()?,
         body_html: BuyerHtml { m: ctx }.render()?,
-        message_id: message_id(settings.mail_domain),
+        message_id: message_id(&settings.mail_domain),
     };
     let owner_copy = owner.map(|owner| NewMail {
-        kind: "owner_notification",
+        kind: MailKind::OwnerNotification,
         to_addr: mailbox(&owner.name, &owner.email),
-        message_id: message_id(settings.mail_domain),
+        message_id: message_id(&settings.mail_domain),
         ..sales.clone()
     });
     Ok([Some(sales), owner_copy, Some(buyer)]
@@ -255,11 +312,10 @@ pub fn escalation_mails(
     lead: &OverdueLead,
     overdue: &str,
     received: &str,
-    public_base: &str,
-    settings: &ComposeSettings<'_>,
+    settings: &MailSetup,
 ) -> anyhow::Result<Vec<NewMail>> {
-    let kind = LeadKind::from_db(&lead.kind).map_or("lead", |k| k.label());
-    let admin_url = format!("{public_base}/admin/leads/{}", lead.id);
+    let kind = lead.kind.label();
+    let admin_url = format!("{}/admin/leads/{}", settings.public_base, lead.id);
     let subject = one_line(&format!(
         "[Overdue] {kind} from {} — {overdue} past target",
         lead.company
@@ -284,18 +340,18 @@ pub fn escalation_mails(
         (Some(name), Some(email)) => Some(mailbox(name, email)),
         _ => None,
     };
-    Ok([owner, Some(one_line(settings.sales_inbox))]
+    Ok([owner, Some(one_line(&settings.sales_inbox))]
         .into_iter()
         .flatten()
         .map(|to_addr| NewMail {
             lead_id: Some(lead.id),
-            kind: "escalation",
+            kind: MailKind::Escalation,
             to_addr,
             reply_to: None,
             subject: subject.clone(),
             body_text: body_text.clone(),
             body_html: body_html.clone(),
-            message_id: message_id(settings.mail_domain),
+            message_id: message_id(&settings.mail_domain),
         })
         .collect())
 }

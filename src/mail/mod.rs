@@ -1,7 +1,6 @@
-//! Mail: what is written to the outbox for a lead, how it is sent, and the
-//! worker that sends it.
+//! Mail: what is written to the outbox for a lead (`compose`), and how it is
+//! sent (`transport`). The worker that sends it is `jobs::outbox_worker`.
 
 pub mod compose;
 pub mod test_mail;
 pub mod transport;
-pub mod worker;

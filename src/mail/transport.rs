@@ -8,12 +8,15 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::db::outbox::OutboxMail;
+use crate::db::models::outbox::OutboxMail;
 
 /// A hung server must not stall the worker: every connect and command gives up
 /// after this.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 const SMTP_IDLE: Duration = Duration::from_secs(5);
+/// Mails sent at once. An SMTP exchange is mostly round trips, so a few in
+/// parallel keep a burst of leads from queueing behind each other.
+pub const PARALLEL_SENDS: usize = 8;
 
 pub enum MailTransport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -42,7 +45,7 @@ impl MailTransport {
                 // idle so a quiet instance does not sit on a server's slots.
                 .pool_config(
                     PoolConfig::new()
-                        .max_size(crate::mail::worker::PARALLEL_SENDS as u32)
+                        .max_size(PARALLEL_SENDS as u32)
                         .idle_timeout(SMTP_IDLE),
                 )
                 .build();
@@ -136,7 +139,7 @@ mod tests {
         let mail = OutboxMail {
             id: 1,
             lead_id: Some(1),
-            kind: "sales_notification".into(),
+            kind: crate::domain::mail_kind::MailKind::SalesNotification,
             to_addr: "sales@acme.test".into(),
             reply_to: Some("\"Jane Doe\" <jane@buyer.test>".into()),
             subject: "[Inquiry] Report — Buyer (score 40)".into(),

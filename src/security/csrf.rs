@@ -8,10 +8,8 @@ pub fn new_token() -> String {
 /// Compares in constant time, so response timing tells nothing about how much
 /// of a guessed token was right.
 pub fn tokens_match(expected: &str, given: &str) -> bool {
-    let (a, b) = (expected.as_bytes(), given.as_bytes());
-    !a.is_empty()
-        && a.len() == b.len()
-        && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
 }
 
 #[cfg(test)]

@@ -56,32 +56,6 @@ impl RateLimiter {
     }
 }
 
-/// Counts a request from its client against `limiter`; over the limit it is
-/// refused with 429 and how long to wait. The client is the TCP peer, or the
-/// forwarded address when the peer is a trusted proxy.
-pub fn limit(
-    limiter: &RateLimiter,
-    state: &crate::startup::AppState,
-    req: &actix_web::HttpRequest,
-    now: i64,
-) -> Result<(), crate::errors::PageError> {
-    let ip = super::client_ip::client_ip(
-        req.peer_addr().map(|a| a.ip()),
-        req.headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok()),
-        &state.trusted_proxies,
-    );
-    match ip {
-        Some(ip) => limiter.check(ip, now).map_err(|retry_after_seconds| {
-            crate::errors::PageError::TooManyRequests {
-                retry_after_seconds,
-            }
-        }),
-        None => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

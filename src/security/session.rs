@@ -108,6 +108,11 @@ pub fn anonymous_csrf(session: &Session) -> anyhow::Result<String> {
     Ok(token)
 }
 
+/// The session's CSRF token, anonymous or not.
+pub fn csrf_token(session: &Session) -> Option<String> {
+    session.get::<String>(CSRF).ok().flatten()
+}
+
 pub fn end(session: &Session) {
     session.purge();
 }

@@ -44,7 +44,7 @@ on_both_backends! {
         let sam = app.create_user("sam@publisher.test", "Sam Sales", "sales");
         {
             let mut conn = app.pool().get().unwrap();
-            reportdesk::db::lead_admin::assign(&mut conn, b, Some(sam), sam, T0).unwrap();
+            reportdesk::workflow::assign_owner::reassign(&mut conn, b, Some(sam), sam, T0).unwrap();
         }
         assert_eq!(lead_ids(&ada.page("/admin/leads?kind=discount").await), vec![c, b]);
         assert_eq!(lead_ids(&ada.page("/admin/leads?status=contacted").await), vec![c]);

@@ -31,8 +31,8 @@ on_both_backends! {
         assert_eq!(bob_client.post("/admin/users", &format!("/admin/users/{ada_id}/disable"), &[]).await.status(), 303);
         // Ada is disabled; Bob is now the last admin and cannot be removed by anyone.
         let mut conn = app.pool().get().unwrap();
-        let err = reportdesk::db::users::disable(&mut conn, bob, None).unwrap_err();
-        assert!(matches!(err, reportdesk::db::users::UserChangeError::LastAdmin));
+        let err = reportdesk::db::models::user::disable(&mut conn, bob, None).unwrap_err();
+        assert!(matches!(err, reportdesk::db::models::user::UserChangeError::LastAdmin));
     }
 
     async fn an_admin_changes_a_role(app) {

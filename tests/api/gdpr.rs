@@ -3,10 +3,10 @@
 use std::time::Duration;
 
 use diesel::prelude::*;
-use reportdesk::db::gdpr::apply_retention;
 use reportdesk::db::schema::{contacts, lead_events, leads, outbox};
 use reportdesk::domain::lead_kind::LeadKind;
 use reportdesk::domain::lead_status::LeadStatus;
+use reportdesk::workflow::retention::apply_retention;
 
 use crate::helpers::{REPORT_PATH, TestApp, valid_fields, with_field};
 use crate::on_both_backends;

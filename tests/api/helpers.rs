@@ -4,9 +4,9 @@ use std::path::Path;
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
+use reportdesk::app::Application;
 use reportdesk::db::{self, Backend, Pool};
 use reportdesk::settings::Settings;
-use reportdesk::startup::Application;
 use tempfile::TempDir;
 
 pub const REPORT_SLUG: &str = "global-medical-second-opinion-market";

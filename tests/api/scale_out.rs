@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 use reportdesk::db::Backend;
+use reportdesk::db::models::user::NewUser;
 use reportdesk::db::schema::{contacts, outbox};
-use reportdesk::db::users::NewUser;
 use reportdesk::security::password::hash_password_blocking;
 
 use crate::helpers::{
@@ -71,16 +71,14 @@ async fn two_instances_share_the_work_survive_a_kill_and_lose_or_double_nothing(
     let Some(db) = TestDatabase::create(Backend::Postgres).await else {
         return;
     };
-    reportdesk::startup::prepare_database(&db.url)
-        .await
-        .unwrap();
+    reportdesk::app::prepare_database(&db.url).await.unwrap();
     {
         let mut conn = db.pool().get().unwrap();
         let hash = hash_password_blocking(PASSWORD).unwrap();
         NewUser {
             email: "ada@publisher.test",
             name: "Ada Admin",
-            role: "admin",
+            role: reportdesk::domain::role::Role::Admin,
             password_hash: &hash,
         }
         .insert(&mut conn, reportdesk::db::now_unix())

@@ -1,14 +1,18 @@
 //! Staff accounts and logged-in clients for the sales-desk tests.
 
-use reportdesk::db::leads::{LeadRecord, store_lead};
+use reportdesk::db::models::contact::Contact;
+use reportdesk::db::models::lead::NewLead;
+use reportdesk::db::models::lead_event;
+use reportdesk::db::models::user::NewUser;
 use reportdesk::db::now_unix;
-use reportdesk::db::users::NewUser;
 use reportdesk::domain::attribution::Attribution;
+use reportdesk::domain::lead_event::LeadEvent;
 use reportdesk::domain::lead_kind::LeadKind;
 use reportdesk::domain::lead_request::{LeadFormInput, LeadRequest};
 use reportdesk::domain::lead_status::LeadStatus;
 use reportdesk::domain::scoring::score;
 use reportdesk::security::password::hash_password_blocking;
+use reportdesk::workflow::assign_owner::assign_new_lead;
 
 use crate::helpers::TestApp;
 
@@ -74,6 +78,7 @@ impl TestApp {
     pub fn create_user(&self, email: &str, name: &str, role: &str) -> i64 {
         let hash = hash_password_blocking(PASSWORD).unwrap();
         let mut conn = self.pool().get().unwrap();
+        let role = reportdesk::domain::role::Role::from_db(role).expect("admin or sales");
         NewUser {
             email,
             name,
@@ -159,19 +164,34 @@ impl TestApp {
                 .first(&mut conn)
                 .unwrap()
         };
-        let record = LeadRecord {
+        // As a submission stores it (contact, lead, event, owner), with any
+        // status and no mail.
+        let spam = status == LeadStatus::Spam;
+        let contact_id = Contact::upsert(&mut conn, &request, !spam, created_at).unwrap();
+        let spam_reason = spam.then_some("honeypot field was filled");
+        let lead_id = NewLead {
             request: &request,
+            contact_id,
             report_id,
             status,
-            spam_reason: (status == LeadStatus::Spam)
-                .then(|| "honeypot field was filled".to_owned()),
-            score: &lead_score,
+            spam_reason,
+            score: lead_score.value,
             attribution: &Attribution::default(),
             form_token_hash: &token_hash,
             consent_text_version: "test",
             now: created_at,
-            mails: None,
+        }
+        .insert(&mut conn)
+        .unwrap();
+        let created = LeadEvent::Created {
+            score: lead_score.value,
+            reasons: lead_score.reasons.clone(),
+            spam_reason: spam_reason.map(str::to_owned),
         };
-        store_lead(&mut conn, &record).unwrap().lead_id()
+        lead_event::record(&mut conn, lead_id, None, &created, created_at).unwrap();
+        if !spam {
+            assign_new_lead(&mut conn, lead_id, "DE", created_at).unwrap();
+        }
+        lead_id
     }
 }

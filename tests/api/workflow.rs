@@ -37,7 +37,7 @@ on_both_backends! {
         app.create_user("ada@publisher.test", "Ada Admin", "admin");
         {
             let mut conn = app.pool().get().unwrap();
-            reportdesk::db::users::disable(&mut conn, bob, None).unwrap();
+            reportdesk::db::models::user::disable(&mut conn, bob, None).unwrap();
         }
         for i in 0..10 {
             let response = app.submit(&inquiry(), with_field(valid_fields(), "email", &format!("b{i}@buyer.test"))).await;
@@ -152,9 +152,7 @@ async fn escalation(backend: Backend) {
     let Some(db) = TestDatabase::create(backend).await else {
         return;
     };
-    reportdesk::startup::prepare_database(&db.url)
-        .await
-        .unwrap();
+    reportdesk::app::prepare_database(&db.url).await.unwrap();
     let smtp = SmtpServer::start();
     // The lead and its owner exist before the app starts, 3 h old: past the 2 h target.
     let app = TestApp::spawn_on(db, |s| {

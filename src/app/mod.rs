@@ -1,0 +1,184 @@
+//! The composition root: builds the database, the jobs and the server from
+//! the settings, and runs them until stopped.
+
+pub mod routes;
+pub mod state;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::web;
+use anyhow::Context;
+use lettre::message::Mailbox;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+
+use self::state::AppState;
+use crate::content::import_bundled_if_empty;
+use crate::db::group_commit::GroupCommitter;
+use crate::db::{self, Backend, Pool};
+use crate::jobs::housekeeping::Housekeeping;
+use crate::jobs::outbox_worker::{OutboxWorker, WorkerConfig};
+use crate::mail::compose::MailSetup;
+use crate::mail::transport::MailTransport;
+use crate::security::form_token::FormTokens;
+use crate::security::password::PasswordHasherPool;
+use crate::security::rate_limit::RateLimiter;
+use crate::settings::{Settings, sqlite_path};
+use crate::web::public::page_cache::PageCache;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    jobs: Jobs,
+    workers: Vec<JoinHandle<()>>,
+    stop_jobs: watch::Sender<bool>,
+}
+
+/// This instance's background jobs, to run on demand (tests drain the outbox
+/// and sweep for overdue leads with these instead of waiting).
+#[derive(Clone)]
+pub struct Jobs {
+    pub outbox: Arc<OutboxWorker>,
+    pub housekeeping: Housekeeping,
+}
+
+/// Enough for a person who mistypes; far too few for guessing.
+const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 20;
+
+/// How long a stopping instance waits for a send in progress.
+const WORKER_SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
+
+/// Connections per instance: enough for the workers and the blocking pool to
+/// overlap without letting one instance exhaust a shared PostgreSQL.
+const POOL_SIZE: u32 = 16;
+
+impl Application {
+    /// Migrates, imports the bundled report if the database has none, and binds
+    /// the listener (port 0 picks a free port; `port()` tells which).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let secret_key = settings.secret_key_bytes()?;
+        let trusted_proxies = settings.trusted_proxy_ips()?;
+        let from: Mailbox = settings.mail_from.parse().with_context(|| {
+            format!(
+                "REPORTDESK_MAIL_FROM {:?} is not a mail address",
+                settings.mail_from
+            )
+        })?;
+        let transport = MailTransport::from_url(&settings.mail_url)?;
+        let pool = prepare_database(&settings.database_url).await?;
+        let sqlite_file = match Backend::from_url(&settings.database_url)? {
+            Backend::Sqlite => sqlite_path(&settings.database_url),
+            Backend::Postgres => None,
+        };
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        tracing::info!(address = %listener.local_addr()?, "listening");
+        let group_commit = match sqlite_file {
+            Some(_) => Some(GroupCommitter::start(pool.clone())?),
+            None => None,
+        };
+        let mail_setup = MailSetup {
+            public_base: settings.public_base().to_owned(),
+            sales_inbox: settings.sales_inbox.clone(),
+            mail_domain: from.email.domain().to_owned(),
+        };
+        let outbox_wakeup = Arc::new(Notify::new());
+        let jobs = Jobs {
+            outbox: Arc::new(OutboxWorker {
+                pool: pool.clone(),
+                group_commit: group_commit.clone(),
+                transport,
+                mail_url: settings.mail_url.clone(),
+                from,
+                config: WorkerConfig {
+                    max_attempts: settings.mail_max_attempts,
+                    retry_seconds: settings.mail_retry_seconds,
+                    lease_seconds: settings.mail_lease_seconds,
+                },
+                wakeup: outbox_wakeup.clone(),
+            }),
+            housekeeping: Housekeeping {
+                pool: pool.clone(),
+                targets: settings.response_targets(),
+                retention_days: settings.retention_days,
+                setup: mail_setup.clone(),
+                wakeup: outbox_wakeup.clone(),
+            },
+        };
+        let (stop_jobs, jobs_stopped) = watch::channel(false);
+        let workers = vec![
+            jobs.outbox.clone().spawn(jobs_stopped.clone()),
+            jobs.housekeeping.clone().spawn(jobs_stopped),
+        ];
+        let state = web::Data::new(AppState {
+            pool,
+            outbox_wakeup,
+            mail_setup,
+            report_pages: PageCache::default(),
+            group_commit,
+            form_tokens: FormTokens::new(&secret_key),
+            rate_limiter: RateLimiter::new(settings.rate_limit_per_minute),
+            login_limiter: RateLimiter::new(LOGIN_ATTEMPTS_PER_MINUTE),
+            passwords: PasswordHasherPool::default(),
+            trusted_proxies,
+            settings: Arc::new(settings),
+            sqlite_file,
+        });
+        let server = routes::serve(listener, state, secret_key)?;
+        Ok(Self {
+            port,
+            server,
+            jobs,
+            workers,
+            stop_jobs,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Stops the server from elsewhere (tests, signal handling).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub fn jobs(&self) -> Jobs {
+        self.jobs.clone()
+    }
+
+    /// Serves until the server stops (signal or handle), then lets the outbox
+    /// worker finish its send in progress and hand back what it had claimed.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let served = self.server.await;
+        let _ = self.stop_jobs.send(true);
+        let all = futures_util::future::join_all(self.workers);
+        if tokio::time::timeout(WORKER_SHUTDOWN_GRACE, all)
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "outbox worker did not stop in time; its claimed mails will be retried after their lease"
+            );
+        }
+        served
+    }
+}
+
+/// Connects, migrates and imports the bundled report, off the async executor.
+pub async fn prepare_database(url: &str) -> anyhow::Result<Pool> {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let pool = db::connect(&url, POOL_SIZE)?;
+        let mut conn = pool.get().context("no database connection")?;
+        db::run_migrations(&mut conn)?;
+        import_bundled_if_empty(&mut conn)?;
+        Ok(pool)
+    })
+    .await
+    .context("database set-up was interrupted")?
+}

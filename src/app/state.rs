@@ -1,0 +1,38 @@
+//! What every handler shares. Imports no handler: handlers import it.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+use crate::db::Pool;
+use crate::db::group_commit::GroupCommitter;
+use crate::mail::compose::MailSetup;
+use crate::security::form_token::FormTokens;
+use crate::security::password::PasswordHasherPool;
+use crate::security::rate_limit::RateLimiter;
+use crate::settings::Settings;
+use crate::web::public::page_cache::PageCache;
+
+/// Shared by every handler.
+pub struct AppState {
+    pub pool: Pool,
+    pub settings: Arc<Settings>,
+    /// The SQLite database file, when that is the backend (for the health check).
+    pub sqlite_file: Option<PathBuf>,
+    pub form_tokens: FormTokens,
+    pub rate_limiter: RateLimiter,
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Login attempts per client address, apart from form submissions.
+    pub login_limiter: RateLimiter,
+    pub passwords: PasswordHasherPool,
+    /// Tells this instance's outbox worker that a mail is waiting.
+    pub outbox_wakeup: Arc<Notify>,
+    /// What composing a lead's mails needs.
+    pub mail_setup: MailSetup,
+    /// Rendered report pages.
+    pub report_pages: PageCache,
+    /// On SQLite, lead submissions share commits (see `db::group_commit`).
+    pub group_commit: Option<GroupCommitter>,
+}

@@ -1,0 +1,121 @@
+//! `contacts`: one per normalised email. The only writer of the table.
+
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::contacts;
+use crate::domain::lead_event::ERASED;
+use crate::domain::lead_request::LeadRequest;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = contacts)]
+pub struct Contact {
+    pub id: i64,
+    pub email_normalized: String,
+    pub name: String,
+    pub company: String,
+    pub phone: Option<String>,
+    pub country: String,
+    pub job_title: Option<String>,
+    pub created_at: i64,
+    pub erased_at: Option<i64>,
+    pub email_domain: String,
+}
+
+impl Contact {
+    pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Self>> {
+        contacts::table
+            .find(id)
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    fn id_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<i64>> {
+        contacts::table
+            .filter(contacts::email_normalized.eq(email))
+            .select(contacts::id)
+            .first(conn)
+            .optional()
+    }
+
+    /// The contact of a request's email. A real request refreshes the details
+    /// (latest wins, and an erased contact comes back); `refresh: false`
+    /// (spam) never overwrites a real person's data.
+    pub fn upsert(
+        conn: &mut DbConnection,
+        request: &LeadRequest,
+        refresh: bool,
+        now: i64,
+    ) -> QueryResult<i64> {
+        let email = request.email.normalized();
+        let details = (
+            contacts::name.eq(&request.name),
+            contacts::company.eq(&request.company),
+            contacts::phone.eq(request.phone.as_ref().map(|p| p.as_str())),
+            contacts::country.eq(request.country.code()),
+            contacts::job_title.eq(&request.job_title),
+            contacts::email_domain.eq(request.email.domain()),
+            contacts::updated_at.eq(now),
+        );
+        match Self::id_by_email(conn, &email)? {
+            Some(id) => {
+                if refresh {
+                    diesel::update(contacts::table.find(id))
+                        .set((details, contacts::erased_at.eq(None::<i64>)))
+                        .execute(conn)?;
+                }
+                Ok(id)
+            }
+            None => {
+                diesel::insert_into(contacts::table)
+                    .values((
+                        details,
+                        contacts::email_normalized.eq(&email),
+                        contacts::created_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                Self::id_by_email(conn, &email)?.ok_or(diesel::result::Error::NotFound)
+            }
+        }
+    }
+
+    /// Replaces every personal value; `false` when the contact is unknown or
+    /// was erased before.
+    pub fn erase(conn: &mut DbConnection, id: i64, now: i64) -> QueryResult<bool> {
+        let erased: Option<Option<i64>> = contacts::table
+            .find(id)
+            .select(contacts::erased_at)
+            .first(conn)
+            .optional()?;
+        if erased != Some(None) {
+            return Ok(false);
+        }
+        diesel::update(contacts::table.find(id))
+            .set((
+                contacts::email_normalized.eq(format!("erased-{id}@erased.invalid")),
+                contacts::email_domain.eq(""),
+                contacts::name.eq(ERASED),
+                contacts::company.eq(ERASED),
+                contacts::phone.eq(None::<String>),
+                contacts::job_title.eq(None::<String>),
+                contacts::erased_at.eq(now),
+                contacts::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(true)
+    }
+
+    pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
+        diesel::delete(contacts::table.find(id)).execute(conn)
+    }
+
+    /// Other contacts (not erased) with a company's email domain.
+    pub fn count_with_domain(conn: &mut DbConnection, domain: &str) -> QueryResult<i64> {
+        contacts::table
+            .filter(contacts::email_domain.eq(domain))
+            .filter(contacts::erased_at.is_null())
+            .count()
+            .get_result(conn)
+    }
+}

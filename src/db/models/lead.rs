@@ -1,0 +1,199 @@
+//! `leads`: the one read shape (`Lead`), the insert, and the changes a
+//! workflow makes. The only writer of the table.
+
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::leads;
+use crate::domain::attribution::Attribution;
+use crate::domain::lead_event::ERASED;
+use crate::domain::lead_kind::LeadKind;
+use crate::domain::lead_request::LeadRequest;
+use crate::domain::lead_status::LeadStatus;
+use crate::domain::licence::Licence;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = leads)]
+pub struct Lead {
+    pub id: i64,
+    pub contact_id: i64,
+    pub report_id: i64,
+    pub kind: LeadKind,
+    pub status: LeadStatus,
+    pub message: Option<String>,
+    pub licence: Option<Licence>,
+    pub budget: Option<String>,
+    pub score: i32,
+    pub spam_reason: Option<String>,
+    pub assignee_id: Option<i64>,
+    pub consent_text_version: String,
+    pub consent_at: i64,
+    pub marketing_opt_in: bool,
+    pub utm_source: Option<String>,
+    pub utm_medium: Option<String>,
+    pub utm_campaign: Option<String>,
+    pub referrer: Option<String>,
+    pub landing_path: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub first_response_at: Option<i64>,
+}
+
+impl Lead {
+    pub fn attribution(&self) -> Attribution {
+        Attribution {
+            utm_source: self.utm_source.clone(),
+            utm_medium: self.utm_medium.clone(),
+            utm_campaign: self.utm_campaign.clone(),
+            referrer: self.referrer.clone(),
+            landing_path: self.landing_path.clone(),
+        }
+    }
+
+    pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Self>> {
+        leads::table
+            .find(id)
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// A contact's leads, oldest first.
+    pub fn of_contact(conn: &mut DbConnection, contact_id: i64) -> QueryResult<Vec<Self>> {
+        leads::table
+            .filter(leads::contact_id.eq(contact_id))
+            .order(leads::id)
+            .select(Self::as_select())
+            .load(conn)
+    }
+
+    /// The lead a form token made, if one did.
+    pub fn id_by_token(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<i64>> {
+        leads::table
+            .filter(leads::form_token_hash.eq(hash))
+            .select(leads::id)
+            .first(conn)
+            .optional()
+    }
+
+    /// Moves the lead to `status`; the first move out of `new` starts the
+    /// first-response record.
+    pub fn set_status(
+        &self,
+        conn: &mut DbConnection,
+        status: LeadStatus,
+        now: i64,
+    ) -> QueryResult<()> {
+        let first_response = match (self.status, self.first_response_at) {
+            (LeadStatus::New, None) => Some(now),
+            (_, kept) => kept,
+        };
+        diesel::update(leads::table.find(self.id))
+            .set((
+                leads::status.eq(status),
+                leads::updated_at.eq(now),
+                leads::first_response_at.eq(first_response),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn set_owner(
+        conn: &mut DbConnection,
+        id: i64,
+        owner: Option<i64>,
+        now: i64,
+    ) -> QueryResult<()> {
+        diesel::update(leads::table.find(id))
+            .set((leads::assignee_id.eq(owner), leads::updated_at.eq(now)))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Replaces the buyer's words and traces in the contact's leads.
+    pub fn erase_personal(conn: &mut DbConnection, ids: &[i64], now: i64) -> QueryResult<()> {
+        diesel::update(
+            leads::table
+                .filter(leads::id.eq_any(ids))
+                .filter(leads::message.is_not_null()),
+        )
+        .set(leads::message.eq(ERASED))
+        .execute(conn)?;
+        diesel::update(leads::table.filter(leads::id.eq_any(ids)))
+            .set((
+                leads::budget.eq(None::<String>),
+                leads::referrer.eq(None::<String>),
+                leads::landing_path.eq(None::<String>),
+                leads::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Spam older than `cutoff`: (lead, contact).
+    pub fn spam_before(conn: &mut DbConnection, cutoff: i64) -> QueryResult<Vec<(i64, i64)>> {
+        leads::table
+            .filter(leads::status.eq(LeadStatus::Spam))
+            .filter(leads::created_at.lt(cutoff))
+            .select((leads::id, leads::contact_id))
+            .load(conn)
+    }
+
+    pub fn delete(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<usize> {
+        diesel::delete(leads::table.filter(leads::id.eq_any(ids))).execute(conn)
+    }
+
+    pub fn count_of_contact(conn: &mut DbConnection, contact_id: i64) -> QueryResult<i64> {
+        leads::table
+            .filter(leads::contact_id.eq(contact_id))
+            .count()
+            .get_result(conn)
+    }
+}
+
+/// A lead as a buyer's request makes it.
+pub struct NewLead<'a> {
+    pub request: &'a LeadRequest,
+    pub contact_id: i64,
+    pub report_id: i64,
+    pub status: LeadStatus,
+    pub spam_reason: Option<&'a str>,
+    pub score: i32,
+    pub attribution: &'a Attribution,
+    pub form_token_hash: &'a str,
+    pub consent_text_version: &'a str,
+    pub now: i64,
+}
+
+impl NewLead<'_> {
+    /// Inserts the lead and answers its id.
+    pub fn insert(&self, conn: &mut DbConnection) -> QueryResult<i64> {
+        let request = self.request;
+        let a = self.attribution;
+        diesel::insert_into(leads::table)
+            .values((
+                leads::contact_id.eq(self.contact_id),
+                leads::report_id.eq(self.report_id),
+                leads::kind.eq(request.kind),
+                leads::status.eq(self.status),
+                leads::message.eq(&request.message),
+                leads::licence.eq(request.licence),
+                leads::budget.eq(&request.budget),
+                leads::score.eq(self.score),
+                leads::spam_reason.eq(self.spam_reason),
+                leads::consent_text_version.eq(self.consent_text_version),
+                leads::consent_at.eq(self.now),
+                leads::marketing_opt_in.eq(request.marketing_opt_in),
+                leads::utm_source.eq(&a.utm_source),
+                leads::utm_medium.eq(&a.utm_medium),
+                leads::utm_campaign.eq(&a.utm_campaign),
+                leads::referrer.eq(&a.referrer),
+                leads::landing_path.eq(&a.landing_path),
+                leads::form_token_hash.eq(self.form_token_hash),
+                leads::created_at.eq(self.now),
+                leads::updated_at.eq(self.now),
+            ))
+            .execute(conn)?;
+        Lead::id_by_token(conn, self.form_token_hash)?.ok_or(diesel::result::Error::NotFound)
+    }
+}

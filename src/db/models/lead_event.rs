@@ -1,0 +1,81 @@
+//! `lead_events`: a lead's timeline and the desk's audit trail. The only
+//! writer of the table; every event is a typed `LeadEvent`.
+
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::{lead_events, users};
+use crate::domain::lead_event::{LeadEvent, UnreadableEvent};
+
+/// Records `event` on a lead; `actor` is the staff member, `None` the system.
+pub fn record(
+    conn: &mut DbConnection,
+    lead_id: i64,
+    actor: Option<i64>,
+    event: &LeadEvent,
+    now: i64,
+) -> QueryResult<()> {
+    diesel::insert_into(lead_events::table)
+        .values((
+            lead_events::lead_id.eq(lead_id),
+            lead_events::actor_user_id.eq(actor),
+            lead_events::kind.eq(event.kind()),
+            lead_events::detail.eq(event.detail()),
+            lead_events::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// An event as stored, with who did it.
+/// Selectable from `lead_events` left-joined with `users`.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = lead_events)]
+pub struct EventRow {
+    pub id: i64,
+    pub lead_id: i64,
+    pub kind: String,
+    pub detail: String,
+    pub created_at: i64,
+    pub actor_user_id: Option<i64>,
+    #[diesel(select_expression = users::name.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<users::name>)]
+    pub actor_name: Option<String>,
+}
+
+impl EventRow {
+    pub fn event(&self) -> Result<LeadEvent, UnreadableEvent> {
+        LeadEvent::from_stored(&self.kind, &self.detail)
+    }
+
+    /// The events of some leads, oldest first.
+    pub fn of_leads(conn: &mut DbConnection, lead_ids: &[i64]) -> QueryResult<Vec<Self>> {
+        lead_events::table
+            .left_join(users::table)
+            .filter(lead_events::lead_id.eq_any(lead_ids))
+            .order((lead_events::created_at.asc(), lead_events::id.asc()))
+            .select(Self::as_select())
+            .load(conn)
+    }
+}
+
+/// Replaces, in the leads' events, whatever may quote or name the buyer
+/// (`LeadEvent::holds_personal_data`). An event that cannot be read is
+/// replaced whole, since nothing vouches for what it holds.
+pub fn redact_personal(conn: &mut DbConnection, lead_ids: &[i64]) -> QueryResult<()> {
+    for row in EventRow::of_leads(conn, lead_ids)? {
+        let redacted = match row.event() {
+            Ok(event) if !event.holds_personal_data() => continue,
+            Ok(event) => event.redacted().detail(),
+            Err(_) => crate::domain::lead_event::ERASED.to_owned(),
+        };
+        diesel::update(lead_events::table.find(row.id))
+            .set(lead_events::detail.eq(redacted))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn delete_of_leads(conn: &mut DbConnection, lead_ids: &[i64]) -> QueryResult<usize> {
+    diesel::delete(lead_events::table.filter(lead_events::lead_id.eq_any(lead_ids))).execute(conn)
+}

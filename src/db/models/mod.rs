@@ -1,0 +1,10 @@
+//! One file per table: its row structs and its queries. Each is the only
+//! place that writes its table.
+
+pub mod contact;
+pub mod lead;
+pub mod lead_event;
+pub mod outbox;
+pub mod report;
+pub mod routing;
+pub mod user;

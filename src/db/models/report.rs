@@ -1,0 +1,174 @@
+//! Queries on `reports`. The row keeps the headline figures as columns (for
+//! listing and search) and the whole validated document as JSON in `content`.
+
+use diesel::prelude::*;
+
+use crate::db::like::{contains_pattern, lower};
+use crate::db::schema::reports;
+use crate::db::{DbConnection, now_unix, write_transaction};
+use crate::domain::report::ReportDocument;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = reports)]
+pub struct ReportRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub updated_at: i64,
+    pub content: String,
+}
+
+impl ReportRow {
+    /// The stored document. It was validated on import, so a failure here means
+    /// the row was edited by hand; it surfaces as an internal error, not a panic.
+    pub fn document(&self) -> anyhow::Result<ReportDocument> {
+        serde_json::from_str(&self.content)
+            .map_err(|e| anyhow::anyhow!("report {} has unreadable content: {e}", self.slug))
+    }
+
+    pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Self>> {
+        reports::table
+            .filter(reports::slug.eq(slug))
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// The version stamp (`updated_at`) of a report, for page caches.
+    pub fn version(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<i64>> {
+        reports::table
+            .filter(reports::slug.eq(slug))
+            .select(reports::updated_at)
+            .first(conn)
+            .optional()
+    }
+
+    /// Reports whose title or summary contains `query` (case-insensitive),
+    /// newest first; all of them when the query is empty.
+    pub fn search(conn: &mut DbConnection, query: &str) -> QueryResult<Vec<Self>> {
+        let mut select = reports::table
+            .select(Self::as_select())
+            .order((reports::updated_at.desc(), reports::id.desc()))
+            .into_boxed();
+        let needle = query.trim().to_lowercase();
+        if !needle.is_empty() {
+            let pattern = contains_pattern(&needle);
+            select = select.filter(
+                lower(reports::title)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(reports::summary).like(pattern).escape('\\')),
+            );
+        }
+        select.load(conn)
+    }
+
+    pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+        reports::table.count().get_result(conn)
+    }
+
+    /// (id, title) of every report, for pickers.
+    pub fn ids_and_titles(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
+        reports::table
+            .select((reports::id, reports::title))
+            .order(reports::title)
+            .load(conn)
+    }
+
+    pub fn ids_and_slugs(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
+        reports::table
+            .select((reports::id, reports::slug))
+            .load(conn)
+    }
+
+    pub fn slugs(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+        reports::table
+            .select((reports::slug, reports::title))
+            .order(reports::slug)
+            .load(conn)
+    }
+}
+
+/// The few columns a form page needs, without the report's content.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = reports)]
+pub struct ReportRef {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+}
+
+impl ReportRef {
+    pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Self>> {
+        reports::table
+            .find(id)
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Self>> {
+        reports::table
+            .filter(reports::slug.eq(slug))
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Created,
+    Updated,
+}
+
+/// Inserts the report, or updates the one with the same slug, in one transaction.
+pub fn upsert_report(
+    conn: &mut DbConnection,
+    doc: &ReportDocument,
+) -> anyhow::Result<ImportOutcome> {
+    let content = serde_json::to_string(doc)?;
+    let now = now_unix();
+    write_transaction(conn, |conn| {
+        let existing: Option<(i64, i64)> = reports::table
+            .filter(reports::slug.eq(&doc.slug))
+            .select((reports::id, reports::updated_at))
+            .first(conn)
+            .optional()?;
+        // Every import gets a newer version stamp, even twice in one second,
+        // so cached pages always notice it.
+        let now = existing.map_or(now, |(_, previous)| now.max(previous + 1));
+        let values = (
+            reports::title.eq(&doc.title),
+            reports::summary.eq(&doc.summary),
+            reports::published_on.eq(&doc.published_on),
+            reports::market_size_start.eq(doc.market.start_value),
+            reports::market_size_end.eq(doc.market.end_value),
+            reports::start_year.eq(doc.market.start_year),
+            reports::end_year.eq(doc.market.end_year),
+            reports::cagr_percent.eq(doc.market.cagr_percent),
+            reports::currency.eq(&doc.market.currency),
+            reports::content.eq(&content),
+            reports::updated_at.eq(now),
+        );
+        match existing {
+            Some((id, _)) => {
+                diesel::update(reports::table.find(id))
+                    .set(values)
+                    .execute(conn)?;
+                Ok(ImportOutcome::Updated)
+            }
+            None => {
+                diesel::insert_into(reports::table)
+                    .values((
+                        values,
+                        reports::slug.eq(&doc.slug),
+                        reports::created_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                Ok(ImportOutcome::Created)
+            }
+        }
+    })
+}

@@ -1,0 +1,240 @@
+//! Staff accounts.
+
+use diesel::prelude::*;
+
+use crate::db::schema::users;
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::role::Role;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub active: bool,
+    pub failed_logins: i32,
+    pub locked_until: Option<i64>,
+    pub created_at: i64,
+    pub last_login_at: Option<i64>,
+}
+
+impl User {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Self>> {
+        users::table
+            .find(id)
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Emails are matched case-insensitively; they are stored lower-cased.
+    pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<Self>> {
+        users::table
+            .filter(users::email.eq(email.trim().to_lowercase()))
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<Self>> {
+        users::table
+            .order((users::active.desc(), users::name))
+            .select(Self::as_select())
+            .load(conn)
+    }
+
+    /// Names of users by id, for owner and actor columns.
+    pub fn names(conn: &mut DbConnection) -> QueryResult<std::collections::HashMap<i64, String>> {
+        Ok(users::table
+            .select((users::id, users::name))
+            .load::<(i64, String)>(conn)?
+            .into_iter()
+            .collect())
+    }
+
+    /// Active users, for owner pickers.
+    pub fn active(conn: &mut DbConnection) -> QueryResult<Vec<Self>> {
+        users::table
+            .filter(users::active.eq(true))
+            .order(users::name)
+            .select(Self::as_select())
+            .load(conn)
+    }
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub password_hash: &'a str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UserChangeError {
+    #[error("a user with that email already exists")]
+    EmailTaken,
+    #[error("no such user")]
+    NotFound,
+    #[error("you cannot disable or demote yourself")]
+    ItsYou,
+    #[error("this is the last active admin; make another admin first")]
+    LastAdmin,
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+impl NewUser<'_> {
+    pub fn insert(&self, conn: &mut DbConnection, now: i64) -> Result<i64, UserChangeError> {
+        let email = self.email.trim().to_lowercase();
+        write_transaction(conn, |conn| {
+            if User::find_by_email(conn, &email)?.is_some() {
+                return Err(UserChangeError::EmailTaken);
+            }
+            diesel::insert_into(users::table)
+                .values((
+                    users::email.eq(&email),
+                    users::name.eq(self.name.trim()),
+                    users::role.eq(self.role),
+                    users::password_hash.eq(self.password_hash),
+                    users::active.eq(true),
+                    users::failed_logins.eq(0),
+                    users::created_at.eq(now),
+                ))
+                .execute(conn)?;
+            Ok(User::find_by_email(conn, &email)?
+                .ok_or(UserChangeError::NotFound)?
+                .id)
+        })
+    }
+}
+
+pub fn set_password(conn: &mut DbConnection, id: i64, password_hash: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::failed_logins.eq(0),
+            users::locked_until.eq(None::<i64>),
+        ))
+        .execute(conn)
+}
+
+fn other_active_admins(conn: &mut DbConnection, id: i64) -> QueryResult<i64> {
+    users::table
+        .filter(users::role.eq(Role::Admin))
+        .filter(users::active.eq(true))
+        .filter(users::id.ne(id))
+        .count()
+        .get_result(conn)
+}
+
+/// Disables a user. `actor` is who asks (None from the command line): nobody
+/// disables themselves, and the last active admin stays.
+pub fn disable(
+    conn: &mut DbConnection,
+    id: i64,
+    actor: Option<i64>,
+) -> Result<(), UserChangeError> {
+    write_transaction(conn, |conn| {
+        let user = User::find(conn, id)?.ok_or(UserChangeError::NotFound)?;
+        if actor == Some(id) {
+            return Err(UserChangeError::ItsYou);
+        }
+        if user.is_admin() && user.active && other_active_admins(conn, id)? == 0 {
+            return Err(UserChangeError::LastAdmin);
+        }
+        diesel::update(users::table.find(id))
+            .set(users::active.eq(false))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Changes a user's role, keeping at least one active admin.
+pub fn set_role(
+    conn: &mut DbConnection,
+    id: i64,
+    role: Role,
+    actor: i64,
+) -> Result<(), UserChangeError> {
+    write_transaction(conn, |conn| {
+        let user = User::find(conn, id)?.ok_or(UserChangeError::NotFound)?;
+        if role != Role::Admin {
+            if actor == id {
+                return Err(UserChangeError::ItsYou);
+            }
+            if user.is_admin() && user.active && other_active_admins(conn, id)? == 0 {
+                return Err(UserChangeError::LastAdmin);
+            }
+        }
+        diesel::update(users::table.find(id))
+            .set(users::role.eq(role))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// After a failed login: count it, and from the fifth failure in a row lock
+/// the account for a delay that doubles each time, up to 15 minutes.
+pub fn record_failed_login(conn: &mut DbConnection, id: i64, now: i64) -> QueryResult<()> {
+    write_transaction(conn, |conn| {
+        let failures: i32 = users::table
+            .find(id)
+            .select(users::failed_logins)
+            .first(conn)?;
+        let failures = failures.saturating_add(1);
+        let locked_until = lockout_seconds(failures).map(|s| now + s);
+        diesel::update(users::table.find(id))
+            .set((
+                users::failed_logins.eq(failures),
+                users::locked_until.eq(locked_until),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+pub const LOCKOUT_AFTER_FAILURES: i32 = 5;
+const MAX_LOCKOUT_SECONDS: i64 = 15 * 60;
+
+pub fn lockout_seconds(failures: i32) -> Option<i64> {
+    if failures < LOCKOUT_AFTER_FAILURES {
+        return None;
+    }
+    let doublings = u32::try_from(failures - LOCKOUT_AFTER_FAILURES)
+        .unwrap_or(0)
+        .min(10);
+    Some((60i64 << doublings).min(MAX_LOCKOUT_SECONDS))
+}
+
+pub fn record_login(conn: &mut DbConnection, id: i64, now: i64) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::failed_logins.eq(0),
+            users::locked_until.eq(None::<i64>),
+            users::last_login_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lockout_seconds;
+
+    #[test]
+    fn the_lock_starts_at_the_fifth_failure_and_grows_to_fifteen_minutes() {
+        assert_eq!(lockout_seconds(4), None);
+        assert_eq!(lockout_seconds(5), Some(60));
+        assert_eq!(lockout_seconds(6), Some(120));
+        assert_eq!(lockout_seconds(8), Some(480));
+        assert_eq!(lockout_seconds(9), Some(900));
+        assert_eq!(lockout_seconds(50), Some(900));
+    }
+}

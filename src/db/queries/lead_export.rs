@@ -1,0 +1,73 @@
+//! The CSV export's rows: the list's filter, read in keyset chunks, each one
+//! joined read of leads and their contacts.
+
+use diesel::prelude::*;
+
+use super::lead_filter::{LeadFilter, StatusScope};
+use crate::db::DbConnection;
+use crate::db::schema::{contacts, leads};
+use crate::domain::lead_kind::LeadKind;
+use crate::domain::lead_status::LeadStatus;
+use crate::domain::licence::Licence;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = leads)]
+pub struct ExportedLead {
+    pub id: i64,
+    pub created_at: i64,
+    pub kind: LeadKind,
+    pub status: LeadStatus,
+    pub score: i32,
+    pub report_id: i64,
+    pub message: Option<String>,
+    pub licence: Option<Licence>,
+    pub budget: Option<String>,
+    pub assignee_id: Option<i64>,
+    pub marketing_opt_in: bool,
+    pub utm_source: Option<String>,
+    pub utm_medium: Option<String>,
+    pub utm_campaign: Option<String>,
+    pub referrer: Option<String>,
+    pub first_response_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = contacts)]
+pub struct ExportedContact {
+    pub name: String,
+    pub email_normalized: String,
+    pub company: String,
+    pub job_title: Option<String>,
+    pub phone: Option<String>,
+    pub country: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+pub struct ExportRow {
+    #[diesel(embed)]
+    pub lead: ExportedLead,
+    #[diesel(embed)]
+    pub contact: ExportedContact,
+}
+
+/// Up to `limit` rows before the lead id `before_id` (keyset), newest first,
+/// so the export streams in bounded chunks.
+pub fn export_chunk(
+    conn: &mut DbConnection,
+    filter: &LeadFilter,
+    before_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<ExportRow>> {
+    let mut query = filter.conditions(StatusScope::AsFiltered).into_iter().fold(
+        leads::table.inner_join(contacts::table).into_boxed(),
+        |query, condition| query.filter(condition),
+    );
+    if let Some(before) = before_id {
+        query = query.filter(leads::id.lt(before));
+    }
+    query
+        .select(ExportRow::as_select())
+        .order(leads::id.desc())
+        .limit(limit)
+        .load(conn)
+}

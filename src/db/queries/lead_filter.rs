@@ -1,0 +1,191 @@
+//! The desk's one lead filter. `conditions()` makes it SQL for the list, its
+//! counts and the export; `matches()` checks a lead already read (a narrow
+//! search reads its people's few leads once and filters them here). A property
+//! test holds the two to the same answers.
+
+use diesel::dsl::sql;
+use diesel::expression::SelectableExpression;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool};
+
+use super::contact_search::{Condition, ContactSearch};
+use crate::db::DbConnection;
+use crate::db::schema::leads;
+use crate::domain::lead_kind::LeadKind;
+use crate::domain::lead_status::LeadStatus;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Newest,
+    Oldest,
+    Score,
+}
+
+impl Sort {
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "oldest" => Self::Oldest,
+            "score" => Self::Score,
+            _ => Self::Newest,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerFilter {
+    Unassigned,
+    User(i64),
+}
+
+/// The list's filters; `None` means "any". Without a status, spam is left out:
+/// it has its own tab.
+#[derive(Debug, Clone, Default)]
+pub struct LeadFilter {
+    pub status: Option<LeadStatus>,
+    pub kind: Option<LeadKind>,
+    pub report_id: Option<i64>,
+    pub owner: Option<OwnerFilter>,
+    /// Lower-cased text to find in name, email or company.
+    pub text: Option<String>,
+    /// The people `text` matches, once looked up (see `resolve_text`).
+    pub text_match: Option<TextMatch>,
+    /// Unix seconds, inclusive.
+    pub from: Option<i64>,
+    /// Unix seconds, exclusive.
+    pub to: Option<i64>,
+    pub sort: Sort,
+}
+
+/// Up to this many matching people, a search reads their leads through the
+/// contact index and counts them exactly; beyond, it is too broad to count
+/// cheaply and the list shows the newest matching leads instead.
+pub const FEW_PEOPLE: i64 = 2_000;
+
+/// The people a text search matches.
+#[derive(Debug, Clone)]
+pub enum TextMatch {
+    Few(Vec<i64>),
+    Many(ContactSearch),
+}
+
+/// Which statuses a filter lets through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusScope {
+    /// The filter's own status (or every status but spam).
+    AsFiltered,
+    /// One tab's status, whatever the filter says.
+    Only(LeadStatus),
+}
+
+/// The fields of a lead that the filter looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FilteredFields {
+    pub kind: LeadKind,
+    pub status: LeadStatus,
+    pub report_id: i64,
+    pub assignee_id: Option<i64>,
+    pub contact_id: i64,
+    pub created_at: i64,
+}
+
+impl LeadFilter {
+    /// Looks up the people a text search matches, through the search index,
+    /// once for the page and its counts.
+    pub fn resolve_text(&mut self, conn: &mut DbConnection) -> QueryResult<()> {
+        let Some(text) = &self.text else {
+            return Ok(());
+        };
+        let search = ContactSearch::new(conn, text);
+        let ids = search.first_ids(conn, FEW_PEOPLE + 1)?;
+        self.text_match = Some(if ids.len() as i64 > FEW_PEOPLE {
+            TextMatch::Many(search)
+        } else {
+            TextMatch::Few(ids)
+        });
+        Ok(())
+    }
+
+    /// The filter as SQL conditions on `leads` columns, for any query whose
+    /// source has them (`leads` alone, or joined).
+    pub fn conditions<QS>(&self, scope: StatusScope) -> Vec<Condition<QS>>
+    where
+        leads::kind: SelectableExpression<QS>,
+        leads::status: SelectableExpression<QS>,
+        leads::report_id: SelectableExpression<QS>,
+        leads::assignee_id: SelectableExpression<QS>,
+        leads::contact_id: SelectableExpression<QS>,
+        leads::created_at: SelectableExpression<QS>,
+    {
+        let mut conditions: Vec<Condition<QS>> = Vec::new();
+        match self.wanted_status(scope) {
+            Some(status) => conditions.push(Box::new(leads::status.eq(status))),
+            None => conditions.push(Box::new(leads::status.ne(LeadStatus::Spam))),
+        }
+        if let Some(kind) = self.kind {
+            conditions.push(Box::new(leads::kind.eq(kind)));
+        }
+        if let Some(report_id) = self.report_id {
+            conditions.push(Box::new(leads::report_id.eq(report_id)));
+        }
+        match self.owner {
+            Some(OwnerFilter::Unassigned) => {
+                conditions.push(Box::new(leads::assignee_id.is_null()))
+            }
+            Some(OwnerFilter::User(id)) => {
+                // `assignee_id = ?` is nullable in diesel's types, and a nullable
+                // condition cannot be boxed for a joined source; the same SQL
+                // as a typed-`Bool` fragment can.
+                let owned_by = sql::<Bool>("leads.assignee_id = ").bind::<BigInt, _>(id);
+                conditions.push(Box::new(owned_by))
+            }
+            None => {}
+        }
+        if let Some(from) = self.from {
+            conditions.push(Box::new(leads::created_at.ge(from)));
+        }
+        if let Some(to) = self.to {
+            conditions.push(Box::new(leads::created_at.lt(to)));
+        }
+        match &self.text_match {
+            Some(TextMatch::Few(ids)) => {
+                conditions.push(Box::new(leads::contact_id.eq_any(ids.clone())))
+            }
+            Some(TextMatch::Many(search)) => conditions.push(search.matches_lead_contact()),
+            None => debug_assert!(self.text.is_none(), "resolve_text first"),
+        }
+        conditions
+    }
+
+    /// The same filter, checked on a lead already read. A broad text search
+    /// cannot be checked here (the people are not listed): it never is, since
+    /// only a narrow search reads leads to filter them.
+    pub fn matches(&self, lead: &FilteredFields, scope: StatusScope) -> bool {
+        let status_ok = match self.wanted_status(scope) {
+            Some(status) => lead.status == status,
+            None => lead.status != LeadStatus::Spam,
+        };
+        let text_ok = match &self.text_match {
+            Some(TextMatch::Few(ids)) => ids.contains(&lead.contact_id),
+            Some(TextMatch::Many(_)) | None => true,
+        };
+        status_ok
+            && text_ok
+            && self.kind.is_none_or(|k| k == lead.kind)
+            && self.report_id.is_none_or(|r| r == lead.report_id)
+            && match self.owner {
+                Some(OwnerFilter::Unassigned) => lead.assignee_id.is_none(),
+                Some(OwnerFilter::User(id)) => lead.assignee_id == Some(id),
+                None => true,
+            }
+            && self.from.is_none_or(|from| lead.created_at >= from)
+            && self.to.is_none_or(|to| lead.created_at < to)
+    }
+
+    fn wanted_status(&self, scope: StatusScope) -> Option<LeadStatus> {
+        match scope {
+            StatusScope::AsFiltered => self.status,
+            StatusScope::Only(status) => Some(status),
+        }
+    }
+}

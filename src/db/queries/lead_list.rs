@@ -1,0 +1,244 @@
+//! `/admin/leads`: one page of the filtered list with its tab counts.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::lead_filter::{FilteredFields, LeadFilter, Sort, StatusScope, TextMatch};
+use crate::db::DbConnection;
+use crate::db::schema::{contacts, leads, reports};
+use crate::domain::lead_kind::LeadKind;
+use crate::domain::lead_status::LeadStatus;
+
+#[derive(Debug, Clone)]
+pub struct LeadListRow {
+    pub id: i64,
+    pub created_at: i64,
+    pub kind: LeadKind,
+    pub status: LeadStatus,
+    pub score: i32,
+    pub assignee_id: Option<i64>,
+    pub report_title: String,
+    pub name: String,
+    pub company: String,
+    pub email: String,
+    pub country: String,
+    pub contact_id: i64,
+    pub email_domain: String,
+}
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// Counts stop here. Counting every match of a broad filter over a million
+/// leads costs far more than showing the page; past the cap the desk shows
+/// "10,000+" and the filters narrow it down.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// A lead as the list needs it, before its contact and report are looked up.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = leads)]
+struct PageRow {
+    id: i64,
+    created_at: i64,
+    kind: LeadKind,
+    status: LeadStatus,
+    score: i32,
+    assignee_id: Option<i64>,
+    report_id: i64,
+    contact_id: i64,
+}
+
+impl PageRow {
+    fn filtered(&self) -> FilteredFields {
+        FilteredFields {
+            kind: self.kind,
+            status: self.status,
+            report_id: self.report_id,
+            assignee_id: self.assignee_id,
+            contact_id: self.contact_id,
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// One page of the list.
+pub struct ListPage {
+    pub rows: Vec<LeadListRow>,
+    /// Leads matching in all (capped at `COUNT_CAP`); `None` for a search
+    /// too broad to count.
+    pub total: Option<i64>,
+    pub has_next: bool,
+    /// How many leads each status tab holds under the other filters; `None`
+    /// for a search too broad to count.
+    pub counts: Option<Vec<(LeadStatus, i64)>>,
+}
+
+fn filtered(
+    filter: &LeadFilter,
+    scope: StatusScope,
+) -> leads::BoxedQuery<'static, crate::db::MultiBackend> {
+    filter
+        .conditions(scope)
+        .into_iter()
+        .fold(leads::table.into_boxed(), |query, condition| {
+            query.filter(condition)
+        })
+}
+
+/// How many leads match, or `COUNT_CAP + 1` when more: a probe past the cap
+/// first, so a broad filter stops counting there, and the rows are counted in
+/// the database rather than carried out one by one.
+fn capped_count(
+    conn: &mut DbConnection,
+    filter: &LeadFilter,
+    scope: StatusScope,
+) -> QueryResult<i64> {
+    let past_cap: Vec<i64> = filtered(filter, scope)
+        .select(leads::id)
+        .offset(COUNT_CAP)
+        .limit(1)
+        .load(conn)?;
+    if past_cap.is_empty() {
+        filtered(filter, scope).count().get_result(conn)
+    } else {
+        Ok(COUNT_CAP + 1)
+    }
+}
+
+/// One page (counted from 0) of the list, with its tab counts.
+pub fn list_page(conn: &mut DbConnection, filter: &LeadFilter, page: i64) -> QueryResult<ListPage> {
+    let start = page.max(0).saturating_mul(PAGE_SIZE);
+    let (page_rows, total, counts) = match &filter.text_match {
+        Some(TextMatch::Few(contact_ids)) => {
+            // With a search matching few people, those people bound the
+            // candidates: their leads are read once through the contact index,
+            // for the page and the counts, rather than letting the planner
+            // walk a status index across a million rows looking for them.
+            let all: Vec<PageRow> = leads::table
+                .filter(leads::contact_id.eq_any(contact_ids))
+                .select(PageRow::as_select())
+                .load(conn)?;
+            let counts = LeadStatus::ALL.map(|status| {
+                let scope = StatusScope::Only(status);
+                let n = all
+                    .iter()
+                    .filter(|r| filter.matches(&r.filtered(), scope))
+                    .count();
+                (status, n as i64)
+            });
+            let mut rows: Vec<PageRow> = all
+                .into_iter()
+                .filter(|row| filter.matches(&row.filtered(), StatusScope::AsFiltered))
+                .collect();
+            match filter.sort {
+                Sort::Newest => rows.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id))),
+                Sort::Oldest => rows.sort_by_key(|r| (r.created_at, r.id)),
+                Sort::Score => rows.sort_by_key(|r| std::cmp::Reverse((r.score, r.id))),
+            }
+            let total = rows.len() as i64;
+            let skip = usize::try_from(start).unwrap_or(usize::MAX);
+            let rows = rows.into_iter().skip(skip).take(PAGE_SIZE as usize);
+            (rows.collect(), Some(total), Some(counts.to_vec()))
+        }
+        Some(TextMatch::Many(_)) => (
+            ordered_page(conn, filter, start, PAGE_SIZE + 1)?,
+            None,
+            None,
+        ),
+        None => {
+            let total = capped_count(conn, filter, StatusScope::AsFiltered)?;
+            let counts = LeadStatus::ALL
+                .into_iter()
+                .map(|status| {
+                    Ok((
+                        status,
+                        capped_count(conn, filter, StatusScope::Only(status))?,
+                    ))
+                })
+                .collect::<QueryResult<_>>()?;
+            (
+                ordered_page(conn, filter, start, PAGE_SIZE)?,
+                Some(total),
+                Some(counts),
+            )
+        }
+    };
+    let has_next = match total {
+        Some(total) => start + PAGE_SIZE < total.min(COUNT_CAP),
+        None => page_rows.len() as i64 > PAGE_SIZE,
+    };
+    let page_rows = page_rows.into_iter().take(PAGE_SIZE as usize).collect();
+    Ok(ListPage {
+        rows: with_people(conn, page_rows)?,
+        total,
+        has_next,
+        counts,
+    })
+}
+
+/// Rows straight from the `leads` indexes, in the list's order. The query
+/// reads `leads` alone (a text search is a sub-select of contact ids), so the
+/// planner walks an index in the requested order and stops at the page's end
+/// instead of joining and sorting a million rows.
+fn ordered_page(
+    conn: &mut DbConnection,
+    filter: &LeadFilter,
+    start: i64,
+    limit: i64,
+) -> QueryResult<Vec<PageRow>> {
+    let query = filtered(filter, StatusScope::AsFiltered).select(PageRow::as_select());
+    let query = match filter.sort {
+        Sort::Newest => query.order((leads::created_at.desc(), leads::id.desc())),
+        Sort::Oldest => query.order((leads::created_at.asc(), leads::id.asc())),
+        Sort::Score => query.order((leads::score.desc(), leads::id.desc())),
+    };
+    query.limit(limit).offset(start).load(conn)
+}
+
+/// The page's rows with their contacts and report titles, fetched by id.
+fn with_people(conn: &mut DbConnection, page_rows: Vec<PageRow>) -> QueryResult<Vec<LeadListRow>> {
+    let contact_ids: Vec<i64> = page_rows.iter().map(|r| r.contact_id).collect();
+    type Person = (String, String, String, String, String);
+    let people: HashMap<i64, Person> = contacts::table
+        .filter(contacts::id.eq_any(&contact_ids))
+        .select((
+            contacts::id,
+            (
+                contacts::name,
+                contacts::company,
+                contacts::email_normalized,
+                contacts::country,
+                contacts::email_domain,
+            ),
+        ))
+        .load::<(i64, Person)>(conn)?
+        .into_iter()
+        .collect();
+    let titles: HashMap<i64, String> = reports::table
+        .select((reports::id, reports::title))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(page_rows
+        .into_iter()
+        .map(|row| {
+            let (name, company, email, country, email_domain) =
+                people.get(&row.contact_id).cloned().unwrap_or_default();
+            LeadListRow {
+                id: row.id,
+                created_at: row.created_at,
+                kind: row.kind,
+                status: row.status,
+                score: row.score,
+                assignee_id: row.assignee_id,
+                report_title: titles.get(&row.report_id).cloned().unwrap_or_default(),
+                name,
+                company,
+                email,
+                country,
+                contact_id: row.contact_id,
+                email_domain,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,13 @@
+//! Read models: what one page or job needs, joined across tables. Nothing
+//! here writes.
+
+pub mod audit;
+pub mod contact_export;
+pub mod contact_search;
+pub mod dashboard;
+pub mod lead_detail;
+pub mod lead_export;
+pub mod lead_filter;
+pub mod lead_list;
+pub mod overdue;
+pub mod repeat_interest;

@@ -1,0 +1,59 @@
+//! Every enum the tables store, as text on both backends. Rows carry the enums
+//! and queries compare with them; the names live in the enums' `as_db`, so no
+//! stored value is spelt anywhere else.
+
+use diesel::backend::Backend;
+use diesel::deserialize::FromSqlRow;
+use diesel::deserialize::{self, FromSql};
+use diesel::expression::AsExpression;
+use diesel::serialize::{self, Output, ToSql};
+use diesel::sql_types::Text;
+
+use crate::domain::lead_kind::LeadKind;
+use crate::domain::lead_status::LeadStatus;
+use crate::domain::licence::Licence;
+use crate::domain::mail_kind::{MailKind, OutboxStatus};
+use crate::domain::role::Role;
+
+/// Writes `$enum` as its `as_db()` name and reads it back with `from_db()`;
+/// an unknown stored name is an error, not a default. The `foreign_derive`
+/// proxies give the domain enums diesel's expression and row traits without
+/// the domain knowing diesel.
+macro_rules! stored_as_text {
+    ($($enum:ident => $proxy:ident),* $(,)?) => {$(
+        #[derive(AsExpression, FromSqlRow)]
+        #[diesel(foreign_derive, sql_type = Text)]
+        #[allow(dead_code)]
+        struct $proxy($enum);
+
+        impl<DB: Backend> ToSql<Text, DB> for $enum
+        where
+            str: ToSql<Text, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+                <str as ToSql<Text, DB>>::to_sql(self.as_db(), out)
+            }
+        }
+
+        impl<DB: Backend> FromSql<Text, DB> for $enum
+        where
+            String: FromSql<Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+                let stored = String::from_sql(bytes)?;
+                $enum::from_db(&stored).ok_or_else(|| {
+                    format!(concat!("unknown ", stringify!($enum), " {:?}"), stored).into()
+                })
+            }
+        }
+    )*};
+}
+
+stored_as_text! {
+    LeadStatus => LeadStatusText,
+    LeadKind => LeadKindText,
+    Licence => LicenceText,
+    Role => RoleText,
+    MailKind => MailKindText,
+    OutboxStatus => OutboxStatusText,
+}

@@ -1,0 +1,307 @@
+//! What happened to a lead, as the timeline and the audit log tell it. One
+//! enum for every writer and reader: stored as its kind (`lead_events.kind`)
+//! and its fields as JSON (`lead_events.detail`).
+
+use serde::{Deserialize, Serialize};
+
+use super::lead_status::LeadStatus;
+use super::mail_kind::MailKind;
+
+/// What replaces erased personal values, here and in every table.
+pub const ERASED: &str = "[erased]";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LeadEvent {
+    /// The buyer's request was stored; spam says why it was held.
+    Created {
+        score: i32,
+        reasons: Vec<String>,
+        spam_reason: Option<String>,
+    },
+    StatusChanged {
+        from: LeadStatus,
+        to: LeadStatus,
+        /// Typed by staff (required for `lost`); may name the buyer.
+        reason: Option<String>,
+    },
+    /// A new owner: by a person (`by` empty) or by routing ("round-robin").
+    Assigned {
+        from: Option<i64>,
+        to: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
+    },
+    Note {
+        text: String,
+    },
+    /// A person decided a lead held as spam is real.
+    Released {
+        spam_reason: Option<String>,
+    },
+    /// A mail of the lead's ran out of attempts.
+    MailDead {
+        outbox_id: i64,
+        mail: MailKind,
+        attempts: i32,
+        error: String,
+    },
+    /// The buyer's personal data was erased: on request, or by retention.
+    Erased {
+        on_request: bool,
+    },
+}
+
+/// Why a stored event could not be read back.
+#[derive(Debug, thiserror::Error)]
+#[error("lead event {kind:?} cannot be read: {cause}")]
+pub struct UnreadableEvent {
+    pub kind: String,
+    pub cause: String,
+}
+
+impl LeadEvent {
+    /// The value in `lead_events.kind`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Created { .. } => "created",
+            Self::StatusChanged { .. } => "status_changed",
+            Self::Assigned { .. } => "assigned",
+            Self::Note { .. } => "note",
+            Self::Released { .. } => "released",
+            Self::MailDead { .. } => "mail_dead",
+            Self::Erased { .. } => "erased",
+        }
+    }
+
+    /// Every stored kind, for the audit log's filter.
+    pub const KINDS: [&'static str; 7] = [
+        "created",
+        "status_changed",
+        "assigned",
+        "note",
+        "released",
+        "mail_dead",
+        "erased",
+    ];
+
+    /// The kinds staff cause (the audit log's filter): the others are the
+    /// system's.
+    pub const STAFF_ACTIONS: [&'static str; 5] =
+        ["status_changed", "assigned", "note", "released", "erased"];
+
+    /// Whether the event may quote or name the buyer (notes, reasons typed by
+    /// staff, score reasons, relay errors): erasure redacts exactly these.
+    pub fn holds_personal_data(&self) -> bool {
+        match self {
+            Self::Created { .. } | Self::Note { .. } | Self::MailDead { .. } => true,
+            Self::Released { spam_reason } => spam_reason.is_some(),
+            Self::StatusChanged { reason, .. } => reason.is_some(),
+            Self::Assigned { .. } | Self::Erased { .. } => false,
+        }
+    }
+
+    /// The same event with every value that could be personal replaced.
+    pub fn redacted(&self) -> Self {
+        let erased = || ERASED.to_owned();
+        match self.clone() {
+            Self::Created {
+                score, spam_reason, ..
+            } => Self::Created {
+                score,
+                reasons: Vec::new(),
+                spam_reason: spam_reason.map(|_| erased()),
+            },
+            Self::StatusChanged { from, to, reason } => Self::StatusChanged {
+                from,
+                to,
+                reason: reason.map(|_| erased()),
+            },
+            Self::Note { .. } => Self::Note { text: erased() },
+            Self::Released { spam_reason } => Self::Released {
+                spam_reason: spam_reason.map(|_| erased()),
+            },
+            Self::MailDead {
+                outbox_id,
+                mail,
+                attempts,
+                ..
+            } => Self::MailDead {
+                outbox_id,
+                mail,
+                attempts,
+                error: erased(),
+            },
+            other => other,
+        }
+    }
+
+    /// The `detail` column: the fields as JSON. A note is its text and an
+    /// erasure says by what, as they have been stored from the start.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Note { text } => text.clone(),
+            Self::Erased { on_request: true } => "on request".to_owned(),
+            Self::Erased { on_request: false } => "retention".to_owned(),
+            other => {
+                let mut json = serde_json::to_value(other).unwrap_or_default();
+                if let Some(fields) = json.as_object_mut() {
+                    fields.remove("kind");
+                }
+                json.to_string()
+            }
+        }
+    }
+
+    /// Reads an event back from its two columns. Details erased before events
+    /// were typed (a bare marker) read as the redacted event.
+    pub fn from_stored(kind: &str, detail: &str) -> Result<Self, UnreadableEvent> {
+        let unreadable = |cause: String| UnreadableEvent {
+            kind: kind.to_owned(),
+            cause,
+        };
+        match kind {
+            "note" => {
+                return Ok(Self::Note {
+                    text: detail.to_owned(),
+                });
+            }
+            "erased" => {
+                return Ok(Self::Erased {
+                    on_request: detail != "retention",
+                });
+            }
+            _ => {}
+        }
+        if detail == ERASED {
+            return Self::erased_placeholder(kind).ok_or_else(|| unreadable("unknown kind".into()));
+        }
+        let mut json: serde_json::Value =
+            serde_json::from_str(detail).map_err(|e| unreadable(e.to_string()))?;
+        match json.as_object_mut() {
+            Some(fields) => {
+                fields.insert("kind".into(), kind.into());
+            }
+            None => return Err(unreadable("not an object".into())),
+        }
+        serde_json::from_value(json).map_err(|e| unreadable(e.to_string()))
+    }
+
+    /// What an event whose whole detail was replaced by the marker stood for.
+    fn erased_placeholder(kind: &str) -> Option<Self> {
+        let erased = || Some(ERASED.to_owned());
+        Some(match kind {
+            "created" => Self::Created {
+                score: 0,
+                reasons: Vec::new(),
+                spam_reason: None,
+            },
+            "released" => Self::Released {
+                spam_reason: erased(),
+            },
+            "mail_dead" => Self::MailDead {
+                outbox_id: 0,
+                mail: MailKind::SalesNotification,
+                attempts: 0,
+                error: ERASED.to_owned(),
+            },
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_kind() -> Vec<LeadEvent> {
+        vec![
+            LeadEvent::Created {
+                score: 40,
+                reasons: vec!["company email domain".into()],
+                spam_reason: None,
+            },
+            LeadEvent::StatusChanged {
+                from: LeadStatus::New,
+                to: LeadStatus::Lost,
+                reason: Some("Jane chose a rival".into()),
+            },
+            LeadEvent::Assigned {
+                from: None,
+                to: Some(3),
+                by: Some("round-robin".into()),
+            },
+            LeadEvent::Note {
+                text: "Called Jane".into(),
+            },
+            LeadEvent::Released {
+                spam_reason: Some("honeypot field was filled".into()),
+            },
+            LeadEvent::MailDead {
+                outbox_id: 7,
+                mail: MailKind::BuyerConfirmation,
+                attempts: 8,
+                error: "550 no such user jane@acme.test".into(),
+            },
+            LeadEvent::Erased { on_request: true },
+            LeadEvent::Erased { on_request: false },
+        ]
+    }
+
+    #[test]
+    fn every_event_reads_back_as_it_was_stored() {
+        for event in every_kind() {
+            let read = LeadEvent::from_stored(event.kind(), &event.detail()).unwrap();
+            assert_eq!(read, event);
+            assert!(LeadEvent::KINDS.contains(&event.kind()));
+        }
+    }
+
+    #[test]
+    fn details_keep_the_shape_stored_before_events_were_typed() {
+        let changed = LeadEvent::StatusChanged {
+            from: LeadStatus::New,
+            to: LeadStatus::Contacted,
+            reason: None,
+        };
+        let json: serde_json::Value = serde_json::from_str(&changed.detail()).unwrap();
+        assert_eq!(json["from"], "new");
+        assert_eq!(json["to"], "contacted");
+        assert!(json.get("kind").is_none());
+        let old = r#"{"score":55,"reasons":["a"],"spam_reason":null}"#;
+        assert!(matches!(
+            LeadEvent::from_stored("created", old).unwrap(),
+            LeadEvent::Created { score: 55, .. }
+        ));
+    }
+
+    #[test]
+    fn redacting_leaves_nothing_personal_and_keeps_the_rest() {
+        for event in every_kind() {
+            let redacted = event.redacted();
+            let text = redacted.detail();
+            for personal in ["Jane", "jane", "rival", "company email", "honeypot"] {
+                assert!(!text.contains(personal), "{text}");
+            }
+            assert_eq!(redacted.kind(), event.kind());
+        }
+        let erased_before = LeadEvent::from_stored("created", ERASED).unwrap();
+        assert!(matches!(erased_before, LeadEvent::Created { .. }));
+    }
+
+    #[test]
+    fn a_status_change_with_a_reason_holds_personal_data() {
+        let with_reason = LeadEvent::StatusChanged {
+            from: LeadStatus::New,
+            to: LeadStatus::Lost,
+            reason: Some("x".into()),
+        };
+        assert!(with_reason.holds_personal_data());
+        let assigned = LeadEvent::Assigned {
+            from: None,
+            to: Some(1),
+            by: None,
+        };
+        assert!(!assigned.holds_personal_data());
+    }
+}

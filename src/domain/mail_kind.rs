@@ -1,0 +1,114 @@
+//! The mails the outbox carries, and where each stands.
+
+/// Why a mail was written; stored in `outbox.kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailKind {
+    /// To the sales inbox: a lead came in.
+    SalesNotification,
+    /// To the buyer: we received your request.
+    BuyerConfirmation,
+    /// To the lead's owner: a lead is yours.
+    OwnerNotification,
+    /// To the owner and the sales inbox: a lead is past its response target.
+    Escalation,
+}
+
+impl MailKind {
+    pub const ALL: [MailKind; 4] = [
+        Self::SalesNotification,
+        Self::BuyerConfirmation,
+        Self::OwnerNotification,
+        Self::Escalation,
+    ];
+
+    pub fn as_db(&self) -> &'static str {
+        match self {
+            Self::SalesNotification => "sales_notification",
+            Self::BuyerConfirmation => "buyer_confirmation",
+            Self::OwnerNotification => "owner_notification",
+            Self::Escalation => "escalation",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_db() == value)
+    }
+
+    /// "sales notification", for timelines and exports.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::SalesNotification => "sales notification",
+            Self::BuyerConfirmation => "buyer confirmation",
+            Self::OwnerNotification => "owner notification",
+            Self::Escalation => "escalation",
+        }
+    }
+}
+
+impl std::fmt::Display for MailKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_db())
+    }
+}
+
+/// Where a mail in the outbox stands; stored in `outbox.status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OutboxStatus {
+    Sent,
+    Pending,
+    /// No attempts left; a person must look.
+    Dead,
+}
+
+impl OutboxStatus {
+    pub const ALL: [OutboxStatus; 3] = [Self::Sent, Self::Pending, Self::Dead];
+
+    pub fn as_db(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::Dead => "dead",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_db() == value)
+    }
+
+    /// The state of several mails together (a lead's): any dead one makes it
+    /// dead, else any waiting one makes it pending (the order of the variants).
+    pub fn worst(states: impl IntoIterator<Item = OutboxStatus>) -> Option<OutboxStatus> {
+        states.into_iter().max()
+    }
+}
+
+impl std::fmt::Display for OutboxStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_db())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_and_status_round_trips_through_its_stored_name() {
+        for kind in MailKind::ALL {
+            assert_eq!(MailKind::from_db(kind.as_db()), Some(kind));
+        }
+        for status in OutboxStatus::ALL {
+            assert_eq!(OutboxStatus::from_db(status.as_db()), Some(status));
+        }
+    }
+
+    #[test]
+    fn a_dead_mail_outweighs_a_pending_one_which_outweighs_a_sent_one() {
+        use OutboxStatus::*;
+        assert_eq!(OutboxStatus::worst([Sent, Dead, Pending]), Some(Dead));
+        assert_eq!(OutboxStatus::worst([Sent, Pending]), Some(Pending));
+        assert_eq!(OutboxStatus::worst([Sent]), Some(Sent));
+        assert_eq!(OutboxStatus::worst([]), None);
+    }
+}

@@ -1,0 +1,78 @@
+//! How times, durations and counts read to people, in pages and in mails alike.
+
+use crate::domain::response_clock::duration;
+
+/// `2026-11-25 14:03 UTC`
+pub fn format_time(unix: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_else(|| "–".to_owned())
+}
+
+/// "2 d 3 h", "1 h 05 min", "12 min".
+pub fn format_duration(seconds: i64) -> String {
+    duration(seconds)
+}
+
+/// A count for display: "1,234", or "10,000+" past `cap`.
+pub fn count_label(count: i64, cap: i64) -> String {
+    let capped = count > cap;
+    let digits = count.min(cap).to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if capped {
+        out.push('+');
+    }
+    out
+}
+
+/// "1st", "2nd", "3rd", "11th", "21st".
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_grouped_and_capped() {
+        assert_eq!(count_label(7, 10_000), "7");
+        assert_eq!(count_label(1234, 10_000), "1,234");
+        assert_eq!(count_label(10_000, 10_000), "10,000");
+        assert_eq!(count_label(10_001, 10_000), "10,000+");
+    }
+
+    #[test]
+    fn ordinals_read_as_english() {
+        let words: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101]
+            .into_iter()
+            .map(ordinal)
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"
+            ]
+        );
+    }
+
+    #[test]
+    fn times_read_in_utc_to_the_minute() {
+        assert_eq!(format_time(1_764_079_380), "2025-11-25 14:03 UTC");
+    }
+}

@@ -1,0 +1,91 @@
+//! The timers beside sending: escalating overdue leads every few seconds, and
+//! the retention policy once a day (and once at start).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+
+use crate::db::{Pool, now_unix, run_blocking};
+use crate::domain::response_clock::ResponseTargets;
+use crate::mail::compose::MailSetup;
+use crate::workflow::escalate::escalate_overdue;
+use crate::workflow::retention::apply_retention;
+
+/// How often overdue leads are looked for.
+const ESCALATION_SWEEP: Duration = Duration::from_secs(5);
+/// How often the retention policy runs.
+const RETENTION_SWEEP: Duration = Duration::from_secs(24 * 60 * 60);
+
+#[derive(Clone)]
+pub struct Housekeeping {
+    pub pool: Pool,
+    pub targets: ResponseTargets,
+    /// `None`: personal data is kept until erased on request.
+    pub retention_days: Option<i64>,
+    pub setup: MailSetup,
+    /// Tells the outbox worker that escalation mails are waiting.
+    pub wakeup: Arc<Notify>,
+}
+
+impl Housekeeping {
+    pub fn spawn(self, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut escalation = tokio::time::interval(ESCALATION_SWEEP);
+            let mut retention = tokio::time::interval(RETENTION_SWEEP);
+            loop {
+                tokio::select! {
+                    _ = escalation.tick() => { self.escalate_now().await; }
+                    _ = retention.tick() => self.retain_now().await,
+                    _ = shutdown.changed() => return,
+                }
+            }
+        })
+    }
+
+    /// Escalates every overdue lead not yet escalated; answers how many.
+    pub async fn escalate_now(&self) -> usize {
+        let (targets, setup, now) = (self.targets, self.setup.clone(), now_unix());
+        let outcome = run_blocking(&self.pool, move |conn| {
+            escalate_overdue(conn, &targets, now, &setup)
+        })
+        .await;
+        match outcome {
+            Ok(escalated) => {
+                for lead_id in &escalated {
+                    tracing::info!(lead_id, "overdue lead escalated");
+                }
+                if !escalated.is_empty() {
+                    self.wakeup.notify_one();
+                }
+                escalated.len()
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "cannot escalate overdue leads");
+                0
+            }
+        }
+    }
+
+    /// Applies the retention policy, if one is set.
+    pub async fn retain_now(&self) {
+        let Some(days) = self.retention_days else {
+            return;
+        };
+        let now = now_unix();
+        match run_blocking(&self.pool, move |conn| {
+            Ok(apply_retention(conn, days, now)?)
+        })
+        .await
+        {
+            Ok(outcome) => tracing::info!(
+                spam_purged = outcome.spam_purged,
+                contacts_erased = outcome.contacts_erased,
+                retention_days = days,
+                "retention applied"
+            ),
+            Err(error) => tracing::error!(error = %error, "retention failed"),
+        }
+    }
+}

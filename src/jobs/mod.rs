@@ -1,0 +1,6 @@
+//! Work beside the requests, in every instance: the outbox worker sends mail;
+//! housekeeping escalates overdue leads and applies retention. Both can be run
+//! once on demand (tests drain the outbox instead of waiting for it).
+
+pub mod housekeeping;
+pub mod outbox_worker;

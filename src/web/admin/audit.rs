@@ -1,0 +1,111 @@
+//! `/admin/audit` (admins): every staff action on leads, filterable.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::{Deserialize, Serialize};
+
+use super::leads::timeline::describe_event;
+use crate::app::state::AppState;
+use crate::db::models::user::User;
+use crate::db::queries::audit::{AUDIT_PAGE_SIZE, AuditFilter, audit_page};
+use crate::db::run_blocking;
+use crate::domain::lead_event::LeadEvent;
+use crate::format::format_time;
+use crate::web::admin::staff_view::StaffView;
+use crate::web::error::PageError;
+use crate::web::extract::Admin;
+use crate::web::page::{self, PageMeta};
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+pub struct AuditPage {
+    pub meta: PageMeta,
+    pub staff: StaffView,
+    pub rows: Vec<AuditView>,
+    pub actors: Vec<(i64, String)>,
+    /// The kinds of event staff cause, for the filter.
+    pub kinds: &'static [&'static str],
+    pub actor: String,
+    pub kind: String,
+    pub lead: String,
+    pub next_href: Option<String>,
+    pub previous_href: Option<String>,
+}
+
+pub struct AuditView {
+    pub at: String,
+    pub actor: String,
+    pub lead_id: i64,
+    pub kind: String,
+    pub detail: String,
+}
+
+#[derive(Default, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    actor: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    kind: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    lead: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    page: String,
+}
+
+fn href(query: &AuditQuery, page: i64) -> String {
+    let mut query = query.clone();
+    query.page = page.to_string();
+    format!(
+        "/admin/audit?{}",
+        serde_urlencoded::to_string(&query).unwrap_or_default()
+    )
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    Admin(staff): Admin,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, PageError> {
+    let query = query.into_inner();
+    let filter = AuditFilter {
+        actor: query.actor.parse().ok(),
+        kind: (!query.kind.is_empty()).then(|| query.kind.chars().take(40).collect()),
+        lead: query.lead.trim().trim_start_matches('#').parse().ok(),
+    };
+    let page_number = query.page.parse::<i64>().unwrap_or(1).max(1);
+    let (rows, actors) = run_blocking(&state.pool, move |conn| {
+        Ok((
+            audit_page(conn, &filter, page_number - 1)?,
+            User::list(conn)?,
+        ))
+    })
+    .await?;
+    let full = rows.len() as i64 == AUDIT_PAGE_SIZE;
+    let names = actors.iter().map(|u| (u.id, u.name.clone())).collect();
+    let view = AuditPage {
+        meta: PageMeta::plain("Audit trail"),
+        staff: staff.view(),
+        rows: rows
+            .iter()
+            .map(|row| {
+                let (what, detail) = describe_event(row, &names);
+                AuditView {
+                    at: format_time(row.created_at),
+                    actor: row.actor_name.clone().unwrap_or_default(),
+                    lead_id: row.lead_id,
+                    kind: row.kind.clone(),
+                    detail: if detail.is_empty() { what } else { detail },
+                }
+            })
+            .collect(),
+        actors: actors.into_iter().map(|u| (u.id, u.name)).collect(),
+        kinds: &LeadEvent::STAFF_ACTIONS,
+        next_href: full.then(|| href(&query, page_number + 1)),
+        previous_href: (page_number > 1).then(|| href(&query, page_number - 1)),
+        actor: query.actor,
+        kind: query.kind,
+        lead: query.lead,
+    };
+    page::ok(&view)
+}

@@ -1,0 +1,157 @@
+//! `POST /admin/leads/{id}/status|assign|notes|release`: parse the form, run
+//! the workflow, and go back to the lead (or show it again saying why not).
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::detail::render_detail;
+use crate::app::state::AppState;
+use crate::db::{now_unix, run_blocking};
+use crate::domain::lead_status::LeadStatus;
+use crate::domain::text::multi_line;
+use crate::web::error::PageError;
+use crate::web::extract::{CsrfForm, Staff};
+use crate::web::page::see_other;
+use crate::workflow::LeadChangeError;
+use crate::workflow::assign_owner::reassign;
+use crate::workflow::change_lead::{add_note as note_lead, set_status as move_lead};
+use crate::workflow::release_lead::release_lead;
+
+/// After a change: back to the lead, or the page again with the reason it was refused.
+async fn after_change(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    outcome: anyhow::Result<Result<(), LeadChangeError>>,
+) -> Result<HttpResponse, PageError> {
+    match outcome? {
+        Ok(()) => Ok(see_other(&format!("/admin/leads/{id}"))),
+        Err(LeadChangeError::NotFound) => Err(PageError::NotFound),
+        Err(LeadChangeError::Refused(why)) => {
+            render_detail(state, staff, id, Some(why.to_owned())).await
+        }
+        Err(other) => Err(PageError::Internal(anyhow::anyhow!(other))),
+    }
+}
+
+/// A form that was not understood: the lead's page again, saying so.
+async fn refuse(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    why: &str,
+) -> Result<HttpResponse, PageError> {
+    render_detail(state, staff, id, Some(why.to_owned())).await
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn set_status(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<StatusForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let Some(status) = LeadStatus::from_db(&form.status).filter(|s| *s != LeadStatus::Spam) else {
+        return refuse(&state, &staff, id, "Choose one of the listed statuses").await;
+    };
+    let reason: String = form
+        .reason
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(500)
+        .collect();
+    let actor = staff.user.id;
+    let outcome = run_blocking(&state.pool, move |conn| {
+        let reason = (!reason.is_empty()).then_some(reason.as_str());
+        Ok(move_lead(conn, id, status, reason, actor, now_unix()))
+    })
+    .await;
+    after_change(&state, &staff, id, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    #[serde(default)]
+    owner: String,
+}
+
+pub async fn assign(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<AssignForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let owner = match form.owner.as_str() {
+        "" => None,
+        chosen => match chosen.parse() {
+            Ok(owner) => Some(owner),
+            Err(_) => return refuse(&state, &staff, id, "Choose an owner from the list").await,
+        },
+    };
+    let actor = staff.user.id;
+    let outcome = run_blocking(&state.pool, move |conn| {
+        Ok(reassign(conn, id, owner, actor, now_unix()))
+    })
+    .await;
+    after_change(&state, &staff, id, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn add_note(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<NoteForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let note = match multi_line(&form.note, "Note", 1, 5000) {
+        Ok(note) => note,
+        Err(problem) => return refuse(&state, &staff, id, &problem).await,
+    };
+    let actor = staff.user.id;
+    let outcome = run_blocking(&state.pool, move |conn| {
+        Ok(note_lead(conn, id, &note, actor, now_unix()))
+    })
+    .await;
+    after_change(&state, &staff, id, outcome).await
+}
+
+/// Nothing but the CSRF token.
+#[derive(Deserialize)]
+pub struct Confirm {}
+
+pub async fn release(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i64>,
+    _confirmed: CsrfForm<Confirm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let actor = staff.user.id;
+    let setup = state.mail_setup.clone();
+    let outcome = run_blocking(&state.pool, move |conn| {
+        Ok(release_lead(conn, id, actor, now_unix(), &setup))
+    })
+    .await;
+    let released = matches!(outcome, Ok(Ok(())));
+    let response = after_change(&state, &staff, id, outcome).await;
+    if released {
+        state.outbox_wakeup.notify_one();
+    }
+    response
+}

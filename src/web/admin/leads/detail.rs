@@ -1,0 +1,211 @@
+//! `GET /admin/leads/{id}`: one lead with its contact, timeline and the forms
+//! that change it.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::timeline::{TimelineItem, describe_repeat, timeline};
+use crate::app::state::AppState;
+use crate::db::models::user::User;
+use crate::db::queries::lead_detail::{LeadDetail, LeadSummary, lead_detail};
+use crate::db::queries::repeat_interest::{Asked, repeat_interest};
+use crate::db::{now_unix, run_blocking};
+use crate::domain::country::Country;
+use crate::domain::lead_status::LeadStatus;
+use crate::domain::response_clock::Clock;
+use crate::format::format_time;
+use crate::web::admin::staff_view::StaffView;
+use crate::web::error::PageError;
+use crate::web::extract::Staff;
+use crate::web::page::{self, PageMeta};
+
+#[derive(Template)]
+#[template(path = "admin/lead_detail.html")]
+pub struct LeadDetailPage {
+    pub meta: PageMeta,
+    pub staff: StaffView,
+    pub lead: LeadView,
+    pub other_leads: Vec<OtherLead>,
+    pub timeline: Vec<TimelineItem>,
+    pub owners: Vec<(i64, String)>,
+    /// The statuses staff may choose (spam is left by releasing).
+    pub statuses: Vec<LeadStatus>,
+    pub problem: Option<String>,
+}
+
+pub struct LeadView {
+    pub id: i64,
+    pub kind: &'static str,
+    pub status: LeadStatus,
+    pub is_spam: bool,
+    pub score: i32,
+    pub spam_reason: Option<String>,
+    pub created: String,
+    pub first_response: Option<String>,
+    pub report_title: String,
+    pub report_href: String,
+    pub contact_id: i64,
+    pub name: String,
+    pub email: String,
+    pub company: String,
+    pub job_title: String,
+    pub phone: String,
+    pub country: String,
+    pub message: String,
+    pub licence: String,
+    pub budget: String,
+    pub owner_id: Option<i64>,
+    pub owner: String,
+    pub consent: String,
+    pub marketing: &'static str,
+    pub attribution: Vec<(&'static str, String)>,
+    pub clock: String,
+    pub overdue: bool,
+    pub repeat: Vec<String>,
+}
+
+/// Another lead of the same person, as a line.
+pub struct OtherLead {
+    pub id: i64,
+    pub kind: &'static str,
+    pub status: LeadStatus,
+    pub created: String,
+    pub report: String,
+}
+
+impl From<&LeadSummary> for OtherLead {
+    fn from(lead: &LeadSummary) -> Self {
+        Self {
+            id: lead.id,
+            kind: lead.kind.label(),
+            status: lead.status,
+            created: format_time(lead.created_at),
+            report: lead.report_title.clone(),
+        }
+    }
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    render_detail(&state, &staff, id.into_inner(), None).await
+}
+
+/// The lead's page; with `problem`, shown again (422) saying why a change was
+/// refused.
+pub async fn render_detail(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    problem: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let loaded = run_blocking(&state.pool, move |conn| {
+        let Some(detail) = lead_detail(conn, id)? else {
+            return Ok(None);
+        };
+        let asked = Asked {
+            lead_id: detail.lead.id,
+            contact_id: detail.contact.id,
+            email_domain: &detail.contact.email_domain,
+        };
+        let repeat = repeat_interest(conn, &[asked])?.remove(&id);
+        let owners: Vec<(i64, String)> = User::active(conn)?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
+        Ok(Some((detail, repeat, owners, User::names(conn)?)))
+    })
+    .await?;
+    let Some((detail, repeat, owners, names)) = loaded else {
+        return Err(PageError::NotFound);
+    };
+    let targets = state.settings.response_targets();
+    let lead = &detail.lead;
+    let clock = Clock::of(
+        lead.kind,
+        lead.status,
+        lead.created_at,
+        &targets,
+        now_unix(),
+    );
+    let has_problem = problem.is_some();
+    let view = LeadDetailPage {
+        meta: PageMeta::plain(&format!("Lead {}", lead.id)),
+        staff: staff.view(),
+        other_leads: detail.other_leads.iter().map(OtherLead::from).collect(),
+        timeline: timeline(&detail.events, &detail.mails, &names),
+        owners,
+        statuses: LeadStatus::ALL
+            .into_iter()
+            .filter(|s| *s != LeadStatus::Spam)
+            .collect(),
+        problem,
+        lead: lead_view(&detail, clock, repeat.as_ref().map(describe_repeat), &names),
+    };
+    page::form(&view, has_problem)
+}
+
+fn lead_view(
+    detail: &LeadDetail,
+    clock: Clock,
+    repeat: Option<Vec<String>>,
+    names: &std::collections::HashMap<i64, String>,
+) -> LeadView {
+    let (lead, contact) = (&detail.lead, &detail.contact);
+    let or_dash = |v: &Option<String>| {
+        v.clone()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "–".into())
+    };
+    LeadView {
+        clock: clock.describe(),
+        overdue: clock.is_overdue(),
+        repeat: repeat.unwrap_or_default(),
+        id: lead.id,
+        kind: lead.kind.label(),
+        status: lead.status,
+        is_spam: lead.status == LeadStatus::Spam,
+        score: lead.score,
+        spam_reason: lead.spam_reason.clone(),
+        created: format_time(lead.created_at),
+        first_response: lead.first_response_at.map(format_time),
+        report_title: detail.report_title.clone(),
+        report_href: format!("/reports/{}", detail.report_slug),
+        contact_id: contact.id,
+        name: contact.name.clone(),
+        email: contact.email_normalized.clone(),
+        company: contact.company.clone(),
+        job_title: or_dash(&contact.job_title),
+        phone: or_dash(&contact.phone),
+        country: Country::parse(&contact.country).map_or(contact.country.clone(), |c| {
+            format!("{} ({})", c.name(), c.code())
+        }),
+        message: or_dash(&lead.message),
+        licence: or_dash(&lead.licence.map(|l| l.to_string())),
+        budget: or_dash(&lead.budget),
+        owner_id: lead.assignee_id,
+        owner: lead
+            .assignee_id
+            .and_then(|id| names.get(&id).cloned())
+            .unwrap_or_else(|| "–".into()),
+        consent: format!(
+            "Agreed to be contacted on {} (consent text version {})",
+            format_time(lead.consent_at),
+            lead.consent_text_version
+        ),
+        marketing: if lead.marketing_opt_in {
+            "opted in"
+        } else {
+            "not opted in"
+        },
+        attribution: vec![
+            ("utm_source", or_dash(&lead.utm_source)),
+            ("utm_medium", or_dash(&lead.utm_medium)),
+            ("utm_campaign", or_dash(&lead.utm_campaign)),
+            ("Referrer", or_dash(&lead.referrer)),
+            ("Landing page", or_dash(&lead.landing_path)),
+        ],
+    }
+}

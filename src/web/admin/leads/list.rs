@@ -1,0 +1,219 @@
+//! `GET /admin/leads`: the filtered list with its status tabs.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::filters::{FilterValues, list_summary, shown_count};
+use super::timeline::describe_repeat;
+use crate::app::state::AppState;
+use crate::db::models::outbox::delivery_states;
+use crate::db::models::report::ReportRow;
+use crate::db::models::user::User;
+use crate::db::queries::lead_list::{LeadListRow, ListPage, list_page};
+use crate::db::queries::repeat_interest::{Asked, RepeatInterest, repeat_interest};
+use crate::db::{now_unix, run_blocking};
+use crate::domain::lead_kind::LeadKind;
+use crate::domain::lead_status::LeadStatus;
+use crate::domain::mail_kind::OutboxStatus;
+use crate::domain::masking::mask_email;
+use crate::domain::response_clock::{Clock, ResponseTargets};
+use crate::format::format_time;
+use crate::web::admin::staff_view::StaffView;
+use crate::web::error::PageError;
+use crate::web::extract::Staff;
+use crate::web::page::{self, PageMeta};
+
+#[derive(Template)]
+#[template(path = "admin/leads.html")]
+pub struct LeadListPage {
+    pub meta: PageMeta,
+    pub staff: StaffView,
+    pub tabs: Vec<Tab>,
+    pub rows: Vec<LeadRowView>,
+    pub filters: FilterValues,
+    /// (stored value, label) of every kind, for the kind filter.
+    pub kinds: Vec<(&'static str, &'static str)>,
+    pub reports: Vec<(i64, String)>,
+    pub owners: Vec<(i64, String)>,
+    /// "55 leads, page 1 of 2", or what a broad search shows instead.
+    pub summary: String,
+    pub previous_href: Option<String>,
+    pub next_href: Option<String>,
+    pub export_href: String,
+}
+
+pub struct Tab {
+    pub label: String,
+    pub count: String,
+    pub href: String,
+    pub current: bool,
+}
+
+pub struct LeadRowView {
+    pub id: i64,
+    pub created: String,
+    pub kind: &'static str,
+    pub report: String,
+    pub name: String,
+    pub company: String,
+    pub masked_email: String,
+    pub country: String,
+    pub score: i32,
+    pub status: LeadStatus,
+    pub owner: String,
+    /// The lead's mail together (`OutboxStatus::worst`), or "none".
+    pub delivery: String,
+    /// Time left to answer, or how late; empty once answered.
+    pub clock: String,
+    pub overdue: bool,
+    pub repeat: Vec<String>,
+}
+
+/// What the list reads, in one trip to the blocking pool.
+struct Loaded {
+    page: ListPage,
+    deliveries: HashMap<i64, OutboxStatus>,
+    repeats: HashMap<i64, RepeatInterest>,
+    names: HashMap<i64, String>,
+    reports: Vec<(i64, String)>,
+    owners: Vec<(i64, String)>,
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    staff: Staff,
+    query: web::Query<FilterValues>,
+) -> Result<HttpResponse, PageError> {
+    let values = query.into_inner();
+    let mut filter = values.to_filter();
+    let page_number = values.page_number();
+    let loaded = run_blocking(&state.pool, move |conn| {
+        filter.resolve_text(conn)?;
+        let page = list_page(conn, &filter, page_number - 1)?;
+        let ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+        let asked: Vec<Asked> = page
+            .rows
+            .iter()
+            .map(|r| Asked {
+                lead_id: r.id,
+                contact_id: r.contact_id,
+                email_domain: &r.email_domain,
+            })
+            .collect();
+        let repeats = repeat_interest(conn, &asked)?;
+        Ok(Loaded {
+            deliveries: delivery_states(conn, &ids)?,
+            repeats,
+            names: User::names(conn)?,
+            reports: ReportRow::ids_and_titles(conn)?,
+            owners: User::active(conn)?
+                .into_iter()
+                .map(|u| (u.id, u.name))
+                .collect(),
+            page,
+        })
+    })
+    .await?;
+    let targets = state.settings.response_targets();
+    let now = now_unix();
+    let rows = loaded
+        .page
+        .rows
+        .iter()
+        .map(|row| row_view(row, &loaded, &targets, now))
+        .collect();
+    let view = LeadListPage {
+        meta: PageMeta::plain("Leads"),
+        staff: staff.view(),
+        tabs: tabs(&values, loaded.page.counts.as_deref()),
+        rows,
+        kinds: LeadKind::ALL.map(|k| (k.as_db(), k.label())).to_vec(),
+        previous_href: (page_number > 1)
+            .then(|| values.href("/admin/leads", |v| v.page = (page_number - 1).to_string())),
+        next_href: loaded
+            .page
+            .has_next
+            .then(|| values.href("/admin/leads", |v| v.page = (page_number + 1).to_string())),
+        export_href: values.href("/admin/leads/export.csv", |v| v.page.clear()),
+        summary: list_summary(loaded.page.total, page_number, values.q.trim()),
+        filters: values,
+        reports: loaded.reports,
+        owners: loaded.owners,
+    };
+    page::ok(&view)
+}
+
+/// "All" and one tab per status, with counts; a search too broad to count
+/// shows its tabs without numbers.
+fn tabs(values: &FilterValues, counts: Option<&[(LeadStatus, i64)]>) -> Vec<Tab> {
+    let count_of = |wanted: Option<LeadStatus>| {
+        counts.map(|counts| {
+            let n: i64 = counts
+                .iter()
+                .filter(|(s, _)| match wanted {
+                    Some(status) => *s == status,
+                    None => *s != LeadStatus::Spam,
+                })
+                .map(|(_, n)| n)
+                .sum();
+            shown_count(n)
+        })
+    };
+    let mut tabs = vec![Tab {
+        label: "All".into(),
+        count: count_of(None).unwrap_or_default(),
+        href: values.href("/admin/leads", |v| {
+            v.status.clear();
+            v.page.clear();
+        }),
+        current: values.status.is_empty(),
+    }];
+    tabs.extend(LeadStatus::ALL.into_iter().map(|status| Tab {
+        label: status.to_string(),
+        count: count_of(Some(status)).unwrap_or_default(),
+        href: values.href("/admin/leads", |v| {
+            v.status = status.to_string();
+            v.page.clear();
+        }),
+        current: values.status == status.as_db(),
+    }));
+    tabs
+}
+
+fn row_view(
+    row: &LeadListRow,
+    loaded: &Loaded,
+    targets: &ResponseTargets,
+    now: i64,
+) -> LeadRowView {
+    let clock = Clock::of(row.kind, row.status, row.created_at, targets, now);
+    LeadRowView {
+        id: row.id,
+        created: format_time(row.created_at),
+        kind: row.kind.label(),
+        report: row.report_title.clone(),
+        name: row.name.clone(),
+        company: row.company.clone(),
+        masked_email: mask_email(&row.email),
+        country: row.country.clone(),
+        score: row.score,
+        status: row.status,
+        owner: row
+            .assignee_id
+            .and_then(|id| loaded.names.get(&id).cloned())
+            .unwrap_or_else(|| "–".into()),
+        delivery: loaded
+            .deliveries
+            .get(&row.id)
+            .map_or_else(|| "none".to_owned(), |s| s.to_string()),
+        clock: clock.describe(),
+        overdue: clock.is_overdue(),
+        repeat: loaded
+            .repeats
+            .get(&row.id)
+            .map(describe_repeat)
+            .unwrap_or_default(),
+    }
+}

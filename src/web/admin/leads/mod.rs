@@ -1,0 +1,8 @@
+//! `/admin/leads`: the list, one lead, the changes staff make, the export.
+
+pub mod actions;
+pub mod detail;
+pub mod export;
+pub mod filters;
+pub mod list;
+pub mod timeline;

@@ -1,0 +1,161 @@
+//! How a lead's history reads on its page and in the audit log: events and
+//! mails as lines, repeat interest as notes.
+
+use std::collections::HashMap;
+
+use crate::db::models::lead_event::EventRow;
+use crate::db::models::outbox::MailRow;
+use crate::db::queries::repeat_interest::RepeatInterest;
+use crate::domain::lead_event::LeadEvent;
+use crate::domain::masking::mask_email;
+use crate::format::{format_time, ordinal};
+
+pub struct TimelineItem {
+    pub at: String,
+    pub who: String,
+    pub what: String,
+    pub detail: String,
+}
+
+/// What an event says: a headline and a detail line.
+pub fn describe_event(row: &EventRow, names: &HashMap<i64, String>) -> (String, String) {
+    let name_of = |id: Option<i64>| {
+        id.and_then(|id| names.get(&id).cloned())
+            .unwrap_or_else(|| "nobody".into())
+    };
+    let Ok(event) = row.event() else {
+        return (row.kind.clone(), row.detail.clone());
+    };
+    match event {
+        LeadEvent::Created {
+            score,
+            reasons,
+            spam_reason,
+        } => (
+            "Request received".into(),
+            format!(
+                "Score {score}: {}{}",
+                reasons.join(", "),
+                spam_reason
+                    .map(|r| format!(". Held as spam: {r}"))
+                    .unwrap_or_default()
+            ),
+        ),
+        LeadEvent::StatusChanged { from, to, reason } => (
+            format!("Status {from} → {to}"),
+            reason.map(|r| format!("Reason: {r}")).unwrap_or_default(),
+        ),
+        LeadEvent::Assigned { from, to, .. } => (
+            format!("Owner {} → {}", name_of(from), name_of(to)),
+            String::new(),
+        ),
+        LeadEvent::Note { text } => ("Note".into(), text),
+        LeadEvent::Released { .. } => ("Released from spam".into(), String::new()),
+        LeadEvent::MailDead {
+            mail,
+            attempts,
+            error,
+            ..
+        } => (
+            "Mail gave up".into(),
+            format!("{mail} after {attempts} attempts: {error}"),
+        ),
+        LeadEvent::Erased { on_request } => (
+            "Personal data erased".into(),
+            if on_request {
+                "on request"
+            } else {
+                "retention"
+            }
+            .into(),
+        ),
+    }
+}
+
+/// A lead's events and mails as one timeline, oldest first.
+pub fn timeline(
+    events: &[EventRow],
+    mails: &[MailRow],
+    names: &HashMap<i64, String>,
+) -> Vec<TimelineItem> {
+    let mut items: Vec<(i64, TimelineItem)> = events
+        .iter()
+        .map(|e| {
+            let (what, detail) = describe_event(e, names);
+            let who = e.actor_name.clone().unwrap_or_else(|| "system".into());
+            (
+                e.created_at,
+                TimelineItem {
+                    at: format_time(e.created_at),
+                    who,
+                    what,
+                    detail,
+                },
+            )
+        })
+        .collect();
+    items.extend(mails.iter().map(|m| {
+        let at = m.sent_at.unwrap_or(m.created_at);
+        let item = TimelineItem {
+            at: format_time(at),
+            who: "outbox".into(),
+            what: format!(
+                "Mail {} to {}: {}",
+                m.kind.label(),
+                mask_email(&m.to_addr),
+                m.status
+            ),
+            detail: match &m.last_error {
+                Some(error) => format!("{} attempt(s); last error: {error}", m.attempts),
+                None => format!("{} attempt(s)", m.attempts),
+            },
+        };
+        (at, item)
+    }));
+    items.sort_by_key(|(at, _)| *at);
+    items.into_iter().map(|(_, item)| item).collect()
+}
+
+/// "3rd request from this contact", "2 other contacts from acme.com".
+pub fn describe_repeat(interest: &RepeatInterest) -> Vec<String> {
+    let mut notes = Vec::new();
+    if interest.ordinal > 1 {
+        notes.push(format!(
+            "{} request from this contact",
+            ordinal(interest.ordinal)
+        ));
+    }
+    match interest.same_domain_contacts {
+        0 => {}
+        1 => notes.push(format!("1 other contact from {}", interest.domain)),
+        n => notes.push(format!("{n} other contacts from {}", interest.domain)),
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeat_interest_is_described_only_when_there_is_some() {
+        let none = RepeatInterest {
+            ordinal: 1,
+            same_domain_contacts: 0,
+            domain: "gmail.com".into(),
+        };
+        assert!(describe_repeat(&none).is_empty());
+        let some = RepeatInterest {
+            ordinal: 3,
+            same_domain_contacts: 2,
+            domain: "acme.com".into(),
+        };
+        assert_eq!(
+            describe_repeat(&some),
+            [
+                "3rd request from this contact",
+                "2 other contacts from acme.com"
+            ]
+        );
+    }
+}

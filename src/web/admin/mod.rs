@@ -1,0 +1,12 @@
+//! The sales desk under `/admin`. Every handler but login takes a `Staff` or
+//! an `Admin` (a valid session); every POST takes a `CsrfForm`.
+
+pub mod account;
+pub mod audit;
+pub mod contacts;
+pub mod dashboard;
+pub mod leads;
+pub mod login;
+pub mod routing;
+pub mod staff_view;
+pub mod users;

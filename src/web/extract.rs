@@ -1,0 +1,149 @@
+//! What handlers take besides the path: who is asking (`Staff`, `Admin`), a
+//! form whose CSRF token was checked (`CsrfForm<T>`), and the client's address
+//! for rate limits (`limit`).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_session::SessionExt;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::app::state::AppState;
+use crate::db::models::user::User;
+use crate::db::{now_unix, run_blocking};
+use crate::security::client_ip::client_ip;
+use crate::security::csrf::tokens_match;
+use crate::security::rate_limit::RateLimiter;
+use crate::security::session::{self, SessionLimits, SessionState};
+use crate::web::admin::staff_view::StaffView;
+use crate::web::error::PageError;
+
+type Extracted<T, E> = Pin<Box<dyn Future<Output = Result<T, E>>>>;
+
+/// A logged-in, active staff member. A disabled user's session fails here on
+/// the next request; an expired one is cleared.
+pub struct Staff {
+    pub user: User,
+    pub csrf: String,
+}
+
+impl Staff {
+    pub fn view(&self) -> StaffView {
+        StaffView::new(&self.user, &self.csrf)
+    }
+}
+
+impl FromRequest for Staff {
+    type Error = PageError;
+    type Future = Extracted<Self, PageError>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let state =
+                state.ok_or_else(|| PageError::Internal(anyhow::anyhow!("no app state")))?;
+            let limits = SessionLimits {
+                idle_seconds: state.settings.session_idle_seconds,
+                max_seconds: state.settings.session_max_seconds,
+            };
+            let SessionState::Active { user_id, csrf } =
+                session::read(&session, now_unix(), limits)
+            else {
+                return Err(PageError::LoginRequired);
+            };
+            let user =
+                run_blocking(&state.pool, move |conn| Ok(User::find(conn, user_id)?)).await?;
+            match user {
+                Some(user) if user.active => Ok(Staff { user, csrf }),
+                _ => {
+                    session::end(&session);
+                    Err(PageError::LoginRequired)
+                }
+            }
+        })
+    }
+}
+
+/// A staff member with the admin role; others get 403.
+pub struct Admin(pub Staff);
+
+impl FromRequest for Admin {
+    type Error = PageError;
+    type Future = Extracted<Self, PageError>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let staff = Staff::from_request(req, payload);
+        Box::pin(async move {
+            let staff = staff.await?;
+            if staff.user.is_admin() {
+                Ok(Admin(staff))
+            } else {
+                Err(PageError::Forbidden)
+            }
+        })
+    }
+}
+
+/// A posted form whose `csrf_token` matched the session's (403 otherwise).
+/// Every admin POST takes one, the login form included.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(Deserialize)]
+struct WithToken<T> {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(flatten)]
+    form: T,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = actix_web::Error;
+    type Future = Extracted<Self, actix_web::Error>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let form = web::Form::<WithToken<T>>::from_request(req, payload);
+        let session = req.get_session();
+        Box::pin(async move {
+            let web::Form(posted) = form.await?;
+            let expected = session::csrf_token(&session).unwrap_or_default();
+            if tokens_match(&expected, &posted.csrf_token) {
+                Ok(CsrfForm(posted.form))
+            } else {
+                Err(PageError::Forbidden.into())
+            }
+        })
+    }
+}
+
+/// Counts a request against `limiter` for its client: over the limit it is
+/// refused with 429 and how long to wait. The client is the TCP peer, or the
+/// forwarded address when the peer is a trusted proxy.
+pub fn limit(
+    limiter: &RateLimiter,
+    state: &AppState,
+    req: &HttpRequest,
+    now: i64,
+) -> Result<(), PageError> {
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    let ip = client_ip(
+        req.peer_addr().map(|a| a.ip()),
+        forwarded,
+        &state.trusted_proxies,
+    );
+    match ip {
+        Some(ip) => {
+            limiter
+                .check(ip, now)
+                .map_err(|retry_after_seconds| PageError::TooManyRequests {
+                    retry_after_seconds,
+                })
+        }
+        None => Ok(()),
+    }
+}

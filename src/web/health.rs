@@ -1,0 +1,42 @@
+//! `/healthz`: 200 `ok` when the database answers, 503 otherwise.
+
+use std::time::Duration;
+
+use actix_web::{HttpResponse, web};
+use diesel::connection::SimpleConnection;
+
+use crate::app::state::AppState;
+
+/// A load balancer polls this often; it must answer fast even when the
+/// database hangs, so it waits for a connection only briefly.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(2);
+
+pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.pool.clone();
+    let sqlite_file = state.sqlite_file.clone();
+    let check = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        // An open SQLite connection keeps working on a deleted file, silently
+        // writing data that is gone at the next start; treat that as down.
+        if let Some(path) = &sqlite_file {
+            anyhow::ensure!(path.exists(), "the SQLite database file is missing");
+        }
+        let mut conn = pool.get_timeout(CHECKOUT_TIMEOUT)?;
+        conn.batch_execute("SELECT 1 FROM reports LIMIT 1")?;
+        Ok(())
+    })
+    .await;
+    match check {
+        Ok(Ok(())) => HttpResponse::Ok().content_type("text/plain").body("ok"),
+        Ok(Err(error)) => {
+            tracing::warn!(error = %error, "health check failed");
+            unavailable()
+        }
+        Err(_) => unavailable(),
+    }
+}
+
+fn unavailable() -> HttpResponse {
+    HttpResponse::ServiceUnavailable()
+        .content_type("text/plain")
+        .body("database unavailable")
+}

@@ -1,0 +1,78 @@
+//! The one page responder: a template rendered into a response with its
+//! status, and what `base.html` needs on every page (title, description,
+//! canonical URL and the Open Graph tags built from them).
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use askama::Template;
+
+use super::error::PageError;
+
+/// Renders a page with a status: 200 for a page, 422 for a form shown again
+/// with what was wrong.
+pub fn render<T: Template>(page: &T, status: StatusCode) -> Result<HttpResponse, PageError> {
+    let body = page.render().map_err(anyhow::Error::from)?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+/// A page: 200.
+pub fn ok<T: Template>(page: &T) -> Result<HttpResponse, PageError> {
+    render(page, StatusCode::OK)
+}
+
+/// A form page: 422 when it shows a problem, so the browser and any client
+/// know the request was refused, else 200.
+pub fn form<T: Template>(page: &T, has_problem: bool) -> Result<HttpResponse, PageError> {
+    let status = if has_problem {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(page, status)
+}
+
+/// 303 after every successful POST, so a reload never repeats it.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish()
+}
+
+#[derive(Debug, Clone)]
+pub struct PageMeta {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL; `None` for pages that must not be indexed (errors).
+    pub canonical: Option<String>,
+    pub og_type: &'static str,
+}
+
+pub const SITE_NAME: &str = "reportdesk";
+
+impl PageMeta {
+    pub fn new(public_base: &str, path: &str, title: &str, description: &str) -> Self {
+        Self {
+            title: format!("{title} | {SITE_NAME}"),
+            description: description.to_owned(),
+            canonical: Some(format!("{public_base}{path}")),
+            og_type: "website",
+        }
+    }
+
+    pub fn article(mut self) -> Self {
+        self.og_type = "article";
+        self
+    }
+
+    /// For pages with no address of their own, such as error pages.
+    pub fn plain(title: &str) -> Self {
+        Self {
+            title: format!("{title} | {SITE_NAME}"),
+            description: format!("{title}."),
+            canonical: None,
+            og_type: "website",
+        }
+    }
+}

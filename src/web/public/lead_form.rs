@@ -1,0 +1,263 @@
+//! The three lead forms: one handler set, the kind taken from the URL.
+
+use actix_web::error::UrlencodedError;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::attribution::{first_touch, utm_from_query};
+use super::lead_form_page::{CONSENT_TEXT_VERSION, LeadFormContext, LeadFormPage, ThankYouPage};
+use crate::app::state::AppState;
+use crate::db::models::report::ReportRef;
+use crate::db::{now_unix, run_blocking};
+use crate::domain::lead_kind::LeadKind;
+use crate::domain::lead_request::{FieldErrors, LeadFormInput, LeadRequest};
+use crate::domain::masking::mask_email;
+use crate::domain::scoring::score;
+use crate::domain::slug::Slug;
+use crate::mail::compose::ReportLink;
+use crate::security::form_token::TokenError;
+use crate::web::error::PageError;
+use crate::web::extract::limit;
+use crate::web::page;
+use crate::workflow::submit_lead::{Submission, SubmitOutcome, submit_lead};
+
+/// Larger form bodies are refused (413) before they are parsed.
+pub const MAX_FORM_BYTES: usize = 32 * 1024;
+
+/// Form-body limits and errors as pages: too large → 413, not a form → 400.
+pub fn form_config() -> web::FormConfig {
+    web::FormConfig::default()
+        .limit(MAX_FORM_BYTES)
+        .error_handler(|error, _req| {
+            let page = match error {
+                UrlencodedError::Overflow { .. } => PageError::PayloadTooLarge,
+                _ => PageError::BadRequest,
+            };
+            actix_web::error::InternalError::from_response(
+                error,
+                actix_web::ResponseError::error_response(&page),
+            )
+            .into()
+        })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FormPath {
+    slug: String,
+    form: String,
+}
+
+async fn find_report(state: &AppState, slug: &str) -> Result<ReportRef, PageError> {
+    let slug = Slug::parse(slug).ok_or(PageError::NotFound)?;
+    let report = run_blocking(&state.pool, move |conn| {
+        Ok(ReportRef::find_by_slug(conn, slug.as_str())?)
+    })
+    .await?
+    .ok_or(PageError::NotFound)?;
+    Ok(report)
+}
+
+fn kind_of(path: &FormPath) -> Result<LeadKind, PageError> {
+    LeadKind::from_path_segment(&path.form).ok_or(PageError::NotFound)
+}
+
+/// The form posts back to its own URL, keeping only its UTM tags.
+fn form_action(req: &HttpRequest) -> String {
+    let utm = utm_from_query(req.query_string());
+    let query = serde_urlencoded::to_string(&utm).unwrap_or_default();
+    if query.is_empty() {
+        req.path().to_owned()
+    } else {
+        format!("{}?{query}", req.path())
+    }
+}
+
+fn form_page(
+    state: &AppState,
+    req: &HttpRequest,
+    report: &ReportRef,
+    kind: LeadKind,
+    input: &LeadFormInput,
+    errors: &FieldErrors,
+    notice: Option<&'static str>,
+) -> LeadFormPage {
+    let ctx = LeadFormContext {
+        public_base: state.settings.public_base(),
+        report_slug: &report.slug,
+        report_title: &report.title,
+        kind,
+        action: form_action(req),
+        form_token: state.form_tokens.issue(kind, report.id, now_unix()),
+    };
+    LeadFormPage::new(ctx, input, errors, notice)
+}
+
+#[tracing::instrument(name = "lead_form", skip(state, req))]
+pub async fn show_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<FormPath>,
+) -> Result<HttpResponse, PageError> {
+    let kind = kind_of(&path)?;
+    let report = find_report(&state, &path.slug).await?;
+    let form = form_page(
+        &state,
+        &req,
+        &report,
+        kind,
+        &LeadFormInput::default(),
+        &FieldErrors::default(),
+        None,
+    );
+    page::ok(&form)
+}
+
+#[tracing::instrument(name = "lead_submit", skip_all, fields(kind = %path.form))]
+pub async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<FormPath>,
+    form: web::Form<LeadFormInput>,
+) -> Result<HttpResponse, PageError> {
+    let kind = kind_of(&path)?;
+    let now = now_unix();
+    limit(&state.rate_limiter, &state, &req, now)?;
+    let report = find_report(&state, &path.slug).await?;
+    let input = form.into_inner();
+
+    let token = state
+        .form_tokens
+        .verify(&input.form_token, kind, report.id, now);
+    let parsed = LeadRequest::parse(kind, &input);
+    let (request, token) = match (parsed, token) {
+        (Ok(request), Ok(token)) => (request, token),
+        (parsed, token) => {
+            let errors = parsed.err().unwrap_or_default();
+            let notice = token.err().map(|e| match e {
+                TokenError::Expired => "This form was open for more than a day, so for your security it has expired. Your answers are kept below: please check them and send the form again.",
+                TokenError::Invalid => "We could not confirm that this form came from our site. Your answers are kept below: please send the form again.",
+            });
+            let form = form_page(&state, &req, &report, kind, &input, &errors, notice);
+            return page::render(&form, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+
+    let spam_reason = spam_reason(
+        &input,
+        token.issued_at,
+        now,
+        state.settings.form_min_seconds,
+    );
+    let attribution = first_touch(&req)
+        .unwrap_or_default()
+        .with_form_utm(&utm_from_query(req.query_string()));
+    let masked_email = mask_email(request.email.as_str());
+    let setup = state.mail_setup.clone();
+    let report_ref = report.clone();
+    let store = move |conn: &mut crate::db::DbConnection| {
+        let submission = Submission {
+            request: &request,
+            report: ReportLink {
+                id: report_ref.id,
+                slug: &report_ref.slug,
+                title: &report_ref.title,
+            },
+            spam_reason,
+            score: &score(&request),
+            attribution: &attribution,
+            form_token_hash: &token.hash,
+            consent_text_version: CONSENT_TEXT_VERSION,
+            now,
+        };
+        let status = submission.status();
+        Ok((submit_lead(conn, &submission, &setup)?, status))
+    };
+    // On SQLite, submissions share commits (see `db::group_commit`).
+    let (outcome, status) = match &state.group_commit {
+        Some(group) => group.run(store).await?,
+        None => run_blocking(&state.pool, store).await?,
+    };
+    match outcome {
+        SubmitOutcome::Stored { lead_id } => {
+            tracing::info!(lead_id, kind = %kind, %status, email = %masked_email, "lead stored");
+            if status != crate::domain::lead_status::LeadStatus::Spam {
+                state.outbox_wakeup.notify_one();
+            }
+        }
+        SubmitOutcome::AlreadyStored { lead_id } => {
+            tracing::info!(lead_id, "form submitted again; the stored lead stands");
+        }
+    }
+    // 303: the browser follows with a GET, so a reload cannot resubmit.
+    Ok(HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            format!(
+                "/reports/{}/thank-you?kind={}",
+                report.slug,
+                kind.path_segment()
+            ),
+        ))
+        .finish())
+}
+
+/// Why a submission looks automated, if it does. Such leads are stored with
+/// status `spam` (a person can release a false positive) and the sender sees
+/// the usual thank-you, so a bot learns nothing.
+fn spam_reason(
+    input: &LeadFormInput,
+    issued_at: i64,
+    now: i64,
+    min_seconds: u64,
+) -> Option<String> {
+    if !input.website.trim().is_empty() {
+        return Some("honeypot field was filled".to_owned());
+    }
+    let elapsed = now - issued_at;
+    let min_seconds = i64::try_from(min_seconds).unwrap_or(i64::MAX);
+    (elapsed < min_seconds)
+        .then(|| format!("sent {elapsed} s after the form was served (minimum {min_seconds} s)"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ThankYouQuery {
+    kind: Option<String>,
+}
+
+pub async fn thank_you(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<ThankYouQuery>,
+) -> Result<HttpResponse, PageError> {
+    let report = find_report(&state, &slug).await?;
+    let kind = query.kind.as_deref().and_then(LeadKind::from_path_segment);
+    let thanks = ThankYouPage::new(
+        state.settings.public_base(),
+        &report.slug,
+        &report.title,
+        kind,
+    );
+    page::ok(&thanks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_filled_honeypot_or_a_hasty_submit_is_spam() {
+        let mut input = LeadFormInput::default();
+        assert_eq!(spam_reason(&input, 100, 110, 3), None);
+        assert!(
+            spam_reason(&input, 100, 101, 3)
+                .unwrap()
+                .contains("sent 1 s after")
+        );
+        input.website = "http://spam.example".into();
+        assert_eq!(
+            spam_reason(&input, 100, 110, 3).as_deref(),
+            Some("honeypot field was filled")
+        );
+    }
+}

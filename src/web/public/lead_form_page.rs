@@ -1,0 +1,268 @@
+//! The three lead forms (one template, worded per kind) and the thank-you page.
+
+use askama::Template;
+
+use crate::domain::country::all_countries;
+use crate::domain::lead_kind::LeadKind;
+use crate::domain::lead_request::{FieldErrors, LeadFormInput};
+use crate::domain::licence::Licence;
+use crate::web::page::PageMeta;
+
+/// Version of the consent sentence in `templates/public/lead_form.html`; stored
+/// with every lead so we can show what the buyer agreed to. Change both together.
+pub const CONSENT_TEXT_VERSION: &str = "2026-11-25";
+
+pub struct FormWording {
+    pub heading: &'static str,
+    pub promise: &'static str,
+    pub submit: &'static str,
+}
+
+pub fn wording(kind: LeadKind) -> FormWording {
+    match kind {
+        LeadKind::SampleRequest => FormWording {
+            heading: "Download a free sample",
+            promise: "We email you sample pages of this report: the full table of contents, the research methodology and selected charts and tables, usually within one working day.",
+            submit: "Send me the sample",
+        },
+        LeadKind::Inquiry => FormWording {
+            heading: "Make an inquiry",
+            promise: "Ask our analysts about this report: its scope, methodology, data, or a customised version. An analyst replies within one working day.",
+            submit: "Send my inquiry",
+        },
+        LeadKind::Discount => FormWording {
+            heading: "Ask for a discount",
+            promise: "Tell us which licence you need and our sales team replies with a price for your organisation within one working day.",
+            submit: "Request my discount",
+        },
+    }
+}
+
+/// One input's label, value and problem, with the ids that tie them together.
+pub struct FieldView {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub hint: &'static str,
+    pub error: Option<String>,
+    pub required: bool,
+    /// `aria-describedby`: the hint and the error, when present.
+    pub described_by: String,
+}
+
+impl FieldView {
+    fn new(
+        name: &'static str,
+        label: &'static str,
+        value: &str,
+        hint: &'static str,
+        required: bool,
+        errors: &FieldErrors,
+    ) -> Self {
+        let error = errors.get(name).map(str::to_owned);
+        let mut ids = Vec::new();
+        if !hint.is_empty() {
+            ids.push(format!("{name}-hint"));
+        }
+        if error.is_some() {
+            ids.push(format!("{name}-error"));
+        }
+        Self {
+            name,
+            label,
+            value: value.to_owned(),
+            hint,
+            error,
+            required,
+            described_by: ids.join(" "),
+        }
+    }
+}
+
+pub struct LeadFormFields {
+    pub name: FieldView,
+    pub email: FieldView,
+    pub phone: FieldView,
+    pub company: FieldView,
+    pub job_title: FieldView,
+    pub country: FieldView,
+    pub message: FieldView,
+    pub licence: FieldView,
+    pub budget: FieldView,
+    pub consent: FieldView,
+}
+
+impl LeadFormFields {
+    fn new(kind: LeadKind, input: &LeadFormInput, errors: &FieldErrors) -> Self {
+        let message_hint = if kind.message_required() {
+            "At least 10 characters. What would you like to know?"
+        } else {
+            "Optional. Anything we should know, such as the segments you need."
+        };
+        Self {
+            name: FieldView::new("name", "Full name", &input.name, "", true, errors),
+            email: FieldView::new(
+                "email",
+                "Work email",
+                &input.email,
+                "We send the reply here.",
+                true,
+                errors,
+            ),
+            phone: FieldView::new(
+                "phone",
+                "Phone",
+                &input.phone,
+                "Optional. Include the country code, e.g. +44 20 7946 0958.",
+                false,
+                errors,
+            ),
+            company: FieldView::new("company", "Company", &input.company, "", true, errors),
+            job_title: FieldView::new(
+                "job_title",
+                "Job title",
+                &input.job_title,
+                "Optional.",
+                false,
+                errors,
+            ),
+            country: FieldView::new("country", "Country", &input.country, "", true, errors),
+            message: FieldView::new(
+                "message",
+                "Message",
+                &input.message,
+                message_hint,
+                kind.message_required(),
+                errors,
+            ),
+            licence: FieldView::new("licence", "Licence", &input.licence, "", true, errors),
+            budget: FieldView::new(
+                "budget",
+                "Budget",
+                &input.budget,
+                "Optional, e.g. USD 3,000.",
+                false,
+                errors,
+            ),
+            consent: FieldView::new("consent", "Consent", &input.consent, "", true, errors),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/lead_form.html")]
+pub struct LeadFormPage {
+    pub meta: PageMeta,
+    pub report_title: String,
+    pub report_href: String,
+    pub kind: LeadKind,
+    pub wording: FormWording,
+    pub action: String,
+    pub form_token: String,
+    pub fields: LeadFormFields,
+    pub marketing_opt_in: bool,
+    /// Problems in field order, for the summary at the top.
+    pub problems: Vec<(&'static str, String)>,
+    /// A form-level message (expired or invalid form), shown above the fields.
+    pub notice: Option<&'static str>,
+    pub countries: &'static [(&'static str, &'static str)],
+    pub licences: [Licence; 3],
+}
+
+pub struct LeadFormContext<'a> {
+    pub public_base: &'a str,
+    pub report_slug: &'a str,
+    pub report_title: &'a str,
+    pub kind: LeadKind,
+    pub action: String,
+    pub form_token: String,
+}
+
+impl LeadFormPage {
+    pub fn new(
+        ctx: LeadFormContext<'_>,
+        input: &LeadFormInput,
+        errors: &FieldErrors,
+        notice: Option<&'static str>,
+    ) -> Self {
+        let words = wording(ctx.kind);
+        let report_href = format!("/reports/{}", ctx.report_slug);
+        let path = format!("{report_href}/{}", ctx.kind.path_segment());
+        Self {
+            meta: PageMeta::new(
+                ctx.public_base,
+                &path,
+                &format!("{} – {}", words.heading, ctx.report_title),
+                words.promise,
+            ),
+            report_title: ctx.report_title.to_owned(),
+            report_href,
+            kind: ctx.kind,
+            action: ctx.action,
+            form_token: ctx.form_token,
+            fields: LeadFormFields::new(ctx.kind, input, errors),
+            marketing_opt_in: !input.marketing_opt_in.is_empty(),
+            problems: errors.iter().cloned().collect(),
+            notice,
+            countries: all_countries(),
+            licences: Licence::ALL,
+            wording: words,
+        }
+    }
+
+    pub fn is_discount(&self) -> bool {
+        self.kind == LeadKind::Discount
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/thank_you.html")]
+pub struct ThankYouPage {
+    pub meta: PageMeta,
+    pub heading: &'static str,
+    pub next_steps: &'static str,
+    pub report_title: String,
+    pub report_href: String,
+}
+
+impl ThankYouPage {
+    pub fn new(public_base: &str, slug: &str, report_title: &str, kind: Option<LeadKind>) -> Self {
+        let (heading, next_steps) = match kind {
+            Some(LeadKind::SampleRequest) => (
+                "Thank you: your sample is on its way",
+                "We have your request. Our team emails the sample pages to you, usually within one working day. Check your inbox, and your spam folder if it does not arrive.",
+            ),
+            Some(LeadKind::Inquiry) => (
+                "Thank you: your inquiry has reached our analysts",
+                "An analyst will reply by email within one working day. If your question is urgent, reply to our confirmation email with a phone number and a good time to call.",
+            ),
+            Some(LeadKind::Discount) => (
+                "Thank you: we are preparing your offer",
+                "Our sales team will email you a price for the licence you chose within one working day.",
+            ),
+            None => (
+                "Thank you: we have your request",
+                "Our team will reply by email within one working day.",
+            ),
+        };
+        let report_href = format!("/reports/{slug}");
+        Self {
+            meta: PageMeta::new(
+                public_base,
+                &format!("{report_href}/thank-you"),
+                heading,
+                next_steps,
+            ),
+            heading,
+            next_steps,
+            report_title: report_title.to_owned(),
+            report_href,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/privacy.html")]
+pub struct PrivacyPage {
+    pub meta: PageMeta,
+}

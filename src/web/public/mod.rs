@@ -1,0 +1,10 @@
+//! Pages anyone may open: the catalog, report pages, the three lead forms.
+
+pub mod attribution;
+pub mod catalog;
+pub mod lead_form;
+pub mod lead_form_page;
+pub mod page_cache;
+pub mod privacy;
+pub mod report;
+pub mod report_page;

@@ -1,0 +1,67 @@
+//! What staff do to a lead on its page: move it along, or note something.
+
+use super::LeadChangeError;
+use crate::db::models::lead::Lead;
+use crate::db::models::lead_event;
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::lead_event::LeadEvent;
+use crate::domain::lead_status::LeadStatus;
+
+/// Moves a lead to another status. `lost` needs a reason; the first move out
+/// of `new` starts the first-response record. Spam leaves only by release.
+pub fn set_status(
+    conn: &mut DbConnection,
+    id: i64,
+    status: LeadStatus,
+    reason: Option<&str>,
+    actor: i64,
+    now: i64,
+) -> Result<(), LeadChangeError> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if status == LeadStatus::Lost && reason.is_none() {
+        return Err(LeadChangeError::Refused(
+            "Give a reason when marking a lead as lost",
+        ));
+    }
+    if status == LeadStatus::Spam {
+        return Err(LeadChangeError::Refused(
+            "Choose one of the listed statuses",
+        ));
+    }
+    write_transaction(conn, |conn| {
+        let lead = Lead::find(conn, id)?.ok_or(LeadChangeError::NotFound)?;
+        if lead.status == status {
+            return Ok(());
+        }
+        if lead.status == LeadStatus::Spam {
+            return Err(LeadChangeError::Refused(
+                "Release a spam lead before changing its status",
+            ));
+        }
+        lead.set_status(conn, status, now)?;
+        let event = LeadEvent::StatusChanged {
+            from: lead.status,
+            to: status,
+            reason: reason.map(str::to_owned),
+        };
+        lead_event::record(conn, id, Some(actor), &event, now)?;
+        Ok(())
+    })
+}
+
+pub fn add_note(
+    conn: &mut DbConnection,
+    id: i64,
+    text: &str,
+    actor: i64,
+    now: i64,
+) -> Result<(), LeadChangeError> {
+    write_transaction(conn, |conn| {
+        Lead::find(conn, id)?.ok_or(LeadChangeError::NotFound)?;
+        let event = LeadEvent::Note {
+            text: text.to_owned(),
+        };
+        lead_event::record(conn, id, Some(actor), &event, now)?;
+        Ok(())
+    })
+}

@@ -1,0 +1,24 @@
+//! The use cases: each spans tables (and the mails it queues) in ONE
+//! transaction, reads top to bottom, and knows nothing of HTTP or templates.
+//! Handlers parse, call one of these, and answer; jobs call them on a timer.
+
+pub mod assign_owner;
+pub mod change_lead;
+pub mod escalate;
+pub mod release_lead;
+pub mod retention;
+pub mod submit_lead;
+
+/// Why a change staff asked for was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum LeadChangeError {
+    #[error("no such lead")]
+    NotFound,
+    /// Expected: the page says why.
+    #[error("{0}")]
+    Refused(&'static str),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}

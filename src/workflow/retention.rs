@@ -1,0 +1,106 @@
+//! A buyer's right to erasure, and the retention policy that applies it by
+//! itself: spam is deleted after 30 days, and people whose every request ended
+//! `lost` or `spam` long ago are erased.
+
+use diesel::prelude::*;
+
+use crate::db::models::contact::Contact;
+use crate::db::models::lead::Lead;
+use crate::db::models::lead_event;
+use crate::db::models::outbox;
+use crate::db::schema::{contacts, leads};
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::lead_event::LeadEvent;
+use crate::domain::lead_status::LeadStatus;
+
+pub const SPAM_KEPT_DAYS: i64 = 30;
+const DAY: i64 = 86_400;
+
+/// Replaces every personal value of a contact, its leads, their events and
+/// mails with a marker. Counts, kinds, statuses, scores and dates stay, so
+/// reports on volumes still add up. Records who erased (`actor`; `None` =
+/// retention). `false` when there was nothing to erase.
+pub fn erase_contact(
+    conn: &mut DbConnection,
+    contact_id: i64,
+    actor: Option<i64>,
+    now: i64,
+) -> QueryResult<bool> {
+    write_transaction(conn, |conn| {
+        if !Contact::erase(conn, contact_id, now)? {
+            return Ok(false);
+        }
+        let lead_ids: Vec<i64> = Lead::of_contact(conn, contact_id)?
+            .iter()
+            .map(|lead| lead.id)
+            .collect();
+        Lead::erase_personal(conn, &lead_ids, now)?;
+        lead_event::redact_personal(conn, &lead_ids)?;
+        outbox::erase_of_leads(conn, &lead_ids)?;
+        let erased = LeadEvent::Erased {
+            on_request: actor.is_some(),
+        };
+        for lead_id in &lead_ids {
+            lead_event::record(conn, *lead_id, actor, &erased, now)?;
+        }
+        Ok(true)
+    })
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RetentionOutcome {
+    pub spam_purged: usize,
+    pub contacts_erased: usize,
+}
+
+pub fn apply_retention(
+    conn: &mut DbConnection,
+    retention_days: i64,
+    now: i64,
+) -> QueryResult<RetentionOutcome> {
+    let spam = Lead::spam_before(conn, now - SPAM_KEPT_DAYS * DAY)?;
+    let spam_ids: Vec<i64> = spam.iter().map(|(id, _)| *id).collect();
+    write_transaction(conn, |conn| {
+        lead_event::delete_of_leads(conn, &spam_ids)?;
+        outbox::delete_of_leads(conn, &spam_ids)?;
+        Lead::delete(conn, &spam_ids)?;
+        // Contacts that only ever sent spam go with it.
+        for (_, contact_id) in &spam {
+            if Lead::count_of_contact(conn, *contact_id)? == 0 {
+                Contact::delete(conn, *contact_id)?;
+            }
+        }
+        Ok::<_, diesel::result::Error>(())
+    })?;
+    let mut erased = 0;
+    for contact_id in long_finished_contacts(conn, now - retention_days * DAY)? {
+        if erase_contact(conn, contact_id, None, now)? {
+            erased += 1;
+        }
+    }
+    Ok(RetentionOutcome {
+        spam_purged: spam_ids.len(),
+        contacts_erased: erased,
+    })
+}
+
+/// Contacts not yet erased whose leads are all `lost` or `spam` and all
+/// created before `cutoff`.
+fn long_finished_contacts(conn: &mut DbConnection, cutoff: i64) -> QueryResult<Vec<i64>> {
+    contacts::table
+        .filter(contacts::erased_at.is_null())
+        .filter(diesel::dsl::exists(
+            leads::table.filter(leads::contact_id.eq(contacts::id)),
+        ))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            leads::table
+                .filter(leads::contact_id.eq(contacts::id))
+                .filter(
+                    leads::status
+                        .ne_all([LeadStatus::Lost, LeadStatus::Spam])
+                        .or(leads::created_at.ge(cutoff)),
+                ),
+        )))
+        .select(contacts::id)
+        .load(conn)
+}

@@ -1,0 +1,122 @@
+//! A buyer's request becomes a lead: DESIGN §1 in one transaction — the
+//! contact, the lead and its `created` event, the owner, the mails.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use super::assign_owner::assign_new_lead;
+use crate::db::models::contact::Contact;
+use crate::db::models::lead::{Lead, NewLead};
+use crate::db::models::lead_event;
+use crate::db::models::outbox::insert_mails;
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::attribution::Attribution;
+use crate::domain::lead_event::LeadEvent;
+use crate::domain::lead_request::LeadRequest;
+use crate::domain::lead_status::LeadStatus;
+use crate::domain::scoring::Score;
+use crate::mail::compose::{LeadFacts, LeadMailContext, MailSetup, ReportLink, lead_mails};
+
+/// Everything stored with a lead beyond what the buyer typed.
+pub struct Submission<'a> {
+    pub request: &'a LeadRequest,
+    pub report: ReportLink<'a>,
+    /// Why the submission looks automated, if it does: it is then held as
+    /// spam, announced to nobody, and a person may release it.
+    pub spam_reason: Option<String>,
+    pub score: &'a Score,
+    pub attribution: &'a Attribution,
+    /// The form token's hash: the same form sent twice makes one lead.
+    pub form_token_hash: &'a str,
+    pub consent_text_version: &'a str,
+    pub now: i64,
+}
+
+impl Submission<'_> {
+    pub fn status(&self) -> LeadStatus {
+        match self.spam_reason {
+            Some(_) => LeadStatus::Spam,
+            None => LeadStatus::New,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmitOutcome {
+    Stored {
+        lead_id: i64,
+    },
+    /// The same form was submitted before: nothing new was written.
+    AlreadyStored {
+        lead_id: i64,
+    },
+}
+
+/// Stores the lead durably: the transaction has committed when this returns.
+pub fn submit_lead(
+    conn: &mut DbConnection,
+    submission: &Submission<'_>,
+    setup: &MailSetup,
+) -> anyhow::Result<SubmitOutcome> {
+    match write_transaction(conn, |conn| store(conn, submission, setup)) {
+        // Two submissions raced past the existence checks (possible on
+        // PostgreSQL): the same form (then this one is a replay) or the same
+        // new contact (then a second try finds the contact).
+        Err(error) if is_unique_violation(&error) => {
+            match Lead::id_by_token(conn, submission.form_token_hash)? {
+                Some(lead_id) => Ok(SubmitOutcome::AlreadyStored { lead_id }),
+                None => write_transaction(conn, |conn| store(conn, submission, setup)),
+            }
+        }
+        other => other,
+    }
+}
+
+fn store(
+    conn: &mut DbConnection,
+    s: &Submission<'_>,
+    setup: &MailSetup,
+) -> anyhow::Result<SubmitOutcome> {
+    if let Some(lead_id) = Lead::id_by_token(conn, s.form_token_hash)? {
+        return Ok(SubmitOutcome::AlreadyStored { lead_id });
+    }
+    let status = s.status();
+    let real = status != LeadStatus::Spam;
+    let contact_id = Contact::upsert(conn, s.request, real, s.now)?;
+    let lead_id = NewLead {
+        request: s.request,
+        contact_id,
+        report_id: s.report.id,
+        status,
+        spam_reason: s.spam_reason.as_deref(),
+        score: s.score.value,
+        attribution: s.attribution,
+        form_token_hash: s.form_token_hash,
+        consent_text_version: s.consent_text_version,
+        now: s.now,
+    }
+    .insert(conn)?;
+    let created = LeadEvent::Created {
+        score: s.score.value,
+        reasons: s.score.reasons.clone(),
+        spam_reason: s.spam_reason.clone(),
+    };
+    lead_event::record(conn, lead_id, None, &created, s.now)?;
+    // Spam gets no owner and no mail; a person may release it later.
+    if real {
+        let owner = assign_new_lead(conn, lead_id, s.request.country.code(), s.now)?;
+        let facts = LeadFacts::from_request(s.request);
+        let ctx = LeadMailContext::new(lead_id, &facts, s.report, s.score, s.attribution, setup);
+        insert_mails(conn, &lead_mails(&ctx, setup, owner.as_ref())?, s.now)?;
+    }
+    Ok(SubmitOutcome::Stored { lead_id })
+}
+
+fn is_unique_violation(error: &anyhow::Error) -> bool {
+    matches!(
+        error.downcast_ref::<DieselError>(),
+        Some(DieselError::DatabaseError(
+            DatabaseErrorKind::UniqueViolation,
+            _
+        ))
+    )
+}
