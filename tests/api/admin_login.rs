@@ -4,112 +4,191 @@ use std::time::Duration;
 
 use reportdesk::db::Backend;
 
+use crate::both_backends;
 use crate::helpers::TestApp;
-use crate::on_both_backends;
 use crate::staff::{PASSWORD, StaffClient, csrf_in, new_browser};
 
 const LOGIN_FAILED: &str = "The email or password is not right";
 
-on_both_backends! {
-    async fn anonymous_requests_to_the_desk_are_sent_to_the_login_page(app) {
-        for path in ["/admin", "/admin/leads", "/admin/leads/1", "/admin/leads/export.csv", "/admin/users", "/admin/account/password"] {
-            let response = app.get(path).await;
-            assert_eq!(response.status(), 303, "{path}");
-            assert_eq!(response.headers()["location"], "/admin/login", "{path}");
-        }
-        // Its own connection: the server answers before reading the body and
-        // then closes the connection, which a reused keep-alive would trip on.
-        let post = new_browser().post(app.url("/admin/leads/1/status")).form(&[("status", "won")]).send().await.unwrap();
-        assert_eq!(post.status(), 303);
-        assert_eq!(app.get("/admin/login").await.status(), 200);
+async fn anonymous_requests_to_the_desk_are_sent_to_the_login_page(app: &TestApp) {
+    for path in [
+        "/admin",
+        "/admin/leads",
+        "/admin/leads/1",
+        "/admin/leads/export.csv",
+        "/admin/users",
+        "/admin/account/password",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 303, "{path}");
+        assert_eq!(response.headers()["location"], "/admin/login", "{path}");
     }
-
-    async fn a_wrong_password_and_an_unknown_email_get_the_same_answer(app) {
-        app.create_user("sam@publisher.test", "Sam Sales", "sales");
-        let browser = new_browser();
-        let wrong = app.try_login(&browser, "sam@publisher.test", "not-the-password").await;
-        let unknown = app.try_login(&browser, "nobody@publisher.test", PASSWORD).await;
-        assert_eq!(wrong.status(), 422);
-        assert_eq!(unknown.status(), 422);
-        let (wrong, unknown) = (wrong.text().await.unwrap(), unknown.text().await.unwrap());
-        assert!(wrong.contains(LOGIN_FAILED));
-        assert!(unknown.contains(LOGIN_FAILED));
-    }
-
-    async fn an_account_is_locked_after_five_failures(app) {
-        app.create_user("sam@publisher.test", "Sam Sales", "sales");
-        let browser = new_browser();
-        for _ in 0..5 {
-            assert_eq!(app.try_login(&browser, "sam@publisher.test", "wrong-password-x").await.status(), 422);
-        }
-        let right = app.try_login(&browser, "sam@publisher.test", PASSWORD).await;
-        assert_eq!(right.status(), 422, "locked even with the right password");
-        assert!(right.text().await.unwrap().contains(LOGIN_FAILED));
-    }
-
-    async fn logging_in_issues_a_new_session_cookie_with_safe_flags(app) {
-        app.create_user("sam@publisher.test", "Sam Sales", "sales");
-        let browser = new_browser();
-        let login_page = browser.get(app.url("/admin/login")).send().await.unwrap();
-        let before = login_page.headers()["set-cookie"].to_str().unwrap().to_owned();
-        let csrf = csrf_in(&login_page.text().await.unwrap());
-        let response = browser
-            .post(app.url("/admin/login"))
-            .form(&[("csrf_token", csrf.as_str()), ("email", "sam@publisher.test"), ("password", PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303);
-        let after = response.headers()["set-cookie"].to_str().unwrap().to_owned();
-        assert!(after.starts_with("rd_session="), "{after}");
-        assert_ne!(before.split(';').next(), after.split(';').next(), "the session changes at login");
-        assert!(after.contains("HttpOnly"));
-        assert!(after.contains("SameSite=Strict"));
-        assert!(after.contains("Path=/"));
-    }
-
-    async fn logging_out_ends_the_session(app) {
-        app.create_user("sam@publisher.test", "Sam Sales", "sales");
-        let sam = app.login("sam@publisher.test").await;
-        assert_eq!(sam.get("/admin").await.status(), 200);
-        assert_eq!(sam.post("/admin", "/admin/logout", &[]).await.status(), 303);
-        assert_eq!(sam.get("/admin").await.status(), 303);
-    }
-
-    async fn a_post_without_or_with_a_wrong_csrf_token_is_refused_and_changes_nothing(app) {
-        let ada = app.admin().await;
-        let lead = app.seed_lead(reportdesk::domain::lead_kind::LeadKind::Inquiry, "a@acme.test", "Acme", reportdesk::domain::lead_status::LeadStatus::New, 1_800_000_000);
-        let path = format!("/admin/leads/{lead}/status");
-        let missing = ada.post_raw(&path, &[("status", "won")]).await;
-        assert_eq!(missing.status(), 403);
-        let wrong = ada.post_raw(&path, &[("csrf_token", "0123abcd"), ("status", "won")]).await;
-        assert_eq!(wrong.status(), 403);
-        assert!(wrong.text().await.unwrap().contains("You cannot do that here"));
-        assert_eq!(app.leads()[0].status, "new");
-        let logout = ada.post_raw("/admin/logout", &[]).await;
-        assert_eq!(logout.status(), 403);
-    }
-
-    async fn a_sales_user_cannot_open_user_management(app) {
-        app.create_user("sam@publisher.test", "Sam Sales", "sales");
-        let sam = app.login("sam@publisher.test").await;
-        assert_eq!(sam.get("/admin/users").await.status(), 403);
-        assert_eq!(sam.post("/admin", "/admin/users", &[("email", "x@y.test"), ("name", "X"), ("role", "admin"), ("password", PASSWORD)]).await.status(), 403);
-        assert!(!sam.page("/admin").await.contains("href=\"/admin/users\""));
-    }
-
-    async fn a_disabled_users_session_stops_working_at_once(app) {
-        let ada = app.admin().await;
-        let sam_id = app.create_user("sam@publisher.test", "Sam Sales", "sales");
-        let sam = app.login("sam@publisher.test").await;
-        assert_eq!(sam.get("/admin/leads").await.status(), 200);
-        let response = ada.post("/admin/users", &format!("/admin/users/{sam_id}/disable"), &[]).await;
-        assert_eq!(response.status(), 303);
-        assert_eq!(sam.get("/admin/leads").await.status(), 303);
-        let again = app.try_login(&new_browser(), "sam@publisher.test", PASSWORD).await;
-        assert_eq!(again.status(), 422);
-    }
+    // Its own connection: the server answers before reading the body and
+    // then closes the connection, which a reused keep-alive would trip on.
+    let post = new_browser()
+        .post(app.url("/admin/leads/1/status"))
+        .form(&[("status", "won")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 303);
+    assert_eq!(app.get("/admin/login").await.status(), 200);
 }
+both_backends!(anonymous_requests_to_the_desk_are_sent_to_the_login_page);
+
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer(app: &TestApp) {
+    app.create_user("sam@publisher.test", "Sam Sales", "sales");
+    let browser = new_browser();
+    let wrong = app
+        .try_login(&browser, "sam@publisher.test", "not-the-password")
+        .await;
+    let unknown = app
+        .try_login(&browser, "nobody@publisher.test", PASSWORD)
+        .await;
+    assert_eq!(wrong.status(), 422);
+    assert_eq!(unknown.status(), 422);
+    let (wrong, unknown) = (wrong.text().await.unwrap(), unknown.text().await.unwrap());
+    assert!(wrong.contains(LOGIN_FAILED));
+    assert!(unknown.contains(LOGIN_FAILED));
+}
+both_backends!(a_wrong_password_and_an_unknown_email_get_the_same_answer);
+
+async fn an_account_is_locked_after_five_failures(app: &TestApp) {
+    app.create_user("sam@publisher.test", "Sam Sales", "sales");
+    let browser = new_browser();
+    for _ in 0..5 {
+        assert_eq!(
+            app.try_login(&browser, "sam@publisher.test", "wrong-password-x")
+                .await
+                .status(),
+            422
+        );
+    }
+    let right = app
+        .try_login(&browser, "sam@publisher.test", PASSWORD)
+        .await;
+    assert_eq!(right.status(), 422, "locked even with the right password");
+    assert!(right.text().await.unwrap().contains(LOGIN_FAILED));
+}
+both_backends!(an_account_is_locked_after_five_failures);
+
+async fn logging_in_issues_a_new_session_cookie_with_safe_flags(app: &TestApp) {
+    app.create_user("sam@publisher.test", "Sam Sales", "sales");
+    let browser = new_browser();
+    let login_page = browser.get(app.url("/admin/login")).send().await.unwrap();
+    let before = login_page.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let csrf = csrf_in(&login_page.text().await.unwrap());
+    let response = browser
+        .post(app.url("/admin/login"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("email", "sam@publisher.test"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let after = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(after.starts_with("rd_session="), "{after}");
+    assert_ne!(
+        before.split(';').next(),
+        after.split(';').next(),
+        "the session changes at login"
+    );
+    assert!(after.contains("HttpOnly"));
+    assert!(after.contains("SameSite=Strict"));
+    assert!(after.contains("Path=/"));
+}
+both_backends!(logging_in_issues_a_new_session_cookie_with_safe_flags);
+
+async fn logging_out_ends_the_session(app: &TestApp) {
+    app.create_user("sam@publisher.test", "Sam Sales", "sales");
+    let sam = app.login("sam@publisher.test").await;
+    assert_eq!(sam.get("/admin").await.status(), 200);
+    assert_eq!(sam.post("/admin", "/admin/logout", &[]).await.status(), 303);
+    assert_eq!(sam.get("/admin").await.status(), 303);
+}
+both_backends!(logging_out_ends_the_session);
+
+async fn a_post_without_or_with_a_wrong_csrf_token_is_refused_and_changes_nothing(app: &TestApp) {
+    let ada = app.admin().await;
+    let lead = app.seed_lead(
+        reportdesk::domain::lead_kind::LeadKind::Inquiry,
+        "a@acme.test",
+        "Acme",
+        reportdesk::domain::lead_status::LeadStatus::New,
+        1_800_000_000,
+    );
+    let path = format!("/admin/leads/{lead}/status");
+    let missing = ada.post_raw(&path, &[("status", "won")]).await;
+    assert_eq!(missing.status(), 403);
+    let wrong = ada
+        .post_raw(&path, &[("csrf_token", "0123abcd"), ("status", "won")])
+        .await;
+    assert_eq!(wrong.status(), 403);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("You cannot do that here")
+    );
+    assert_eq!(app.leads()[0].status, "new");
+    let logout = ada.post_raw("/admin/logout", &[]).await;
+    assert_eq!(logout.status(), 403);
+}
+both_backends!(a_post_without_or_with_a_wrong_csrf_token_is_refused_and_changes_nothing);
+
+async fn a_sales_user_cannot_open_user_management(app: &TestApp) {
+    app.create_user("sam@publisher.test", "Sam Sales", "sales");
+    let sam = app.login("sam@publisher.test").await;
+    assert_eq!(sam.get("/admin/users").await.status(), 403);
+    assert_eq!(
+        sam.post(
+            "/admin",
+            "/admin/users",
+            &[
+                ("email", "x@y.test"),
+                ("name", "X"),
+                ("role", "admin"),
+                ("password", PASSWORD)
+            ]
+        )
+        .await
+        .status(),
+        403
+    );
+    assert!(!sam.page("/admin").await.contains("href=\"/admin/users\""));
+}
+both_backends!(a_sales_user_cannot_open_user_management);
+
+async fn a_disabled_users_session_stops_working_at_once(app: &TestApp) {
+    let ada = app.admin().await;
+    let sam_id = app.create_user("sam@publisher.test", "Sam Sales", "sales");
+    let sam = app.login("sam@publisher.test").await;
+    assert_eq!(sam.get("/admin/leads").await.status(), 200);
+    let response = ada
+        .post(
+            "/admin/users",
+            &format!("/admin/users/{sam_id}/disable"),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(sam.get("/admin/leads").await.status(), 303);
+    let again = app
+        .try_login(&new_browser(), "sam@publisher.test", PASSWORD)
+        .await;
+    assert_eq!(again.status(), 422);
+}
+both_backends!(a_disabled_users_session_stops_working_at_once);
 
 #[tokio::test]
 async fn an_idle_session_expires() {

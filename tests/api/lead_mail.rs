@@ -32,9 +32,11 @@ pub fn outbox_rows(app: &TestApp) -> Vec<OutboxRow> {
         .unwrap()
 }
 
-/// Waits until every outbox row satisfies `done` (or 20 s passed).
+/// Sends what is due until every outbox row satisfies `done`; retries that
+/// are not due yet are waited for (20 s at most).
 pub async fn wait_for_outbox(app: &TestApp, done: impl Fn(&[OutboxRow]) -> bool) -> Vec<OutboxRow> {
     for _ in 0..200 {
+        app.drain_outbox().await;
         let rows = outbox_rows(app);
         if done(&rows) {
             return rows;
@@ -76,111 +78,171 @@ fn by_recipient<'a>(mails: &'a [ReceivedMail], recipient: &str) -> &'a ReceivedM
         })
 }
 
-macro_rules! on_both_backends_with_smtp {
-    ($(async fn $name:ident($app:ident, $smtp:ident) $body:block)*) => {$(
+/// Like `both_backends!`, for a scenario `$name(app, smtp)` whose app sends
+/// to a real SMTP server.
+macro_rules! with_smtp_on_both_backends {
+    ($name:ident) => {
         mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            async fn scenario($app: &TestApp, $smtp: &SmtpServer) $body
-
-            async fn run(backend: Backend) {
-                let smtp = SmtpServer::start();
-                if let Some(app) = app_sending_to(backend, smtp.url(), |_| {}).await {
-                    scenario(&app, &smtp).await;
-                    app.stop().await;
-                }
-            }
-
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_sqlite() {
-                run(Backend::Sqlite).await;
+                super::run_with_smtp(reportdesk::db::Backend::Sqlite, super::$name).await
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_postgres() {
-                run(Backend::Postgres).await;
+                super::run_with_smtp(reportdesk::db::Backend::Postgres, super::$name).await
             }
         }
-    )*};
+    };
 }
 
-on_both_backends_with_smtp! {
-    async fn a_lead_sends_exactly_one_sales_notification_and_one_buyer_confirmation(app, smtp) {
-        let fields = with_field(valid_fields(), "company", "Acme Corp");
-        assert_eq!(app.submit(&format!("{REPORT_PATH}/discount"), fields).await.status(), 303);
-        let mails = smtp.wait_for(2).await;
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        assert_eq!(smtp.received().len(), 2, "exactly two mails");
-        let lead_id = app.leads()[0].id;
+async fn run_with_smtp(backend: Backend, scenario: impl AsyncFnOnce(&TestApp, &SmtpServer)) {
+    let smtp = SmtpServer::start();
+    if let Some(app) = app_sending_to(backend, smtp.url(), |_| {}).await {
+        scenario(&app, &smtp).await;
+        app.stop().await;
+    }
+}
 
-        let sales = by_recipient(&mails, "sales@publisher.test");
-        assert_eq!(sales.header("From").unwrap(), "reportdesk <no-reply@publisher.test>");
-        assert_eq!(sales.header("To").unwrap(), "sales@publisher.test");
-        assert_eq!(sales.header("Reply-To").unwrap(), "\"Jane Doe\" <jane.doe@acme-health.com>");
-        let subject = sales.header("Subject").unwrap();
-        assert!(subject.starts_with("[Discount] Global Medical Second Opinion Market, 2025–2035 — Acme Corp (score "), "{subject}");
-        assert!(sales.parsed().ctype.mimetype == "multipart/alternative");
-        let text = sales.part("text/plain");
-        let html = sales.part("text/html");
-        let admin_link = format!("https://reports.publisher.test/admin/leads/{lead_id}");
-        assert!(text.contains(&admin_link), "{text}");
-        assert!(html.contains(&format!("href=\"{admin_link}\"")));
-        for value in ["Jane Doe", "jane.doe@acme-health.com", "Acme Corp", "Director of Strategy", "+44 20 7946 0958", "GB", "USD 4,000", "Multi-user", "oncology figures for Europe"] {
-            assert!(text.contains(value), "sales text lacks {value}");
-        }
+async fn a_lead_sends_exactly_one_sales_notification_and_one_buyer_confirmation(
+    app: &TestApp,
+    smtp: &SmtpServer,
+) {
+    let fields = with_field(valid_fields(), "company", "Acme Corp");
+    assert_eq!(
+        app.submit(&format!("{REPORT_PATH}/discount"), fields)
+            .await
+            .status(),
+        303
+    );
+    let mails = smtp.wait_for(2).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(smtp.received().len(), 2, "exactly two mails");
+    let lead_id = app.leads()[0].id;
 
-        let buyer = by_recipient(&mails, "jane.doe@acme-health.com");
-        assert_eq!(buyer.header("To").unwrap(), "\"Jane Doe\" <jane.doe@acme-health.com>");
-        assert_eq!(buyer.header("Reply-To").unwrap(), "sales@publisher.test");
-        let buyer_text = buyer.part("text/plain");
-        assert!(buyer_text.contains("a discounted price for a licence"));
-        assert!(!buyer_text.contains("score"), "no internal data for the buyer");
-        assert!(!buyer_text.contains("/admin/"), "no internal links for the buyer");
-
-        let rows = wait_for_outbox(app, |rows| rows.iter().all(|r| r.status == "sent")).await;
-        let stored_ids: Vec<_> = rows.iter().map(|r| r.message_id.clone()).collect();
-        for mail in &mails {
-            assert!(stored_ids.contains(&mail.header("Message-ID").unwrap()), "Message-ID as stored");
-        }
+    let sales = by_recipient(&mails, "sales@publisher.test");
+    assert_eq!(
+        sales.header("From").unwrap(),
+        "reportdesk <no-reply@publisher.test>"
+    );
+    assert_eq!(sales.header("To").unwrap(), "sales@publisher.test");
+    assert_eq!(
+        sales.header("Reply-To").unwrap(),
+        "\"Jane Doe\" <jane.doe@acme-health.com>"
+    );
+    let subject = sales.header("Subject").unwrap();
+    assert!(
+        subject.starts_with(
+            "[Discount] Global Medical Second Opinion Market, 2025–2035 — Acme Corp (score "
+        ),
+        "{subject}"
+    );
+    assert!(sales.parsed().ctype.mimetype == "multipart/alternative");
+    let text = sales.part("text/plain");
+    let html = sales.part("text/html");
+    let admin_link = format!("https://reports.publisher.test/admin/leads/{lead_id}");
+    assert!(text.contains(&admin_link), "{text}");
+    assert!(html.contains(&format!("href=\"{admin_link}\"")));
+    for value in [
+        "Jane Doe",
+        "jane.doe@acme-health.com",
+        "Acme Corp",
+        "Director of Strategy",
+        "+44 20 7946 0958",
+        "GB",
+        "USD 4,000",
+        "Multi-user",
+        "oncology figures for Europe",
+    ] {
+        assert!(text.contains(value), "sales text lacks {value}");
     }
 
-    async fn spam_sends_no_mail(app, smtp) {
-        let spam = with_field(valid_fields(), "website", "http://spam.test");
-        assert_eq!(app.submit(&inquiry(), spam).await.status(), 303);
-        tokio::time::sleep(Duration::from_millis(1500)).await;
-        assert!(smtp.received().is_empty());
-        assert!(outbox_rows(app).is_empty());
-    }
+    let buyer = by_recipient(&mails, "jane.doe@acme-health.com");
+    assert_eq!(
+        buyer.header("To").unwrap(),
+        "\"Jane Doe\" <jane.doe@acme-health.com>"
+    );
+    assert_eq!(buyer.header("Reply-To").unwrap(), "sales@publisher.test");
+    let buyer_text = buyer.part("text/plain");
+    assert!(buyer_text.contains("a discounted price for a licence"));
+    assert!(
+        !buyer_text.contains("score"),
+        "no internal data for the buyer"
+    );
+    assert!(
+        !buyer_text.contains("/admin/"),
+        "no internal links for the buyer"
+    );
 
-    async fn line_breaks_or_extra_addresses_never_add_a_header_or_a_recipient(app, smtp) {
-        for (field, value) in [
-            ("company", "Acme\r\nBcc: spy@evil.test"),
-            ("email", "jane@acme.test, spy@evil.test"),
-            ("email", "jane@acme.test\r\nCc: spy@evil.test"),
-            ("name", "Jane\nBcc: spy@evil.test"),
-        ] {
-            let response = app.submit(&inquiry(), with_field(valid_fields(), field, value)).await;
-            assert_eq!(response.status(), 422, "{field}={value:?}");
-        }
-        // Accepted but hostile-looking values stay inside their own header.
-        let sly = with_field(with_field(valid_fields(), "name", "Jane <spy@evil.test>, \"Bcc\": spy2@evil.test"), "company", "Evil; Bcc: spy3@evil.test");
-        assert_eq!(app.submit(&inquiry(), sly).await.status(), 303);
-        let mails = smtp.wait_for(2).await;
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        assert_eq!(smtp.received().len(), 2);
-        for mail in &mails {
-            assert_eq!(mail.recipients.len(), 1);
-            assert!(!mail.recipients[0].contains("evil"), "{:?}", mail.recipients);
-            let headers = mail.parsed().headers;
-            assert!(headers.iter().all(|h| !["Bcc", "Cc"].contains(&h.get_key().as_str())));
-            for header in ["To", "Reply-To"] {
-                let value = mail.header(header).unwrap();
-                assert!(!value.contains("spy@evil.test"), "{header}: {value}");
-            }
+    let rows = wait_for_outbox(app, |rows| rows.iter().all(|r| r.status == "sent")).await;
+    let stored_ids: Vec<_> = rows.iter().map(|r| r.message_id.clone()).collect();
+    for mail in &mails {
+        assert!(
+            stored_ids.contains(&mail.header("Message-ID").unwrap()),
+            "Message-ID as stored"
+        );
+    }
+}
+with_smtp_on_both_backends!(a_lead_sends_exactly_one_sales_notification_and_one_buyer_confirmation);
+
+async fn spam_sends_no_mail(app: &TestApp, smtp: &SmtpServer) {
+    let spam = with_field(valid_fields(), "website", "http://spam.test");
+    assert_eq!(app.submit(&inquiry(), spam).await.status(), 303);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(smtp.received().is_empty());
+    assert!(outbox_rows(app).is_empty());
+}
+with_smtp_on_both_backends!(spam_sends_no_mail);
+
+async fn line_breaks_or_extra_addresses_never_add_a_header_or_a_recipient(
+    app: &TestApp,
+    smtp: &SmtpServer,
+) {
+    for (field, value) in [
+        ("company", "Acme\r\nBcc: spy@evil.test"),
+        ("email", "jane@acme.test, spy@evil.test"),
+        ("email", "jane@acme.test\r\nCc: spy@evil.test"),
+        ("name", "Jane\nBcc: spy@evil.test"),
+    ] {
+        let response = app
+            .submit(&inquiry(), with_field(valid_fields(), field, value))
+            .await;
+        assert_eq!(response.status(), 422, "{field}={value:?}");
+    }
+    // Accepted but hostile-looking values stay inside their own header.
+    let sly = with_field(
+        with_field(
+            valid_fields(),
+            "name",
+            "Jane <spy@evil.test>, \"Bcc\": spy2@evil.test",
+        ),
+        "company",
+        "Evil; Bcc: spy3@evil.test",
+    );
+    assert_eq!(app.submit(&inquiry(), sly).await.status(), 303);
+    let mails = smtp.wait_for(2).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(smtp.received().len(), 2);
+    for mail in &mails {
+        assert_eq!(mail.recipients.len(), 1);
+        assert!(
+            !mail.recipients[0].contains("evil"),
+            "{:?}",
+            mail.recipients
+        );
+        let headers = mail.parsed().headers;
+        assert!(
+            headers
+                .iter()
+                .all(|h| !["Bcc", "Cc"].contains(&h.get_key().as_str()))
+        );
+        for header in ["To", "Reply-To"] {
+            let value = mail.header(header).unwrap();
+            assert!(!value.contains("spy@evil.test"), "{header}: {value}");
         }
     }
 }
+with_smtp_on_both_backends!(line_breaks_or_extra_addresses_never_add_a_header_or_a_recipient);
 
 async fn smtp_down_at_submit_then_up(backend: Backend) {
     let port = free_port();

@@ -4,8 +4,8 @@ use reportdesk::db::Backend;
 use reportdesk::domain::lead_kind::LeadKind;
 use reportdesk::security::form_token::FormTokens;
 
+use crate::both_backends;
 use crate::helpers::{REPORT_PATH, TestApp, valid_fields, with_field};
-use crate::on_both_backends;
 
 fn inquiry() -> String {
     format!("{REPORT_PATH}/inquiry")
@@ -18,95 +18,154 @@ fn report_id(app: &TestApp) -> i64 {
     reports::table.select(reports::id).first(&mut conn).unwrap()
 }
 
-on_both_backends! {
-    async fn a_filled_honeypot_is_stored_as_spam_and_thanked_as_usual(app) {
-        let response = app.submit(&inquiry(), with_field(valid_fields(), "website", "http://cheap-pills.test")).await;
-        assert_eq!(response.status(), 303);
-        assert!(response.headers()["location"].to_str().unwrap().ends_with("/thank-you?kind=inquiry"));
-        let leads = app.leads();
-        assert_eq!(leads.len(), 1);
-        assert_eq!(leads[0].status, "spam");
-        assert_eq!(leads[0].spam_reason.as_deref(), Some("honeypot field was filled"));
-    }
-
-    async fn spam_does_not_overwrite_a_real_contact(app) {
-        app.submit(&inquiry(), valid_fields()).await;
-        let spam = with_field(with_field(valid_fields(), "website", "x"), "company", "Spam Ltd");
-        app.submit(&inquiry(), spam).await;
-        assert_eq!(app.contacts()[0].company, "Acme Health");
-        assert_eq!(app.leads().len(), 2);
-    }
-
-    async fn the_same_form_sent_twice_is_one_lead_and_the_same_thank_you(app) {
-        let (_, token) = app.open_form(&inquiry()).await;
-        let fields = with_field(valid_fields(), "form_token", &token);
-        let first = app.post_form(&inquiry(), &fields).await;
-        let second = app.post_form(&inquiry(), &fields).await;
-        assert_eq!(first.status(), 303);
-        assert_eq!(second.status(), 303);
-        assert_eq!(first.headers()["location"], second.headers()["location"]);
-        assert_eq!(app.leads().len(), 1);
-        assert_eq!(app.event_details("created").len(), 1);
-    }
-
-    async fn an_expired_form_is_shown_again_with_the_input_a_fresh_token_and_a_reason(app) {
-        let day_and_a_bit_ago = reportdesk::db::now_unix() - 25 * 3600;
-        let stale = FormTokens::new(&app.secret_key).issue(LeadKind::Inquiry, report_id(app), day_and_a_bit_ago);
-        let response = app.post_form(&inquiry(), &with_field(valid_fields(), "form_token", &stale)).await;
-        assert_eq!(response.status(), 422);
-        let page = response.text().await.unwrap();
-        assert!(page.contains("it has expired"));
-        assert!(page.contains("value=\"Jane Doe\""));
-        let fresh = crate::helpers::form_token_in(&page);
-        assert_ne!(fresh, stale);
-        assert!(app.leads().is_empty());
-
-        let retry = app.post_form(&inquiry(), &with_field(valid_fields(), "form_token", &fresh)).await;
-        assert_eq!(retry.status(), 303);
-        assert_eq!(app.leads().len(), 1);
-    }
-
-    async fn a_forged_or_foreign_token_is_refused_and_nothing_is_stored(app) {
-        let other_key = FormTokens::new(&[9u8; 64]).issue(LeadKind::Inquiry, report_id(app), reportdesk::db::now_unix());
-        let (_, discount_token) = app.open_form(&format!("{REPORT_PATH}/discount")).await;
-        for token in ["", "v1.inquiry.1.2.3.abcd", other_key.as_str(), discount_token.as_str()] {
-            let response = app.post_form(&inquiry(), &with_field(valid_fields(), "form_token", token)).await;
-            assert_eq!(response.status(), 422, "{token:?}");
-            assert!(response.text().await.unwrap().contains("We could not confirm that this form came from our site"));
-        }
-        assert!(app.leads().is_empty());
-    }
-
-    async fn attribution_from_the_first_page_view_is_copied_onto_the_lead(app) {
-        let landing = app
-            .client
-            .get(app.url(&format!("{REPORT_PATH}?utm_source=linkedin&utm_medium=social&utm_campaign=launch")))
-            .header("referer", "https://www.linkedin.com/feed/")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(landing.status(), 200);
-        // A later view with other tags does not replace the first touch.
-        app.get_page("/?utm_source=newsletter").await;
-        app.submit(&inquiry(), valid_fields()).await;
-        let lead = &app.leads()[0];
-        assert_eq!(lead.utm_source.as_deref(), Some("linkedin"));
-        assert_eq!(lead.utm_medium.as_deref(), Some("social"));
-        assert_eq!(lead.utm_campaign.as_deref(), Some("launch"));
-        assert_eq!(lead.referrer.as_deref(), Some("https://www.linkedin.com/feed/"));
-        assert_eq!(lead.landing_path.as_deref(), Some(REPORT_PATH));
-    }
-
-    async fn utm_tags_on_the_form_url_count_when_the_first_touch_had_none(app) {
-        let path = format!("{}?utm_source=mailing&utm_campaign=spring", inquiry());
-        let (page, token) = app.open_form(&path).await;
-        assert!(page.contains("action=\"/reports/global-medical-second-opinion-market/inquiry?utm_source=mailing&#38;utm_campaign=spring\""));
-        app.post_form(&path, &with_field(valid_fields(), "form_token", &token)).await;
-        let lead = &app.leads()[0];
-        assert_eq!(lead.utm_source.as_deref(), Some("mailing"));
-        assert_eq!(lead.utm_campaign.as_deref(), Some("spring"));
-    }
+async fn a_filled_honeypot_is_stored_as_spam_and_thanked_as_usual(app: &TestApp) {
+    let response = app
+        .submit(
+            &inquiry(),
+            with_field(valid_fields(), "website", "http://cheap-pills.test"),
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert!(
+        response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("/thank-you?kind=inquiry")
+    );
+    let leads = app.leads();
+    assert_eq!(leads.len(), 1);
+    assert_eq!(leads[0].status, "spam");
+    assert_eq!(
+        leads[0].spam_reason.as_deref(),
+        Some("honeypot field was filled")
+    );
 }
+both_backends!(a_filled_honeypot_is_stored_as_spam_and_thanked_as_usual);
+
+async fn spam_does_not_overwrite_a_real_contact(app: &TestApp) {
+    app.submit(&inquiry(), valid_fields()).await;
+    let spam = with_field(
+        with_field(valid_fields(), "website", "x"),
+        "company",
+        "Spam Ltd",
+    );
+    app.submit(&inquiry(), spam).await;
+    assert_eq!(app.contacts()[0].company, "Acme Health");
+    assert_eq!(app.leads().len(), 2);
+}
+both_backends!(spam_does_not_overwrite_a_real_contact);
+
+async fn the_same_form_sent_twice_is_one_lead_and_the_same_thank_you(app: &TestApp) {
+    let (_, token) = app.open_form(&inquiry()).await;
+    let fields = with_field(valid_fields(), "form_token", &token);
+    let first = app.post_form(&inquiry(), &fields).await;
+    let second = app.post_form(&inquiry(), &fields).await;
+    assert_eq!(first.status(), 303);
+    assert_eq!(second.status(), 303);
+    assert_eq!(first.headers()["location"], second.headers()["location"]);
+    assert_eq!(app.leads().len(), 1);
+    assert_eq!(app.event_details("created").len(), 1);
+}
+both_backends!(the_same_form_sent_twice_is_one_lead_and_the_same_thank_you);
+
+async fn an_expired_form_is_shown_again_with_the_input_a_fresh_token_and_a_reason(app: &TestApp) {
+    let day_and_a_bit_ago = reportdesk::db::now_unix() - 25 * 3600;
+    let stale = FormTokens::new(&app.secret_key).issue(
+        LeadKind::Inquiry,
+        report_id(app),
+        day_and_a_bit_ago,
+    );
+    let response = app
+        .post_form(
+            &inquiry(),
+            &with_field(valid_fields(), "form_token", &stale),
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("it has expired"));
+    assert!(page.contains("value=\"Jane Doe\""));
+    let fresh = crate::helpers::form_token_in(&page);
+    assert_ne!(fresh, stale);
+    assert!(app.leads().is_empty());
+
+    let retry = app
+        .post_form(
+            &inquiry(),
+            &with_field(valid_fields(), "form_token", &fresh),
+        )
+        .await;
+    assert_eq!(retry.status(), 303);
+    assert_eq!(app.leads().len(), 1);
+}
+both_backends!(an_expired_form_is_shown_again_with_the_input_a_fresh_token_and_a_reason);
+
+async fn a_forged_or_foreign_token_is_refused_and_nothing_is_stored(app: &TestApp) {
+    let other_key = FormTokens::new(&[9u8; 64]).issue(
+        LeadKind::Inquiry,
+        report_id(app),
+        reportdesk::db::now_unix(),
+    );
+    let (_, discount_token) = app.open_form(&format!("{REPORT_PATH}/discount")).await;
+    for token in [
+        "",
+        "v1.inquiry.1.2.3.abcd",
+        other_key.as_str(),
+        discount_token.as_str(),
+    ] {
+        let response = app
+            .post_form(&inquiry(), &with_field(valid_fields(), "form_token", token))
+            .await;
+        assert_eq!(response.status(), 422, "{token:?}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("We could not confirm that this form came from our site")
+        );
+    }
+    assert!(app.leads().is_empty());
+}
+both_backends!(a_forged_or_foreign_token_is_refused_and_nothing_is_stored);
+
+async fn attribution_from_the_first_page_view_is_copied_onto_the_lead(app: &TestApp) {
+    let landing = app
+        .client
+        .get(app.url(&format!(
+            "{REPORT_PATH}?utm_source=linkedin&utm_medium=social&utm_campaign=launch"
+        )))
+        .header("referer", "https://www.linkedin.com/feed/")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(landing.status(), 200);
+    // A later view with other tags does not replace the first touch.
+    app.get_page("/?utm_source=newsletter").await;
+    app.submit(&inquiry(), valid_fields()).await;
+    let lead = &app.leads()[0];
+    assert_eq!(lead.utm_source.as_deref(), Some("linkedin"));
+    assert_eq!(lead.utm_medium.as_deref(), Some("social"));
+    assert_eq!(lead.utm_campaign.as_deref(), Some("launch"));
+    assert_eq!(
+        lead.referrer.as_deref(),
+        Some("https://www.linkedin.com/feed/")
+    );
+    assert_eq!(lead.landing_path.as_deref(), Some(REPORT_PATH));
+}
+both_backends!(attribution_from_the_first_page_view_is_copied_onto_the_lead);
+
+async fn utm_tags_on_the_form_url_count_when_the_first_touch_had_none(app: &TestApp) {
+    let path = format!("{}?utm_source=mailing&utm_campaign=spring", inquiry());
+    let (page, token) = app.open_form(&path).await;
+    assert!(page.contains("action=\"/reports/global-medical-second-opinion-market/inquiry?utm_source=mailing&#38;utm_campaign=spring\""));
+    app.post_form(&path, &with_field(valid_fields(), "form_token", &token))
+        .await;
+    let lead = &app.leads()[0];
+    assert_eq!(lead.utm_source.as_deref(), Some("mailing"));
+    assert_eq!(lead.utm_campaign.as_deref(), Some("spring"));
+}
+both_backends!(utm_tags_on_the_form_url_count_when_the_first_touch_had_none);
 
 #[tokio::test]
 async fn a_form_sent_faster_than_the_minimum_is_stored_as_spam() {

@@ -17,6 +17,7 @@ mod catalog;
 mod gdpr;
 mod health;
 mod html_pages;
+mod lead_filter;
 mod lead_forms;
 mod lead_mail;
 mod lead_spam;

@@ -2,55 +2,80 @@
 
 use reportdesk::db::Backend;
 
+use crate::both_backends;
 use crate::helpers::{REPORT_PATH, TestApp};
-use crate::on_both_backends;
 
-on_both_backends! {
-    async fn every_page_has_a_title_description_canonical_link_and_open_graph_tags(app) {
-        for (path, canonical) in [("/", "/"), (REPORT_PATH, REPORT_PATH)] {
-            let page = app.get_page(path).await;
-            assert!(page.contains("<title>"), "{path}");
-            assert!(page.contains("<meta name=\"description\" content=\""), "{path}");
-            assert!(page.contains(&format!("<link rel=\"canonical\" href=\"http://127.0.0.1:8080{canonical}\">")), "{path}");
-            for tag in ["og:title", "og:description", "og:type", "og:url"] {
-                assert!(page.contains(&format!("property=\"{tag}\"")), "{path} {tag}");
-            }
-            assert!(page.contains("name=\"viewport\""), "{path}");
-            assert_eq!(page.matches("<h1").count(), 1, "{path}");
-            for landmark in ["<header", "<main id=\"main\"", "<footer", "<nav"] {
-                assert!(page.contains(landmark), "{path} {landmark}");
-            }
+async fn every_page_has_a_title_description_canonical_link_and_open_graph_tags(app: &TestApp) {
+    for (path, canonical) in [("/", "/"), (REPORT_PATH, REPORT_PATH)] {
+        let page = app.get_page(path).await;
+        assert!(page.contains("<title>"), "{path}");
+        assert!(
+            page.contains("<meta name=\"description\" content=\""),
+            "{path}"
+        );
+        assert!(
+            page.contains(&format!(
+                "<link rel=\"canonical\" href=\"http://127.0.0.1:8080{canonical}\">"
+            )),
+            "{path}"
+        );
+        for tag in ["og:title", "og:description", "og:type", "og:url"] {
+            assert!(
+                page.contains(&format!("property=\"{tag}\"")),
+                "{path} {tag}"
+            );
         }
-    }
-
-    async fn every_response_carries_the_security_headers_and_no_server_version(app) {
-        for path in ["/", REPORT_PATH, "/healthz", "/nowhere", "/static/css/site.css"] {
-            let response = app.get(path).await;
-            let headers = response.headers();
-            let csp = headers["content-security-policy"].to_str().unwrap();
-            assert!(csp.contains("default-src 'self'"), "{path}");
-            assert!(csp.contains("frame-ancestors 'none'"), "{path}");
-            assert!(!csp.contains("unsafe-inline"), "{path}");
-            assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
-            assert!(headers.contains_key("referrer-policy"), "{path}");
-            assert!(!headers.contains_key("server"), "{path}");
-            assert!(!headers.contains_key("strict-transport-security"), "plain http must not send HSTS");
+        assert!(page.contains("name=\"viewport\""), "{path}");
+        assert_eq!(page.matches("<h1").count(), 1, "{path}");
+        for landmark in ["<header", "<main id=\"main\"", "<footer", "<nav"] {
+            assert!(page.contains(landmark), "{path} {landmark}");
         }
-    }
-
-    async fn the_stylesheet_is_served_from_the_binary(app) {
-        let response = app.get("/static/css/site.css").await;
-        assert_eq!(response.status(), 200);
-        assert_eq!(response.headers()["content-type"], "text/css; charset=utf-8");
-        assert!(response.text().await.unwrap().contains(".chart"));
-        assert_eq!(app.get("/static/css/missing.css").await.status(), 404);
-    }
-
-    async fn a_post_to_a_read_only_page_is_refused_with_405(app) {
-        let response = app.client.post(app.url(REPORT_PATH)).send().await.unwrap();
-        assert_eq!(response.status(), 405);
     }
 }
+both_backends!(every_page_has_a_title_description_canonical_link_and_open_graph_tags);
+
+async fn every_response_carries_the_security_headers_and_no_server_version(app: &TestApp) {
+    for path in [
+        "/",
+        REPORT_PATH,
+        "/healthz",
+        "/nowhere",
+        "/static/css/site.css",
+    ] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("default-src 'self'"), "{path}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}");
+        assert!(!csp.contains("unsafe-inline"), "{path}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert!(headers.contains_key("referrer-policy"), "{path}");
+        assert!(!headers.contains_key("server"), "{path}");
+        assert!(
+            !headers.contains_key("strict-transport-security"),
+            "plain http must not send HSTS"
+        );
+    }
+}
+both_backends!(every_response_carries_the_security_headers_and_no_server_version);
+
+async fn the_stylesheet_is_served_from_the_binary(app: &TestApp) {
+    let response = app.get("/static/css/site.css").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/css; charset=utf-8"
+    );
+    assert!(response.text().await.unwrap().contains(".chart"));
+    assert_eq!(app.get("/static/css/missing.css").await.status(), 404);
+}
+both_backends!(the_stylesheet_is_served_from_the_binary);
+
+async fn a_post_to_a_read_only_page_is_refused_with_405(app: &TestApp) {
+    let response = app.client.post(app.url(REPORT_PATH)).send().await.unwrap();
+    assert_eq!(response.status(), 405);
+}
+both_backends!(a_post_to_a_read_only_page_is_refused_with_405);
 
 #[tokio::test]
 async fn an_https_deployment_sends_strict_transport_security() {

@@ -8,8 +8,8 @@ use reportdesk::db::schema::leads;
 use reportdesk::domain::lead_kind::LeadKind;
 use reportdesk::domain::lead_status::LeadStatus;
 
+use crate::both_backends;
 use crate::helpers::{REPORT_PATH, TestApp, TestDatabase, valid_fields, with_field};
-use crate::on_both_backends;
 use crate::smtp::SmtpServer;
 
 fn owners(app: &TestApp) -> Vec<Option<i64>> {
@@ -29,124 +29,249 @@ fn count(owners: &[Option<i64>], who: i64) -> usize {
     owners.iter().filter(|o| **o == Some(who)).count()
 }
 
-on_both_backends! {
-    async fn round_robin_over_three_users_with_one_disabled_splits_evenly(app) {
-        let ann = app.create_user("ann@publisher.test", "Ann", "sales");
-        let bob = app.create_user("bob@publisher.test", "Bob", "sales");
-        let cid = app.create_user("cid@publisher.test", "Cid", "sales");
-        app.create_user("ada@publisher.test", "Ada Admin", "admin");
-        {
-            let mut conn = app.pool().get().unwrap();
-            reportdesk::db::models::user::disable(&mut conn, bob, None).unwrap();
-        }
-        for i in 0..10 {
-            let response = app.submit(&inquiry(), with_field(valid_fields(), "email", &format!("b{i}@buyer.test"))).await;
-            assert_eq!(response.status(), 303);
-        }
-        let owners = owners(app);
-        assert_eq!((count(&owners, ann), count(&owners, cid), count(&owners, bob)), (5, 5, 0), "{owners:?}");
+async fn round_robin_over_three_users_with_one_disabled_splits_evenly(app: &TestApp) {
+    let ann = app.create_user("ann@publisher.test", "Ann", "sales");
+    let bob = app.create_user("bob@publisher.test", "Bob", "sales");
+    let cid = app.create_user("cid@publisher.test", "Cid", "sales");
+    app.create_user("ada@publisher.test", "Ada Admin", "admin");
+    {
+        let mut conn = app.pool().get().unwrap();
+        reportdesk::db::models::user::disable(&mut conn, bob, None).unwrap();
     }
-
-    async fn twenty_concurrent_submits_are_shared_fairly_and_none_is_unowned(app) {
-        let ann = app.create_user("ann@publisher.test", "Ann", "sales");
-        let bob = app.create_user("bob@publisher.test", "Bob", "sales");
-        let path = inquiry();
-        let submits = (0..20).map(|i| app.submit(&path, with_field(valid_fields(), "email", &format!("c{i}@buyer.test"))));
-        let responses = futures_util::future::join_all(submits).await;
-        assert!(responses.iter().all(|r| r.status() == 303));
-        let owners = owners(app);
-        assert_eq!(owners.len(), 20);
-        assert!(owners.iter().all(Option::is_some), "no lead unowned");
-        assert_eq!((count(&owners, ann), count(&owners, bob)), (10, 10));
-    }
-
-    async fn a_routing_rule_wins_over_round_robin(app) {
-        let ann = app.create_user("ann@publisher.test", "Ann", "sales");
-        let bob = app.create_user("bob@publisher.test", "Bob", "sales");
-        let ada = app.admin().await;
-        let response = ada.post("/admin/routing", "/admin/routing", &[("country", "GB"), ("user", &bob.to_string())]).await;
+    for i in 0..10 {
+        let response = app
+            .submit(
+                &inquiry(),
+                with_field(valid_fields(), "email", &format!("b{i}@buyer.test")),
+            )
+            .await;
         assert_eq!(response.status(), 303);
-        assert!(ada.page("/admin/routing").await.contains("United Kingdom"));
-        for _ in 0..3 {
-            app.submit(&inquiry(), valid_fields()).await;
-        }
-        app.submit(&inquiry(), with_field(valid_fields(), "country", "DE")).await;
-        assert_eq!(owners(app), vec![Some(bob), Some(bob), Some(bob), Some(ann)]);
     }
-
-    async fn with_no_active_sales_user_a_lead_stays_unowned(app) {
-        app.create_user("ada@publisher.test", "Ada Admin", "admin");
-        app.submit(&inquiry(), valid_fields()).await;
-        assert_eq!(owners(app), vec![None]);
-    }
-
-    async fn repeat_interest_is_shown_in_list_and_detail(app) {
-        let ada = app.admin().await;
-        for _ in 0..3 {
-            app.seed_lead(LeadKind::Inquiry, "ann@acme.test", "Acme", LeadStatus::New, 1_790_000_000);
-        }
-        app.seed_lead(LeadKind::Inquiry, "bob@acme.test", "Acme", LeadStatus::New, 1_790_000_100);
-        app.seed_lead(LeadKind::Inquiry, "cid@acme.test", "Acme", LeadStatus::New, 1_790_000_200);
-        app.seed_lead(LeadKind::Inquiry, "dan@gmail.com", "Home", LeadStatus::New, 1_790_000_300);
-        app.seed_lead(LeadKind::Inquiry, "eve@gmail.com", "Home", LeadStatus::New, 1_790_000_400);
-        let third = app.leads()[2].id;
-        let detail = ada.page(&format!("/admin/leads/{third}")).await;
-        assert!(detail.contains("3rd request from this contact"));
-        assert!(detail.contains("2 other contacts from acme.test"));
-        let list = ada.page("/admin/leads").await;
-        assert!(list.contains("2nd request from this contact"));
-        assert!(!list.contains("other contact from gmail.com"), "free mail says nothing about a company");
-        let dan = app.leads()[5].id;
-        assert!(!ada.page(&format!("/admin/leads/{dan}")).await.contains("other contact"));
-    }
-
-    async fn the_dashboard_figures_match_the_leads(app) {
-        let ada = app.admin().await;
-        let now = reportdesk::db::now_unix();
-        app.seed_lead(LeadKind::Inquiry, "a@acme.test", "Acme", LeadStatus::New, now - 60);
-        app.seed_lead(LeadKind::Discount, "b@acme.test", "Acme", LeadStatus::New, now - 3 * 3600);
-        app.seed_lead(LeadKind::SampleRequest, "c@acme.test", "Acme", LeadStatus::New, now - 86_400);
-        app.seed_lead(LeadKind::Inquiry, "d@acme.test", "Acme", LeadStatus::Spam, now - 60);
-        let answered = app.seed_lead(LeadKind::Discount, "e@acme.test", "Acme", LeadStatus::New, now - 2 * 86_400);
-        {
-            let mut conn = app.pool().get().unwrap();
-            diesel::update(leads::table.find(answered))
-                .set((leads::status.eq("contacted"), leads::first_response_at.eq(now - 2 * 86_400 + 1800)))
-                .execute(&mut conn)
-                .unwrap();
-        }
-        let page = ada.page("/admin").await;
-        // Overdue: the 3-hour-old discount (target 2 h) and the day-old sample request (4 h).
-        assert!(page.contains("data-figure=\"overdue\"><span class=\"badge-overdue\">2</span>"), "overdue");
-        assert!(page.contains("data-median=\"Discount\">30 min<"));
-        assert!(page.contains("data-median=\"Inquiry\">no replies yet<"));
-        assert!(page.contains("<text class=\"value\" x=\"") && page.contains("data-status=\"new\">3</text>"));
-        assert!(page.contains("data-status=\"spam\">1</text>"));
-        assert!(page.contains("Leads per day for the last 30 days, by kind"));
-        assert!(page.contains("4 leads in all, spam excluded"));
-        assert!(page.contains("<th scope=\"row\">Global Medical Second Opinion Market, 2025–2035</th><td class=\"num\">4</td>"));
-    }
-
-    async fn the_audit_trail_lists_staff_actions_with_actor_and_lead(app) {
-        let ada = app.admin().await;
-        let id = app.seed_lead(LeadKind::Inquiry, "a@acme.test", "Acme", LeadStatus::New, 1_790_000_000);
-        let detail = format!("/admin/leads/{id}");
-        ada.post(&detail, &format!("{detail}/notes"), &[("note", "Left a voicemail")]).await;
-        ada.post(&detail, &format!("{detail}/status"), &[("status", "contacted")]).await;
-        let audit = ada.page("/admin/audit").await;
-        assert!(audit.contains("Left a voicemail"));
-        assert!(audit.contains("status_changed"));
-        assert!(audit.contains(&format!("#{id}")));
-        assert!(audit.contains("Ada Admin"));
-        let filtered = ada.page("/admin/audit?kind=note").await;
-        assert!(!filtered.contains("<td>status_changed</td>"));
-        let sales = app.create_user("sam@publisher.test", "Sam", "sales");
-        let _ = sales;
-        let sam = app.login("sam@publisher.test").await;
-        assert_eq!(sam.get("/admin/audit").await.status(), 403);
-        assert_eq!(sam.get("/admin/routing").await.status(), 403);
-    }
+    let owners = owners(app);
+    assert_eq!(
+        (
+            count(&owners, ann),
+            count(&owners, cid),
+            count(&owners, bob)
+        ),
+        (5, 5, 0),
+        "{owners:?}"
+    );
 }
+both_backends!(round_robin_over_three_users_with_one_disabled_splits_evenly);
+
+async fn twenty_concurrent_submits_are_shared_fairly_and_none_is_unowned(app: &TestApp) {
+    let ann = app.create_user("ann@publisher.test", "Ann", "sales");
+    let bob = app.create_user("bob@publisher.test", "Bob", "sales");
+    let path = inquiry();
+    let submits = (0..20).map(|i| {
+        app.submit(
+            &path,
+            with_field(valid_fields(), "email", &format!("c{i}@buyer.test")),
+        )
+    });
+    let responses = futures_util::future::join_all(submits).await;
+    assert!(responses.iter().all(|r| r.status() == 303));
+    let owners = owners(app);
+    assert_eq!(owners.len(), 20);
+    assert!(owners.iter().all(Option::is_some), "no lead unowned");
+    assert_eq!((count(&owners, ann), count(&owners, bob)), (10, 10));
+}
+both_backends!(twenty_concurrent_submits_are_shared_fairly_and_none_is_unowned);
+
+async fn a_routing_rule_wins_over_round_robin(app: &TestApp) {
+    let ann = app.create_user("ann@publisher.test", "Ann", "sales");
+    let bob = app.create_user("bob@publisher.test", "Bob", "sales");
+    let ada = app.admin().await;
+    let response = ada
+        .post(
+            "/admin/routing",
+            "/admin/routing",
+            &[("country", "GB"), ("user", &bob.to_string())],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert!(ada.page("/admin/routing").await.contains("United Kingdom"));
+    for _ in 0..3 {
+        app.submit(&inquiry(), valid_fields()).await;
+    }
+    app.submit(&inquiry(), with_field(valid_fields(), "country", "DE"))
+        .await;
+    assert_eq!(
+        owners(app),
+        vec![Some(bob), Some(bob), Some(bob), Some(ann)]
+    );
+}
+both_backends!(a_routing_rule_wins_over_round_robin);
+
+async fn with_no_active_sales_user_a_lead_stays_unowned(app: &TestApp) {
+    app.create_user("ada@publisher.test", "Ada Admin", "admin");
+    app.submit(&inquiry(), valid_fields()).await;
+    assert_eq!(owners(app), vec![None]);
+}
+both_backends!(with_no_active_sales_user_a_lead_stays_unowned);
+
+async fn repeat_interest_is_shown_in_list_and_detail(app: &TestApp) {
+    let ada = app.admin().await;
+    for _ in 0..3 {
+        app.seed_lead(
+            LeadKind::Inquiry,
+            "ann@acme.test",
+            "Acme",
+            LeadStatus::New,
+            1_790_000_000,
+        );
+    }
+    app.seed_lead(
+        LeadKind::Inquiry,
+        "bob@acme.test",
+        "Acme",
+        LeadStatus::New,
+        1_790_000_100,
+    );
+    app.seed_lead(
+        LeadKind::Inquiry,
+        "cid@acme.test",
+        "Acme",
+        LeadStatus::New,
+        1_790_000_200,
+    );
+    app.seed_lead(
+        LeadKind::Inquiry,
+        "dan@gmail.com",
+        "Home",
+        LeadStatus::New,
+        1_790_000_300,
+    );
+    app.seed_lead(
+        LeadKind::Inquiry,
+        "eve@gmail.com",
+        "Home",
+        LeadStatus::New,
+        1_790_000_400,
+    );
+    let third = app.leads()[2].id;
+    let detail = ada.page(&format!("/admin/leads/{third}")).await;
+    assert!(detail.contains("3rd request from this contact"));
+    assert!(detail.contains("2 other contacts from acme.test"));
+    let list = ada.page("/admin/leads").await;
+    assert!(list.contains("2nd request from this contact"));
+    assert!(
+        !list.contains("other contact from gmail.com"),
+        "free mail says nothing about a company"
+    );
+    let dan = app.leads()[5].id;
+    assert!(
+        !ada.page(&format!("/admin/leads/{dan}"))
+            .await
+            .contains("other contact")
+    );
+}
+both_backends!(repeat_interest_is_shown_in_list_and_detail);
+
+async fn the_dashboard_figures_match_the_leads(app: &TestApp) {
+    let ada = app.admin().await;
+    let now = reportdesk::db::now_unix();
+    app.seed_lead(
+        LeadKind::Inquiry,
+        "a@acme.test",
+        "Acme",
+        LeadStatus::New,
+        now - 60,
+    );
+    app.seed_lead(
+        LeadKind::Discount,
+        "b@acme.test",
+        "Acme",
+        LeadStatus::New,
+        now - 3 * 3600,
+    );
+    app.seed_lead(
+        LeadKind::SampleRequest,
+        "c@acme.test",
+        "Acme",
+        LeadStatus::New,
+        now - 86_400,
+    );
+    app.seed_lead(
+        LeadKind::Inquiry,
+        "d@acme.test",
+        "Acme",
+        LeadStatus::Spam,
+        now - 60,
+    );
+    let answered = app.seed_lead(
+        LeadKind::Discount,
+        "e@acme.test",
+        "Acme",
+        LeadStatus::New,
+        now - 2 * 86_400,
+    );
+    {
+        let mut conn = app.pool().get().unwrap();
+        diesel::update(leads::table.find(answered))
+            .set((
+                leads::status.eq("contacted"),
+                leads::first_response_at.eq(now - 2 * 86_400 + 1800),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let page = ada.page("/admin").await;
+    // Overdue: the 3-hour-old discount (target 2 h) and the day-old sample request (4 h).
+    assert!(
+        page.contains("data-figure=\"overdue\"><span class=\"badge-overdue\">2</span>"),
+        "overdue"
+    );
+    assert!(page.contains("data-median=\"Discount\">30 min<"));
+    assert!(page.contains("data-median=\"Inquiry\">no replies yet<"));
+    assert!(
+        page.contains("<text class=\"value\" x=\"")
+            && page.contains("data-status=\"new\">3</text>")
+    );
+    assert!(page.contains("data-status=\"spam\">1</text>"));
+    assert!(page.contains("Leads per day for the last 30 days, by kind"));
+    assert!(page.contains("4 leads in all, spam excluded"));
+    assert!(page.contains("<th scope=\"row\">Global Medical Second Opinion Market, 2025–2035</th><td class=\"num\">4</td>"));
+}
+both_backends!(the_dashboard_figures_match_the_leads);
+
+async fn the_audit_trail_lists_staff_actions_with_actor_and_lead(app: &TestApp) {
+    let ada = app.admin().await;
+    let id = app.seed_lead(
+        LeadKind::Inquiry,
+        "a@acme.test",
+        "Acme",
+        LeadStatus::New,
+        1_790_000_000,
+    );
+    let detail = format!("/admin/leads/{id}");
+    ada.post(
+        &detail,
+        &format!("{detail}/notes"),
+        &[("note", "Left a voicemail")],
+    )
+    .await;
+    ada.post(
+        &detail,
+        &format!("{detail}/status"),
+        &[("status", "contacted")],
+    )
+    .await;
+    let audit = ada.page("/admin/audit").await;
+    assert!(audit.contains("Left a voicemail"));
+    assert!(audit.contains("status_changed"));
+    assert!(audit.contains(&format!("#{id}")));
+    assert!(audit.contains("Ada Admin"));
+    let filtered = ada.page("/admin/audit?kind=note").await;
+    assert!(!filtered.contains("<td>status_changed</td>"));
+    let sales = app.create_user("sam@publisher.test", "Sam", "sales");
+    let _ = sales;
+    let sam = app.login("sam@publisher.test").await;
+    assert_eq!(sam.get("/admin/audit").await.status(), 403);
+    assert_eq!(sam.get("/admin/routing").await.status(), 403);
+}
+both_backends!(the_audit_trail_lists_staff_actions_with_actor_and_lead);
 
 async fn escalation(backend: Backend) {
     let Some(db) = TestDatabase::create(backend).await else {
@@ -172,9 +297,12 @@ async fn escalation(backend: Backend) {
     );
     assert_eq!(owners(&app), vec![Some(sam)]);
 
+    app.escalate_now().await;
+    app.drain_outbox().await;
     let mails = smtp.wait_for(2).await;
-    // Long enough for another sweep; nothing more may arrive.
-    tokio::time::sleep(Duration::from_secs(6)).await;
+    // Another sweep finds nothing more to escalate, and nothing more is sent.
+    assert_eq!(app.escalate_now().await, 0);
+    app.drain_outbox().await;
     let mails_after = smtp.received();
     assert_eq!(
         mails_after.len(),

@@ -10,6 +10,7 @@ use diesel::sql_types::{BigInt, Bool};
 
 use super::contact_search::{Condition, ContactSearch};
 use crate::db::DbConnection;
+use crate::db::models::lead::Lead;
 use crate::db::schema::leads;
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
@@ -87,6 +88,19 @@ pub struct FilteredFields {
     pub assignee_id: Option<i64>,
     pub contact_id: i64,
     pub created_at: i64,
+}
+
+impl From<&Lead> for FilteredFields {
+    fn from(lead: &Lead) -> Self {
+        Self {
+            kind: lead.kind,
+            status: lead.status,
+            report_id: lead.report_id,
+            assignee_id: lead.assignee_id,
+            contact_id: lead.contact_id,
+            created_at: lead.created_at,
+        }
+    }
 }
 
 impl LeadFilter {
@@ -180,6 +194,19 @@ impl LeadFilter {
             }
             && self.from.is_none_or(|from| lead.created_at >= from)
             && self.to.is_none_or(|to| lead.created_at < to)
+    }
+
+    /// The ids of every lead the filter lets through, in id order (for bulk
+    /// work on a filtered list, and to hold `matches()` to the SQL).
+    pub fn ids(&self, conn: &mut DbConnection, scope: StatusScope) -> QueryResult<Vec<i64>> {
+        self.conditions(scope)
+            .into_iter()
+            .fold(leads::table.into_boxed(), |query, condition| {
+                query.filter(condition)
+            })
+            .select(leads::id)
+            .order(leads::id)
+            .load(conn)
     }
 
     fn wanted_status(&self, scope: StatusScope) -> Option<LeadStatus> {

@@ -48,12 +48,13 @@ fn external_referrer(req: &ServiceRequest, public_base: &str) -> Option<String> 
     let own_host = host_of(public_base);
     let request_host = req.connection_info().host().to_owned();
     let host = host_of(referrer);
-    (host != own_host && host != request_host).then(|| referrer.to_owned())
+    (host != own_host && host.as_deref() != Some(&request_host)).then(|| referrer.to_owned())
 }
 
-fn host_of(url: &str) -> &str {
-    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-    rest.split(['/', '?', '#']).next().unwrap_or("")
+/// `host[:port]` as the URL gives it; `None` for what is not a URL.
+fn host_of(address: &str) -> Option<String> {
+    let url = url::Url::parse(address).ok()?;
+    Some(url[url::Position::BeforeHost..url::Position::AfterPort].to_owned())
 }
 
 /// Middleware on public pages: records the first touch in a cookie.
@@ -105,10 +106,9 @@ mod tests {
 
     #[test]
     fn hosts_are_compared_without_scheme_or_path() {
-        assert_eq!(
-            host_of("https://www.google.com/search?q=x"),
-            "www.google.com"
-        );
-        assert_eq!(host_of("http://127.0.0.1:8080"), "127.0.0.1:8080");
+        let host = |address| host_of(address).unwrap_or_default();
+        assert_eq!(host("https://www.google.com/search?q=x"), "www.google.com");
+        assert_eq!(host("http://127.0.0.1:8080"), "127.0.0.1:8080");
+        assert_eq!(host_of("not a url"), None);
     }
 }

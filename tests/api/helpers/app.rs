@@ -1,0 +1,355 @@
+//! The app under test, started for real on a free port: the one `TestApp`.
+
+use std::path::Path;
+
+use reportdesk::app::{Application, Jobs};
+use reportdesk::db::models::contact::Contact;
+use reportdesk::db::models::lead::NewLead;
+use reportdesk::db::models::lead_event;
+use reportdesk::db::models::user::NewUser;
+use reportdesk::db::{Backend, Pool, now_unix};
+use reportdesk::domain::attribution::Attribution;
+use reportdesk::domain::lead_event::LeadEvent;
+use reportdesk::domain::lead_kind::LeadKind;
+use reportdesk::domain::lead_request::{LeadFormInput, LeadRequest};
+use reportdesk::domain::lead_status::LeadStatus;
+use reportdesk::domain::scoring::score;
+use reportdesk::security::password::hash_password_blocking;
+use reportdesk::settings::Settings;
+use reportdesk::workflow::assign_owner::assign_new_lead;
+
+use super::db::{TestDatabase, random_hex};
+use super::forms::{form_token_in, with_field};
+use crate::staff::{PASSWORD, StaffClient, csrf_in, new_browser};
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: TestDatabase,
+    pub secret_key: Vec<u8>,
+    /// The app's background jobs, to run on demand.
+    pub jobs: Jobs,
+    server: actix_web::dev::ServerHandle,
+}
+
+/// The settings every test app starts from.
+pub fn test_settings(db: &TestDatabase) -> Settings {
+    let mut settings = Settings::defaults().unwrap();
+    settings.bind = "127.0.0.1:0".parse().unwrap();
+    settings.database_url = db.url.clone();
+    settings.secret_key = Some(random_hex(64).into());
+    settings.mail_url = format!("file://{}", db.dir.path().join("mail").display());
+    // Tests submit at machine speed; the too-fast spam rule and the rate
+    // limit have tests of their own that set these back.
+    settings.form_min_seconds = 0;
+    settings.rate_limit_per_minute = 10_000;
+    settings
+}
+
+#[derive(Debug, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = reportdesk::db::schema::leads)]
+pub struct StoredLead {
+    pub id: i64,
+    pub contact_id: i64,
+    pub kind: String,
+    pub status: String,
+    pub message: Option<String>,
+    pub licence: Option<String>,
+    pub budget: Option<String>,
+    pub score: i32,
+    pub spam_reason: Option<String>,
+    pub consent_text_version: String,
+    pub consent_at: i64,
+    pub marketing_opt_in: bool,
+    pub utm_source: Option<String>,
+    pub utm_medium: Option<String>,
+    pub utm_campaign: Option<String>,
+    pub referrer: Option<String>,
+    pub landing_path: Option<String>,
+}
+
+#[derive(Debug, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = reportdesk::db::schema::contacts)]
+pub struct StoredContact {
+    pub id: i64,
+    pub email_normalized: String,
+    pub name: String,
+    pub company: String,
+    pub phone: Option<String>,
+    pub country: String,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Starts the app after `adjust` has changed the settings.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Option<Self> {
+        let db = TestDatabase::create(backend).await?;
+        Some(Self::spawn_on(db, adjust).await)
+    }
+
+    /// Starts the app on a database made beforehand.
+    pub async fn spawn_on(db: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = test_settings(&db);
+        adjust(&mut settings);
+        let secret_key = settings.secret_key_bytes().unwrap();
+        let app = Application::build(settings).await.expect("app starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let server = app.handle();
+        let jobs = app.jobs();
+        tokio::spawn(app.run_until_stopped());
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            address,
+            client,
+            db,
+            secret_key,
+            jobs,
+            server,
+        }
+    }
+
+    /// Sends every mail that is due now, instead of waiting for the worker.
+    pub async fn drain_outbox(&self) {
+        while self.jobs.outbox.run_once().await > 0 {}
+    }
+
+    /// Runs the overdue sweep now; answers how many leads it escalated.
+    pub async fn escalate_now(&self) -> usize {
+        self.jobs.housekeeping.escalate_now().await
+    }
+
+    /// Stops the server so its database connections close before the next test.
+    pub async fn stop(self) {
+        self.server.stop(false).await;
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// GET that must answer 200; returns the body.
+    pub async fn get_page(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.text().await.unwrap()
+    }
+
+    /// A separate pool on the app's database, to arrange or inspect rows directly.
+    pub fn pool(&self) -> Pool {
+        self.db.pool()
+    }
+
+    pub async fn destroy_database(&self) {
+        self.db.destroy().await
+    }
+
+    /// Runs the reportdesk binary against this app's database, in `cwd`.
+    pub fn run_cli(&self, args: &[&str], cwd: &Path) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_reportdesk"))
+            .args(args)
+            .current_dir(cwd)
+            .env("REPORTDESK_DATABASE_URL", &self.db.url)
+            .env("REPORTDESK_LOG", "warn")
+            .output()
+            .expect("run reportdesk")
+    }
+
+    /// Opens a form page and returns it with its token.
+    pub async fn open_form(&self, path: &str) -> (String, String) {
+        let page = self.get_page(path).await;
+        let token = form_token_in(&page);
+        (page, token)
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, String)]) -> reqwest::Response {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        self.client
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Opens the form at `path` and submits `fields` with its token.
+    pub async fn submit(
+        &self,
+        path: &str,
+        fields: Vec<(&'static str, String)>,
+    ) -> reqwest::Response {
+        let (_, token) = self.open_form(path).await;
+        self.post_form(path, &with_field(fields, "form_token", &token))
+            .await
+    }
+
+    pub fn leads(&self) -> Vec<StoredLead> {
+        use diesel::prelude::*;
+        use reportdesk::db::schema::leads;
+        let mut conn = self.pool().get().unwrap();
+        leads::table
+            .order(leads::id)
+            .select(StoredLead::as_select())
+            .load(&mut conn)
+            .unwrap()
+    }
+
+    pub fn contacts(&self) -> Vec<StoredContact> {
+        use diesel::prelude::*;
+        use reportdesk::db::schema::contacts;
+        let mut conn = self.pool().get().unwrap();
+        contacts::table
+            .order(contacts::id)
+            .select(StoredContact::as_select())
+            .load(&mut conn)
+            .unwrap()
+    }
+
+    /// The `detail` of each lead event of a kind, oldest first.
+    pub fn event_details(&self, kind: &str) -> Vec<String> {
+        use diesel::prelude::*;
+        use reportdesk::db::schema::lead_events;
+        let mut conn = self.pool().get().unwrap();
+        lead_events::table
+            .filter(lead_events::kind.eq(kind))
+            .order(lead_events::id)
+            .select(lead_events::detail)
+            .load(&mut conn)
+            .unwrap()
+    }
+
+    pub fn create_user(&self, email: &str, name: &str, role: &str) -> i64 {
+        let hash = hash_password_blocking(PASSWORD).unwrap();
+        let mut conn = self.pool().get().unwrap();
+        let role = reportdesk::domain::role::Role::from_db(role).expect("admin or sales");
+        NewUser {
+            email,
+            name,
+            role,
+            password_hash: &hash,
+        }
+        .insert(&mut conn, now_unix())
+        .unwrap()
+    }
+
+    /// Attempts a login in `client`; returns the response to the POST.
+    pub async fn try_login(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let page = client
+            .get(self.url("/admin/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_in(&page);
+        client
+            .post(self.url("/admin/login"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(
+                serde_urlencoded::to_string([
+                    ("csrf_token", csrf.as_str()),
+                    ("email", email),
+                    ("password", password),
+                ])
+                .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn login(&self, email: &str) -> StaffClient<'_> {
+        let client = new_browser();
+        let response = self.try_login(&client, email, PASSWORD).await;
+        assert_eq!(response.status(), 303, "login of {email}");
+        StaffClient { app: self, client }
+    }
+
+    /// An admin, created and logged in.
+    pub async fn admin(&self) -> StaffClient<'_> {
+        self.create_user("ada@publisher.test", "Ada Admin", "admin");
+        self.login("ada@publisher.test").await
+    }
+
+    /// Stores a lead directly (fast), as a submission would. Returns its id.
+    pub fn seed_lead(
+        &self,
+        kind: LeadKind,
+        email: &str,
+        company: &str,
+        status: LeadStatus,
+        created_at: i64,
+    ) -> i64 {
+        let input = LeadFormInput {
+            name: format!("Buyer {company}"),
+            email: email.into(),
+            company: company.into(),
+            country: "DE".into(),
+            message: "Please send the oncology chapter.".into(),
+            consent: "yes".into(),
+            licence: "single".into(),
+            ..Default::default()
+        };
+        let request = LeadRequest::parse(kind, &input).unwrap();
+        let lead_score = score(&request);
+        let token_hash = random_hex(32);
+        let mut conn = self.pool().get().unwrap();
+        let report_id: i64 = {
+            use diesel::prelude::*;
+            reportdesk::db::schema::reports::table
+                .select(reportdesk::db::schema::reports::id)
+                .first(&mut conn)
+                .unwrap()
+        };
+        // As a submission stores it (contact, lead, event, owner), with any
+        // status and no mail.
+        let spam = status == LeadStatus::Spam;
+        let contact_id = Contact::upsert(&mut conn, &request, !spam, created_at).unwrap();
+        let spam_reason = spam.then_some("honeypot field was filled");
+        let lead_id = NewLead {
+            request: &request,
+            contact_id,
+            report_id,
+            status,
+            spam_reason,
+            score: lead_score.value,
+            attribution: &Attribution::default(),
+            form_token_hash: &token_hash,
+            consent_text_version: "test",
+            now: created_at,
+        }
+        .insert(&mut conn)
+        .unwrap();
+        let created = LeadEvent::Created {
+            score: lead_score.value,
+            reasons: lead_score.reasons.clone(),
+            spam_reason: spam_reason.map(str::to_owned),
+        };
+        lead_event::record(&mut conn, lead_id, None, &created, created_at).unwrap();
+        if !spam {
+            assign_new_lead(&mut conn, lead_id, "DE", created_at).unwrap();
+        }
+        lead_id
+    }
+}

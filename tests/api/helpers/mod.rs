@@ -1,0 +1,42 @@
+//! Test harness: start the real application and talk to it over HTTP.
+
+mod app;
+mod db;
+mod forms;
+
+pub use app::TestApp;
+pub use db::{TestDatabase, random_hex};
+pub use forms::*;
+
+use reportdesk::db::Backend;
+
+pub const REPORT_SLUG: &str = "global-medical-second-opinion-market";
+pub const REPORT_PATH: &str = "/reports/global-medical-second-opinion-market";
+
+/// Makes the plain `async fn $name(app: &TestApp)` two tests, run once on
+/// SQLite and once on PostgreSQL: `$name::on_sqlite` and `$name::on_postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                $crate::helpers::run_on(reportdesk::db::Backend::Sqlite, super::$name).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                $crate::helpers::run_on(reportdesk::db::Backend::Postgres, super::$name).await
+            }
+        }
+    };
+}
+
+/// Runs a scenario against a fresh app on `backend`, then stops the app. A
+/// PostgreSQL run without a server is skipped, loudly (see `TestDatabase`).
+pub async fn run_on(backend: Backend, scenario: impl AsyncFnOnce(&TestApp)) {
+    if let Some(app) = TestApp::spawn(backend).await {
+        scenario(&app).await;
+        app.stop().await;
+    }
+}
