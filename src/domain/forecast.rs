@@ -39,10 +39,11 @@ pub fn yearly_series(market: &MarketFigures) -> Vec<ForecastPoint> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn market() -> MarketFigures {
+    /// The bundled report's figures, for tests of what is drawn from them.
+    pub(crate) fn market() -> MarketFigures {
         MarketFigures {
             currency: "USD".into(),
             unit: "billion".into(),

@@ -288,33 +288,26 @@ mod properties {
 
     use super::*;
 
+    /// Any form post: every field any string, read as the handler reads it.
     fn any_input() -> impl Strategy<Value = LeadFormInput> {
-        let field = || any::<String>();
-        (
-            (field(), field(), field(), field(), field(), field()),
-            (field(), field(), field(), field(), field()),
-        )
-            .prop_map(
-                |(
-                    (name, email, phone, company, job_title, country),
-                    (message, consent, marketing, licence, budget),
-                )| {
-                    LeadFormInput {
-                        name,
-                        email,
-                        phone,
-                        company,
-                        job_title,
-                        country,
-                        message,
-                        consent,
-                        marketing_opt_in: marketing,
-                        licence,
-                        budget,
-                        ..Default::default()
-                    }
-                },
-            )
+        const FIELDS: [&str; 11] = [
+            "name",
+            "email",
+            "phone",
+            "company",
+            "job_title",
+            "country",
+            "message",
+            "consent",
+            "marketing_opt_in",
+            "licence",
+            "budget",
+        ];
+        prop::array::uniform11(any::<String>()).prop_map(|values| {
+            let posted: Vec<(&str, String)> = FIELDS.into_iter().zip(values).collect();
+            let body = serde_urlencoded::to_string(posted).unwrap();
+            serde_urlencoded::from_str(&body).unwrap()
+        })
     }
 
     fn valid_input() -> impl Strategy<Value = LeadFormInput> {

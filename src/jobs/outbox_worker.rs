@@ -159,9 +159,9 @@ impl OutboxWorker {
     }
 
     /// Sends one mail; the outcome is recorded with the rest of its batch.
-    #[tracing::instrument(name = "outbox_send", skip_all, fields(outbox_id = mail.id, mail = %mail.kind, to = %mask_email(&mail.to_addr)))]
+    #[tracing::instrument(name = "outbox_send", skip_all, fields(outbox_id = mail.id, mail = %mail.mail.kind, to = %mask_email(&mail.mail.to_addr)))]
     async fn deliver(&self, mail: OutboxMail) -> (OutboxMail, Result<(), String>) {
-        let outcome = match build_message(&mail, &self.from) {
+        let outcome = match build_message(&mail.mail, &self.from) {
             Ok(message) => self.transport.send(message, &self.mail_url).await,
             Err(problem) => Err(problem),
         };

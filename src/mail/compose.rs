@@ -287,9 +287,8 @@ mod tests {
     }
 }
 
-#[derive(Template)]
-#[template(path = "mail/escalation.txt")]
-struct EscalationText<'a> {
+/// What an escalation mail says, in both its parts.
+struct Escalation<'a> {
     lead: &'a OverdueLead,
     kind: &'a str,
     overdue: &'a str,
@@ -298,13 +297,15 @@ struct EscalationText<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "mail/escalation.txt")]
+struct EscalationText<'a> {
+    e: &'a Escalation<'a>,
+}
+
+#[derive(Template)]
 #[template(path = "mail/escalation.html")]
 struct EscalationHtml<'a> {
-    lead: &'a OverdueLead,
-    kind: &'a str,
-    overdue: &'a str,
-    received: &'a str,
-    admin_url: &'a str,
+    e: &'a Escalation<'a>,
 }
 
 /// The escalation of an overdue lead: to its owner (if any) and the sales inbox.
@@ -320,22 +321,15 @@ pub fn escalation_mails(
         "[Overdue] {kind} from {} — {overdue} past target",
         lead.company
     ));
-    let body_text = EscalationText {
+    let e = Escalation {
         lead,
         kind,
         overdue,
         received,
         admin_url: &admin_url,
-    }
-    .render()?;
-    let body_html = EscalationHtml {
-        lead,
-        kind,
-        overdue,
-        received,
-        admin_url: &admin_url,
-    }
-    .render()?;
+    };
+    let body_text = EscalationText { e: &e }.render()?;
+    let body_html = EscalationHtml { e: &e }.render()?;
     let owner = match (&lead.owner_name, &lead.owner_email) {
         (Some(name), Some(email)) => Some(mailbox(name, email)),
         _ => None,

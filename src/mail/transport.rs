@@ -8,7 +8,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::db::models::outbox::OutboxMail;
+use crate::db::models::outbox::NewMail;
 
 /// A hung server must not stall the worker: every connect and command gives up
 /// after this.
@@ -89,7 +89,7 @@ pub fn redact(text: &str, url: &str) -> String {
 }
 
 /// The message exactly as it will be sent, every attempt alike (same Message-ID).
-pub fn build_message(mail: &OutboxMail, from: &Mailbox) -> Result<Message, String> {
+pub fn build_message(mail: &NewMail, from: &Mailbox) -> Result<Message, String> {
     let to: Mailbox = mail
         .to_addr
         .parse()
@@ -136,8 +136,7 @@ mod tests {
 
     #[test]
     fn a_built_message_has_both_parts_and_the_stored_message_id() {
-        let mail = OutboxMail {
-            id: 1,
+        let mail = NewMail {
             lead_id: Some(1),
             kind: crate::domain::mail_kind::MailKind::SalesNotification,
             to_addr: "sales@acme.test".into(),
@@ -146,7 +145,6 @@ mod tests {
             body_text: "text".into(),
             body_html: "<p>html</p>".into(),
             message_id: "<abc@acme.test>".into(),
-            attempts: 0,
         };
         let from: Mailbox = "reportdesk <no-reply@acme.test>".parse().unwrap();
         let raw = String::from_utf8(build_message(&mail, &from).unwrap().formatted()).unwrap();

@@ -12,8 +12,9 @@ use crate::db::{DbConnection, write_transaction};
 use crate::domain::lead_event::{ERASED, LeadEvent};
 use crate::domain::mail_kind::{MailKind, OutboxStatus};
 
-/// A mail to be written to the outbox.
-#[derive(Debug, Clone, PartialEq)]
+/// A mail as composed: what is written to the outbox, and read back to send.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = outbox)]
 pub struct NewMail {
     pub lead_id: Option<i64>,
     pub kind: MailKind,
@@ -30,14 +31,8 @@ pub struct NewMail {
 #[diesel(table_name = outbox)]
 pub struct OutboxMail {
     pub id: i64,
-    pub lead_id: Option<i64>,
-    pub kind: MailKind,
-    pub to_addr: String,
-    pub reply_to: Option<String>,
-    pub subject: String,
-    pub body_text: String,
-    pub body_html: String,
-    pub message_id: String,
+    #[diesel(embed)]
+    pub mail: NewMail,
     pub attempts: i32,
 }
 
@@ -45,14 +40,7 @@ pub fn insert_mails(conn: &mut DbConnection, mails: &[NewMail], now: i64) -> Que
     for mail in mails {
         diesel::insert_into(outbox::table)
             .values((
-                outbox::lead_id.eq(mail.lead_id),
-                outbox::kind.eq(mail.kind),
-                outbox::to_addr.eq(&mail.to_addr),
-                outbox::reply_to.eq(&mail.reply_to),
-                outbox::subject.eq(&mail.subject),
-                outbox::body_text.eq(&mail.body_text),
-                outbox::body_html.eq(&mail.body_html),
-                outbox::message_id.eq(&mail.message_id),
+                mail,
                 outbox::status.eq(OutboxStatus::Pending),
                 outbox::attempts.eq(0),
                 outbox::next_attempt_at.eq(now),
@@ -187,10 +175,10 @@ pub fn mark_failed(
                 outbox::claimed_until.eq(None::<i64>),
             ))
             .execute(conn)?;
-        if let (None, Some(lead_id)) = (failure.retry_at, mail.lead_id) {
+        if let (None, Some(lead_id)) = (failure.retry_at, mail.mail.lead_id) {
             let event = LeadEvent::MailDead {
                 outbox_id: mail.id,
-                mail: mail.kind,
+                mail: mail.mail.kind,
                 attempts: mail.attempts + 1,
                 error: failure.error.to_owned(),
             };

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::like::{contains_pattern, lower};
 use crate::db::schema::reports;
-use crate::db::{DbConnection, now_unix, write_transaction};
+use crate::db::{DbConnection, MultiBackend, now_unix, write_transaction};
 use crate::domain::report::ReportDocument;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -28,8 +28,7 @@ impl ReportRow {
     }
 
     pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Self>> {
-        reports::table
-            .filter(reports::slug.eq(slug))
+        by_slug(slug)
             .select(Self::as_select())
             .first(conn)
             .optional()
@@ -37,8 +36,7 @@ impl ReportRow {
 
     /// The version stamp (`updated_at`) of a report, for page caches.
     pub fn version(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<i64>> {
-        reports::table
-            .filter(reports::slug.eq(slug))
+        by_slug(slug)
             .select(reports::updated_at)
             .first(conn)
             .optional()
@@ -109,12 +107,16 @@ impl ReportRef {
     }
 
     pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Self>> {
-        reports::table
-            .filter(reports::slug.eq(slug))
+        by_slug(slug)
             .select(Self::as_select())
             .first(conn)
             .optional()
     }
+}
+
+/// The report with this slug, whichever columns are wanted.
+fn by_slug(slug: &str) -> reports::BoxedQuery<'_, MultiBackend> {
+    reports::table.filter(reports::slug.eq(slug)).into_boxed()
 }
 
 #[derive(Debug, PartialEq, Eq)]

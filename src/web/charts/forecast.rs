@@ -154,18 +154,7 @@ fn round1(value: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn market() -> MarketFigures {
-        MarketFigures {
-            currency: "USD".into(),
-            unit: "billion".into(),
-            start_year: 2025,
-            start_value: 6.12,
-            end_year: 2035,
-            end_value: 24.87,
-            cagr_percent: 14.85,
-        }
-    }
+    use crate::domain::forecast::tests::market;
 
     #[test]
     fn bars_grow_left_to_right_and_stay_inside_the_plot() {
