@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "reportdesk", version, about = "Report pages and lead desk for a market-research publisher", after_help = crate::settings::HELP)]
+#[command(name = "reportdesk", version, about = "Report pages and lead desk for a market-research publisher", after_help = crate::settings::help())]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod mail;
 pub mod security;
 pub mod settings;
+pub mod state;
 pub mod telemetry;
 pub mod users_cli;
 pub mod web;

@@ -10,13 +10,17 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize)]
+/// Every setting. `Settings::default()` is the one list of code defaults;
+/// `MEANINGS` says what each is, for `--help` (and a test holds the README to
+/// both).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Settings {
     pub bind: SocketAddr,
     pub public_url: String,
     pub database_url: String,
     /// Hex, at least 64 bytes once decoded. `None` means "use `data/secret.key`,
     /// creating it on first start".
+    #[serde(skip_serializing)]
     pub secret_key: Option<SecretString>,
     pub mail_url: String,
     pub mail_from: String,
@@ -53,87 +57,117 @@ pub enum LogFormat {
     Json,
 }
 
-/// The code defaults, kept as a serialisable struct so figment can layer the
-/// file and the environment over them.
-#[derive(Serialize)]
-struct Defaults {
-    bind: &'static str,
-    public_url: &'static str,
-    database_url: &'static str,
-    mail_url: &'static str,
-    mail_from: &'static str,
-    sales_inbox: &'static str,
-    mail_max_attempts: i32,
-    mail_retry_seconds: i64,
-    mail_lease_seconds: i64,
-    form_min_seconds: u64,
-    rate_limit_per_minute: u32,
-    session_idle_seconds: i64,
-    session_max_seconds: i64,
-    response_target_discount_minutes: i64,
-    response_target_sample_request_minutes: i64,
-    response_target_inquiry_minutes: i64,
-    trusted_proxies: &'static str,
-    log: &'static str,
-    log_format: LogFormat,
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: "http://127.0.0.1:8080".into(),
+            database_url: "sqlite://data/reportdesk.sqlite3".into(),
+            secret_key: None,
+            mail_url: "file://data/mail".into(),
+            mail_from: "reportdesk <no-reply@localhost>".into(),
+            sales_inbox: "sales@localhost".into(),
+            mail_max_attempts: 10,
+            mail_retry_seconds: 30,
+            mail_lease_seconds: 120,
+            form_min_seconds: 3,
+            rate_limit_per_minute: 10,
+            session_idle_seconds: 30 * 60,
+            session_max_seconds: 12 * 60 * 60,
+            response_target_discount_minutes: 120,
+            response_target_sample_request_minutes: 240,
+            response_target_inquiry_minutes: 480,
+            retention_days: None,
+            trusted_proxies: String::new(),
+            log: "info".into(),
+            log_format: LogFormat::Text,
+        }
+    }
 }
 
-const DEFAULTS: Defaults = Defaults {
-    bind: "127.0.0.1:8080",
-    public_url: "http://127.0.0.1:8080",
-    database_url: "sqlite://data/reportdesk.sqlite3",
-    mail_url: "file://data/mail",
-    mail_from: "reportdesk <no-reply@localhost>",
-    sales_inbox: "sales@localhost",
-    mail_max_attempts: 10,
-    mail_retry_seconds: 30,
-    mail_lease_seconds: 120,
-    form_min_seconds: 3,
-    rate_limit_per_minute: 10,
-    session_idle_seconds: 30 * 60,
-    session_max_seconds: 12 * 60 * 60,
-    response_target_discount_minutes: 120,
-    response_target_sample_request_minutes: 240,
-    response_target_inquiry_minutes: 480,
-    trusted_proxies: "",
-    log: "info",
-    log_format: LogFormat::Text,
-};
+/// What each setting means, in the order `--help` lists them; the default
+/// shown beside it comes from `Settings::default()`, or is said here when a
+/// setting has none.
+const MEANINGS: [(&str, &str); 21] = [
+    ("bind", "listen address; port 0 = any free port"),
+    ("public_url", "absolute base URL for links in mails"),
+    (
+        "database_url",
+        "sqlite://PATH or postgres://user:pass@host:port/db",
+    ),
+    (
+        "secret_key",
+        "≥ 64 bytes as hex; shared by all instances [generated once into data/secret.key]",
+    ),
+    ("mail_url", "file://DIR or smtp[s]://…"),
+    ("mail_from", "From of every mail"),
+    ("sales_inbox", "receives every non-spam lead"),
+    (
+        "mail_max_attempts",
+        "sending attempts before a mail is dead",
+    ),
+    (
+        "mail_retry_seconds",
+        "first retry delay, doubling up to 1 h",
+    ),
+    (
+        "mail_lease_seconds",
+        "a claimed mail is retried after a crash once this passes",
+    ),
+    ("form_min_seconds", "faster submissions are held as spam"),
+    (
+        "rate_limit_per_minute",
+        "form POSTs per client IP per minute",
+    ),
+    (
+        "session_idle_seconds",
+        "staff session ends after this long idle",
+    ),
+    (
+        "session_max_seconds",
+        "staff session ends this long after login",
+    ),
+    ("response_target_discount_minutes", "first-response target"),
+    (
+        "response_target_sample_request_minutes",
+        "first-response target",
+    ),
+    ("response_target_inquiry_minutes", "first-response target"),
+    (
+        "retention_days",
+        "erase contacts whose leads are all lost/spam and older; purge spam after 30 days [unset = keep everything]",
+    ),
+    (
+        "trusted_proxies",
+        "comma-separated peers whose X-Forwarded-For is believed",
+    ),
+    ("log", "tracing filter"),
+    ("log_format", "text or json"),
+];
 
-/// Every setting with its variable and meaning, printed by `reportdesk --help`.
-pub const HELP: &str = "\
-Settings (code default → ./reportdesk.toml → environment):
-  REPORTDESK_BIND                   listen address [127.0.0.1:8080]; port 0 = any free port
-  REPORTDESK_PUBLIC_URL             absolute base URL for links [http://127.0.0.1:8080]
-  REPORTDESK_DATABASE_URL           sqlite://PATH or postgres://user:pass@host:port/db
-                                    [sqlite://data/reportdesk.sqlite3]
-  REPORTDESK_SECRET_KEY             ≥ 64 bytes as hex; shared by all instances
-                                    [generated once into data/secret.key]
-  REPORTDESK_MAIL_URL               file://DIR or smtp[s]://… [file://data/mail]
-  REPORTDESK_MAIL_FROM              From of every mail [reportdesk <no-reply@localhost>]
-  REPORTDESK_SALES_INBOX            receives every non-spam lead [sales@localhost]
-  REPORTDESK_MAIL_MAX_ATTEMPTS      sending attempts before a mail is dead [10]
-  REPORTDESK_MAIL_RETRY_SECONDS     first retry delay, doubling up to 1 h [30]
-  REPORTDESK_MAIL_LEASE_SECONDS     a claimed mail is retried after a crash once this passes [120]
-  REPORTDESK_FORM_MIN_SECONDS       faster submissions are held as spam [3]
-  REPORTDESK_RATE_LIMIT_PER_MINUTE  form POSTs per client IP per minute [10]
-  REPORTDESK_SESSION_IDLE_SECONDS   staff session ends after this long idle [1800]
-  REPORTDESK_SESSION_MAX_SECONDS    staff session ends this long after login [43200]
-  REPORTDESK_RESPONSE_TARGET_DISCOUNT_MINUTES        first-response target [120]
-  REPORTDESK_RESPONSE_TARGET_SAMPLE_REQUEST_MINUTES  first-response target [240]
-  REPORTDESK_RESPONSE_TARGET_INQUIRY_MINUTES         first-response target [480]
-  REPORTDESK_RETENTION_DAYS         erase contacts whose leads are all lost/spam and older;
-                                    purge spam after 30 days [unset = keep everything]
-  REPORTDESK_TRUSTED_PROXIES        peers whose X-Forwarded-For is believed [none]
-  REPORTDESK_LOG                    tracing filter [info]
-  REPORTDESK_LOG_FORMAT             text or json [text]";
+/// Every setting with its variable, meaning and default: `reportdesk --help`.
+pub fn help() -> String {
+    let defaults = serde_json::to_value(Settings::default()).unwrap_or_default();
+    let mut text = String::from("Settings (code default → ./reportdesk.toml → environment):\n");
+    for (field, meaning) in MEANINGS {
+        let variable = format!("REPORTDESK_{}", field.to_uppercase());
+        let default = match defaults.get(field) {
+            Some(serde_json::Value::String(value)) if value.is_empty() => " [none]".to_owned(),
+            Some(serde_json::Value::String(value)) => format!(" [{value}]"),
+            Some(serde_json::Value::Null) | None => String::new(),
+            Some(value) => format!(" [{value}]"),
+        };
+        text.push_str(&format!("  {variable:<50} {meaning}{default}\n"));
+    }
+    text
+}
 
 const MIN_SECRET_BYTES: usize = 64;
 
 impl Settings {
     pub fn load() -> anyhow::Result<Self> {
         Self::from_figment(
-            Figment::from(Serialized::defaults(DEFAULTS))
+            Figment::from(Serialized::defaults(Settings::default()))
                 .merge(Toml::file("reportdesk.toml"))
                 .merge(Env::prefixed("REPORTDESK_")),
         )
@@ -142,7 +176,7 @@ impl Settings {
     /// The code defaults alone, ignoring the file and the environment (tests
     /// start from these and set what they need).
     pub fn defaults() -> anyhow::Result<Self> {
-        Self::from_figment(Figment::from(Serialized::defaults(DEFAULTS)))
+        Self::from_figment(Figment::from(Serialized::defaults(Settings::default())))
     }
 
     fn from_figment(figment: Figment) -> anyhow::Result<Self> {
@@ -263,7 +297,7 @@ mod tests {
     use super::*;
 
     fn with_env(pairs: &[(&str, &str)]) -> anyhow::Result<Settings> {
-        let mut figment = Figment::from(Serialized::defaults(DEFAULTS));
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
         for (key, value) in pairs {
             figment = figment.merge((*key, *value));
         }
@@ -292,6 +326,24 @@ mod tests {
         assert_eq!(settings.trusted_proxy_ips().unwrap().len(), 2);
         let settings = with_env(&[("trusted_proxies", "proxy.local")]).unwrap();
         assert!(settings.trusted_proxy_ips().is_err());
+    }
+
+    #[test]
+    fn every_setting_is_explained_in_the_help_and_the_readme() {
+        let fields = serde_json::to_value(Settings::default()).unwrap();
+        let explained: Vec<&str> = MEANINGS.iter().map(|(field, _)| *field).collect();
+        for field in fields.as_object().unwrap().keys() {
+            assert!(
+                explained.contains(&field.as_str()),
+                "{field} has no meaning"
+            );
+        }
+        let readme = include_str!("../README.md");
+        for (field, _) in MEANINGS {
+            let variable = format!("REPORTDESK_{}", field.to_uppercase());
+            assert!(help().contains(&variable));
+            assert!(readme.contains(&variable), "the README lacks {variable}");
+        }
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! the settings, and runs them until stopped.
 
 pub mod routes;
-pub mod state;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -15,7 +14,6 @@ use lettre::message::Mailbox;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
-use self::state::AppState;
 use crate::content::import_bundled_if_empty;
 use crate::db::group_commit::GroupCommitter;
 use crate::db::{self, Backend, Pool};
@@ -27,7 +25,8 @@ use crate::security::form_token::FormTokens;
 use crate::security::password::PasswordHasherPool;
 use crate::security::rate_limit::RateLimiter;
 use crate::settings::{Settings, sqlite_path};
-use crate::web::public::page_cache::PageCache;
+use crate::state::AppState;
+use crate::state::page_cache::PageCache;
 
 pub struct Application {
     port: u16,

@@ -6,9 +6,9 @@ use actix_web::{App, HttpServer, web};
 use std::net::TcpListener;
 use tracing_actix_web::TracingLogger;
 
-use super::state::AppState;
 use crate::security::headers::security_headers;
 use crate::security::session;
+use crate::state::AppState;
 use crate::web::{self as handlers, admin, health, public, static_files};
 
 pub fn serve(

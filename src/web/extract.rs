@@ -10,13 +10,13 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::app::state::AppState;
 use crate::db::models::user::User;
 use crate::db::{now_unix, run_blocking};
 use crate::security::client_ip::client_ip;
 use crate::security::csrf::tokens_match;
 use crate::security::rate_limit::RateLimiter;
 use crate::security::session::{self, SessionLimits, SessionState};
+use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 use actix_web::{HttpResponse, web};
 use diesel::connection::SimpleConnection;
 
-use crate::app::state::AppState;
+use crate::state::AppState;
 
 /// A load balancer polls this often; it must answer fast even when the
 /// database hangs, so it waits for a connection only briefly.

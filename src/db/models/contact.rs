@@ -119,3 +119,40 @@ impl Contact {
             .get_result(conn)
     }
 }
+
+/// A contact written in bulk (the load generator's history).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = contacts)]
+// NULL for `None`: SQLite takes no DEFAULT in a multi-row insert.
+#[diesel(treat_none_as_default_value = false)]
+pub struct BulkContact {
+    pub email_normalized: String,
+    pub email_domain: String,
+    pub name: String,
+    pub company: String,
+    pub country: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl BulkContact {
+    /// Inserts the rows in one statement, on the connection underneath (the
+    /// multi-backend connection offers no multi-row insert); answers their
+    /// ids, in their order.
+    pub fn insert_all(conn: &mut DbConnection, rows: &[Self]) -> QueryResult<Vec<i64>> {
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(contacts::table)
+                .values(rows)
+                .execute(c)?,
+            DbConnection::Postgres(c) => diesel::insert_into(contacts::table)
+                .values(rows)
+                .execute(c)?,
+        };
+        let emails: Vec<&str> = rows.iter().map(|r| r.email_normalized.as_str()).collect();
+        contacts::table
+            .filter(contacts::email_normalized.eq_any(emails))
+            .order(contacts::id)
+            .select(contacts::id)
+            .load(conn)
+    }
+}

@@ -197,3 +197,37 @@ impl NewLead<'_> {
         Lead::id_by_token(conn, self.form_token_hash)?.ok_or(diesel::result::Error::NotFound)
     }
 }
+
+/// A lead written in bulk (the load generator's history): no event, owner or
+/// mail, as leads imported from elsewhere would come.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = leads)]
+// NULL for `None`: SQLite takes no DEFAULT in a multi-row insert.
+#[diesel(treat_none_as_default_value = false)]
+pub struct BulkLead {
+    pub contact_id: i64,
+    pub report_id: i64,
+    pub kind: LeadKind,
+    pub status: LeadStatus,
+    pub message: Option<String>,
+    pub licence: Option<Licence>,
+    pub score: i32,
+    pub spam_reason: Option<String>,
+    pub consent_text_version: String,
+    pub consent_at: i64,
+    pub form_token_hash: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub first_response_at: Option<i64>,
+}
+
+impl BulkLead {
+    /// Inserts the rows in one statement, on the connection underneath (the
+    /// multi-backend connection offers no multi-row insert).
+    pub fn insert_all(conn: &mut DbConnection, rows: &[Self]) -> QueryResult<usize> {
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(leads::table).values(rows).execute(c),
+            DbConnection::Postgres(c) => diesel::insert_into(leads::table).values(rows).execute(c),
+        }
+    }
+}

@@ -4,10 +4,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::state::AppState;
 use crate::db::models::user::set_password;
 use crate::db::run_blocking;
 use crate::security::password::check_new_password;
+use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
 use crate::web::extract::{CsrfForm, Staff};

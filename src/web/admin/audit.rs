@@ -5,12 +5,12 @@ use askama::Template;
 use serde::{Deserialize, Serialize};
 
 use super::leads::timeline::describe_event;
-use crate::app::state::AppState;
 use crate::db::models::user::User;
 use crate::db::queries::audit::{AUDIT_PAGE_SIZE, AuditFilter, audit_page};
 use crate::db::run_blocking;
 use crate::domain::lead_event::LeadEvent;
 use crate::format::format_time;
+use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
 use crate::web::extract::Admin;

@@ -6,12 +6,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::leads::detail::OtherLead;
-use crate::app::state::AppState;
 use crate::db::queries::contact_export::contact_export;
 use crate::db::queries::lead_detail::contact_with_leads;
 use crate::db::{now_unix, run_blocking};
 use crate::domain::country::Country;
 use crate::format::format_time;
+use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
 use crate::web::extract::{Admin, CsrfForm, Staff};

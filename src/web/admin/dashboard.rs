@@ -4,12 +4,12 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::app::state::AppState;
 use crate::db::queries::dashboard::{self, PeriodCounts, counts_since};
 use crate::db::{now_unix, run_blocking};
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
 use crate::format::format_duration;
+use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::charts::dashboard::{DailyChart, FunnelBar, funnel};
 use crate::web::error::PageError;

@@ -5,11 +5,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::state::AppState;
 use crate::db::models::user::{User, record_failed_login, record_login};
 use crate::db::{now_unix, run_blocking};
 use crate::domain::masking::mask_email;
 use crate::security::session::{self, SessionLimits, SessionState};
+use crate::state::AppState;
 use crate::web::error::PageError;
 use crate::web::extract::{CsrfForm, Staff, limit};
 use crate::web::page::{self, PageMeta, see_other};

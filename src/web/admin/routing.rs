@@ -4,11 +4,11 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::state::AppState;
 use crate::db::models::routing::{delete_routing_rule, routing_rules, set_routing_rule};
 use crate::db::models::user::User;
 use crate::db::{now_unix, run_blocking};
 use crate::domain::country::{Country, all_countries};
+use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
 use crate::web::extract::{Admin, CsrfForm, Staff};

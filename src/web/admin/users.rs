@@ -4,13 +4,13 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::state::AppState;
 use crate::db::models::user::{self, NewUser, User, UserChangeError};
 use crate::db::{now_unix, run_blocking};
 use crate::domain::email::EmailAddress;
 use crate::domain::role::Role;
 use crate::format::format_time;
 use crate::security::password::check_new_password;
+use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
 use crate::web::extract::{Admin, CsrfForm, Staff};

@@ -8,8 +8,8 @@ use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, web};
 
-use crate::app::state::AppState;
 use crate::domain::attribution::Attribution;
+use crate::state::AppState;
 
 pub const COOKIE_NAME: &str = "rd_first_touch";
 const COOKIE_DAYS: i64 = 90;

@@ -4,9 +4,9 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::state::AppState;
 use crate::db::models::report::ReportRow;
 use crate::db::run_blocking;
+use crate::state::AppState;
 use crate::web::error::PageError;
 use crate::web::page::{self, PageMeta};
 

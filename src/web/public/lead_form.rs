@@ -7,7 +7,6 @@ use serde::Deserialize;
 
 use super::attribution::{first_touch, utm_from_query};
 use super::lead_form_page::{CONSENT_TEXT_VERSION, LeadFormContext, LeadFormPage, ThankYouPage};
-use crate::app::state::AppState;
 use crate::db::models::report::ReportRef;
 use crate::db::{now_unix, run_blocking};
 use crate::domain::lead_kind::LeadKind;
@@ -17,6 +16,7 @@ use crate::domain::scoring::score;
 use crate::domain::slug::Slug;
 use crate::mail::compose::ReportLink;
 use crate::security::form_token::TokenError;
+use crate::state::AppState;
 use crate::web::error::PageError;
 use crate::web::extract::limit;
 use crate::web::page;

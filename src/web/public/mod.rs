@@ -4,7 +4,6 @@ pub mod attribution;
 pub mod catalog;
 pub mod lead_form;
 pub mod lead_form_page;
-pub mod page_cache;
 pub mod privacy;
 pub mod report;
 pub mod report_page;

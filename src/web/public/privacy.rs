@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, web};
 
-use crate::app::state::AppState;
+use crate::state::AppState;
 use crate::web::error::PageError;
 use crate::web::page::{self, PageMeta};
 use crate::web::public::lead_form_page::PrivacyPage;

@@ -4,12 +4,12 @@ use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::page_cache::Lookup;
 use super::report_page::ReportPage;
-use crate::app::state::AppState;
 use crate::db::models::report::ReportRow;
 use crate::db::run_blocking;
 use crate::domain::slug::Slug;
+use crate::state::AppState;
+use crate::state::page_cache::Lookup;
 use crate::web::error::PageError;
 
 fn page(html: Bytes) -> HttpResponse {

@@ -5,10 +5,10 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::detail::render_detail;
-use crate::app::state::AppState;
 use crate::db::{now_unix, run_blocking};
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::text::multi_line;
+use crate::state::AppState;
 use crate::web::error::PageError;
 use crate::web::extract::{CsrfForm, Staff};
 use crate::web::page::see_other;

@@ -5,7 +5,6 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::timeline::{TimelineItem, describe_repeat, timeline};
-use crate::app::state::AppState;
 use crate::db::models::user::User;
 use crate::db::queries::lead_detail::{LeadDetail, LeadSummary, lead_detail};
 use crate::db::queries::repeat_interest::{Asked, repeat_interest};
@@ -14,6 +13,7 @@ use crate::domain::country::Country;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::response_clock::Clock;
 use crate::format::format_time;
+use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
 use crate::web::extract::Staff;

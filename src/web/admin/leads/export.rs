@@ -9,12 +9,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::filters::FilterValues;
-use crate::app::state::AppState;
 use crate::db::models::report::ReportRow;
 use crate::db::models::user::User;
 use crate::db::queries::lead_export::{ExportRow, export_chunk};
 use crate::db::queries::lead_filter::LeadFilter;
 use crate::format::format_time;
+use crate::state::AppState;
 use crate::web::error::PageError;
 use crate::web::extract::Staff;
 

@@ -7,7 +7,6 @@ use askama::Template;
 
 use super::filters::{FilterValues, list_summary, shown_count};
 use super::timeline::describe_repeat;
-use crate::app::state::AppState;
 use crate::db::models::outbox::delivery_states;
 use crate::db::models::report::ReportRow;
 use crate::db::models::user::User;
@@ -20,6 +19,7 @@ use crate::domain::mail_kind::OutboxStatus;
 use crate::domain::masking::mask_email;
 use crate::domain::response_clock::{Clock, ResponseTargets};
 use crate::format::format_time;
+use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
 use crate::web::extract::Staff;

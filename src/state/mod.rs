@@ -1,4 +1,8 @@
-//! What every handler shares. Imports no handler: handlers import it.
+//! What every handler shares. Its own module, apart from the composition
+//! root (`app`, which imports the handlers) and from the handlers (`web`,
+//! which import it), so neither imports the other's importer.
+
+pub mod page_cache;
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -6,6 +10,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
+use self::page_cache::PageCache;
 use crate::db::Pool;
 use crate::db::group_commit::GroupCommitter;
 use crate::mail::compose::MailSetup;
@@ -13,7 +18,6 @@ use crate::security::form_token::FormTokens;
 use crate::security::password::PasswordHasherPool;
 use crate::security::rate_limit::RateLimiter;
 use crate::settings::Settings;
-use crate::web::public::page_cache::PageCache;
 
 /// Shared by every handler.
 pub struct AppState {
