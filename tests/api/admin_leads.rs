@@ -5,15 +5,16 @@ use reportdesk::domain::lead_status::LeadStatus;
 
 use crate::both_backends;
 use crate::helpers::TestApp;
+use crate::helpers::html::attributes;
 use crate::helpers::{REPORT_PATH, valid_fields, with_field};
 
 const DAY: i64 = 86_400;
 const T0: i64 = 1_790_000_000;
 
 fn lead_ids(page: &str) -> Vec<i64> {
-    page.split("data-lead-id=\"")
-        .skip(1)
-        .map(|rest| rest[..rest.find('"').unwrap()].parse().unwrap())
+    attributes(page, "tr[data-lead-id]", "data-lead-id")
+        .iter()
+        .map(|id| id.parse().unwrap())
         .collect()
 }
 

@@ -3,6 +3,7 @@
 mod app;
 mod db;
 mod forms;
+pub mod html;
 
 pub use app::TestApp;
 pub use db::{TestDatabase, random_hex};
