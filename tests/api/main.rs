@@ -11,6 +11,7 @@ mod admin_export;
 mod admin_leads;
 mod admin_login;
 mod admin_users;
+mod architecture;
 mod browser_buyer;
 mod browser_staff;
 mod catalog;
