@@ -1,7 +1,9 @@
-//! The hidden `form_token` on every lead form: which form (kind and report) and
-//! when it was served, signed with the secret key (HMAC-SHA256). It proves the
-//! POST comes from a form we served, dates the form for the fill-time spam check,
-//! and, hashed, makes a resubmission of the same form idempotent.
+//! The hidden `form_token` on every lead form: which form (kind and report),
+//! when it was served, and when the buyer first opened it, signed with the
+//! secret key (HMAC-SHA256). It proves the POST comes from a form we served,
+//! dates the buyer's first look for the fill-time spam check (a form shown
+//! again after a mistake keeps it), and, hashed, makes a resubmission of the
+//! same form idempotent.
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -18,6 +20,9 @@ const CLOCK_SKEW_SECONDS: i64 = 60;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedToken {
     pub issued_at: i64,
+    /// When the buyer first opened this form: the time of the first page,
+    /// carried through every page shown again after a mistake.
+    pub opened_at: i64,
     /// SHA-256 of the whole token, stored as `leads.form_token_hash`.
     pub hash: String,
 }
@@ -27,7 +32,10 @@ pub enum TokenError {
     #[error("the form token is missing, altered or for another form")]
     Invalid,
     #[error("the form was served more than 24 hours ago")]
-    Expired,
+    Expired {
+        /// Still signed, so still known: a person took this long.
+        opened_at: i64,
+    },
 }
 
 pub struct FormTokens {
@@ -44,10 +52,17 @@ impl FormTokens {
         }
     }
 
-    /// `v1.{kind}.{report_id}.{issued_at}.{nonce}.{signature}`
+    /// A token for a form opened now.
     pub fn issue(&self, kind: LeadKind, report_id: i64, now: i64) -> String {
+        self.reissue(kind, report_id, now, now)
+    }
+
+    /// A token for a form shown again, first opened at `opened_at`:
+    /// `v2.{kind}.{report_id}.{issued_at}.{opened_at}.{nonce}.{signature}`.
+    pub fn reissue(&self, kind: LeadKind, report_id: i64, now: i64, opened_at: i64) -> String {
         let nonce = hex::encode(rand::random::<[u8; 12]>());
-        let payload = format!("v1.{}.{report_id}.{now}.{nonce}", kind.as_db());
+        let opened_at = opened_at.min(now);
+        let payload = format!("v2.{}.{report_id}.{now}.{opened_at}.{nonce}", kind.as_db());
         let signature = hex::encode(self.sign(&payload));
         format!("{payload}.{signature}")
     }
@@ -68,21 +83,28 @@ impl FormTokens {
             .map_err(|_| TokenError::Invalid)?;
 
         let parts: Vec<&str> = payload.split('.').collect();
-        let [version, token_kind, token_report, issued_at, _nonce] = parts[..] else {
-            return Err(TokenError::Invalid);
+        // v1 tokens (forms served before v2) were opened when issued.
+        let (token_kind, token_report, issued_at, opened_at) = match parts[..] {
+            ["v1", kind, report, issued_at, _nonce] => (kind, report, issued_at, issued_at),
+            ["v2", kind, report, issued_at, opened_at, _nonce] => {
+                (kind, report, issued_at, opened_at)
+            }
+            _ => return Err(TokenError::Invalid),
         };
-        let issued_at: i64 = issued_at.parse().map_err(|_| TokenError::Invalid)?;
-        if version != "v1" || token_kind != kind.as_db() || token_report != report_id.to_string() {
+        let time = |value: &str| value.parse::<i64>().map_err(|_| TokenError::Invalid);
+        let (issued_at, opened_at) = (time(issued_at)?, time(opened_at)?);
+        if token_kind != kind.as_db() || token_report != report_id.to_string() {
             return Err(TokenError::Invalid);
         }
-        if issued_at > now + CLOCK_SKEW_SECONDS {
+        if issued_at > now + CLOCK_SKEW_SECONDS || opened_at > issued_at {
             return Err(TokenError::Invalid);
         }
         if now - issued_at > TOKEN_LIFETIME_SECONDS {
-            return Err(TokenError::Expired);
+            return Err(TokenError::Expired { opened_at });
         }
         Ok(VerifiedToken {
             issued_at,
+            opened_at,
             hash: hex::encode(Sha256::digest(token.as_bytes())),
         })
     }
@@ -140,7 +162,13 @@ mod tests {
             tokens().verify(&other_key, LeadKind::Inquiry, 1, NOW),
             Err(TokenError::Invalid)
         );
-        for junk in ["", "v1", "....", "v1.inquiry.1.x.y.zz"] {
+        for junk in [
+            "",
+            "v1",
+            "....",
+            "v1.inquiry.1.x.y.zz",
+            "v2.inquiry.1.5.x.y.zz",
+        ] {
             assert_eq!(
                 tokens().verify(junk, LeadKind::Inquiry, 1, NOW),
                 Err(TokenError::Invalid)
@@ -168,8 +196,20 @@ mod tests {
                 1,
                 NOW + TOKEN_LIFETIME_SECONDS + 1
             ),
-            Err(TokenError::Expired)
+            Err(TokenError::Expired { opened_at: NOW })
         );
+    }
+
+    #[test]
+    fn a_form_shown_again_keeps_the_time_it_was_first_opened() {
+        let again = tokens().reissue(LeadKind::Inquiry, 1, NOW + 40, NOW);
+        let verified = tokens()
+            .verify(&again, LeadKind::Inquiry, 1, NOW + 41)
+            .unwrap();
+        assert_eq!((verified.issued_at, verified.opened_at), (NOW + 40, NOW));
+        let future = tokens().reissue(LeadKind::Inquiry, 1, NOW, NOW + 999);
+        let verified = tokens().verify(&future, LeadKind::Inquiry, 1, NOW).unwrap();
+        assert_eq!(verified.opened_at, NOW, "never later than served");
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub enum PageError {
     PayloadTooLarge,
     #[error("malformed request")]
     BadRequest,
+    /// A compressed request body: refused unread.
+    #[error("request bodies are not taken compressed")]
+    UnsupportedEncoding,
     /// Staff pages without a valid session: the answer is the login page.
     #[error("login required")]
     LoginRequired,
@@ -66,6 +69,10 @@ impl ErrorPage {
                 "You cannot do that here",
                 "Your account has no access to this page, or the form you sent was out of date. Go back, reload the page and try again.",
             ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                "We could not read that request",
+                "The form arrived compressed, which we do not accept. Please send it again from the page itself.",
+            ),
             StatusCode::BAD_REQUEST => (
                 "We could not read that request",
                 "The request was not a form we understand. Please go back to the page and use the form there.",
@@ -101,6 +108,7 @@ impl ResponseError for PageError {
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::LoginRequired => StatusCode::SEE_OTHER,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

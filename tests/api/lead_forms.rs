@@ -50,7 +50,7 @@ async fn each_form_shows_the_report_labels_the_country_list_and_the_consent_sent
             ),
             "{segment} honeypot"
         );
-        assert!(token.starts_with("v1."), "{segment}");
+        assert!(token.starts_with("v2."), "{segment}");
         let is_discount = segment == "discount";
         assert_eq!(
             page.contains("name=\"licence\" value=\"enterprise\""),

@@ -5,7 +5,7 @@ use reportdesk::domain::lead_kind::LeadKind;
 use reportdesk::security::form_token::FormTokens;
 
 use crate::both_backends;
-use crate::helpers::{REPORT_PATH, TestApp, valid_fields, with_field};
+use crate::helpers::{REPORT_PATH, TestApp, form_token_in, valid_fields, with_field};
 
 fn inquiry() -> String {
     format!("{REPORT_PATH}/inquiry")
@@ -184,6 +184,43 @@ async fn a_form_sent_faster_than_the_minimum_is_stored_as_spam() {
         "{:?}",
         lead.spam_reason
     );
+    app.stop().await;
+}
+
+/// Opens the inquiry form `seconds_ago`, sends it with `broken` left wrong,
+/// then corrects the form shown again and sends it at once.
+async fn correct_at_once(app: &TestApp, seconds_ago: i64, broken: (&'static str, &str)) {
+    let now = reportdesk::db::now_unix();
+    let first = FormTokens::new(&app.secret_key).issue(
+        LeadKind::Inquiry,
+        report_id(app),
+        now - seconds_ago,
+    );
+    let mistaken = with_field(
+        with_field(valid_fields(), broken.0, broken.1),
+        "form_token",
+        &first,
+    );
+    let shown_again = app.post_form(&inquiry(), &mistaken).await;
+    assert_eq!(shown_again.status(), 422);
+    let again = form_token_in(&shown_again.text().await.unwrap());
+    let corrected = with_field(valid_fields(), "form_token", &again);
+    assert_eq!(app.post_form(&inquiry(), &corrected).await.status(), 303);
+}
+
+/// The minimum fill time is the buyer's, from the first look at the form, not
+/// from the page that asked them to fix something.
+#[tokio::test]
+async fn a_buyer_who_fixes_a_mistake_within_a_second_is_a_real_lead() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.form_min_seconds = 5)
+        .await
+        .unwrap();
+    correct_at_once(&app, 20, ("consent", "")).await;
+    correct_at_once(&app, 20, ("email", "jane@")).await;
+    // A form left open for more than a day, sent, told it expired, sent again.
+    correct_at_once(&app, 25 * 3600, ("consent", "yes")).await;
+    let statuses: Vec<String> = app.leads().into_iter().map(|l| l.status).collect();
+    assert_eq!(statuses, ["new", "new", "new"]);
     app.stop().await;
 }
 

@@ -16,6 +16,7 @@ mod browser_buyer;
 mod browser_staff;
 mod catalog;
 mod gdpr;
+mod hardening;
 mod health;
 mod html_pages;
 mod lead_filter;

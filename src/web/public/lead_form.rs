@@ -73,22 +73,37 @@ fn form_action(req: &HttpRequest) -> String {
     }
 }
 
+/// What the form shows: the buyer's input with what was wrong, and when the
+/// buyer first opened it.
+struct Shown<'a> {
+    input: &'a LeadFormInput,
+    errors: &'a FieldErrors,
+    notice: Option<&'static str>,
+    opened_at: i64,
+}
+
 fn form_page(
     state: &AppState,
     req: &HttpRequest,
     report: &ReportRef,
     kind: LeadKind,
-    input: &LeadFormInput,
-    errors: &FieldErrors,
-    notice: Option<&'static str>,
+    shown: Shown<'_>,
 ) -> LeadFormPage {
+    let Shown {
+        input,
+        errors,
+        notice,
+        opened_at,
+    } = shown;
     let ctx = LeadFormContext {
         public_base: state.settings.public_base(),
         report_slug: &report.slug,
         report_title: &report.title,
         kind,
         action: form_action(req),
-        form_token: state.form_tokens.issue(kind, report.id, now_unix()),
+        form_token: state
+            .form_tokens
+            .reissue(kind, report.id, now_unix(), opened_at),
     };
     LeadFormPage::new(ctx, input, errors, notice)
 }
@@ -101,15 +116,13 @@ pub async fn show_form(
 ) -> Result<HttpResponse, PageError> {
     let kind = kind_of(&path)?;
     let report = find_report(&state, &path.slug).await?;
-    let form = form_page(
-        &state,
-        &req,
-        &report,
-        kind,
-        &LeadFormInput::default(),
-        &FieldErrors::default(),
-        None,
-    );
+    let blank = Shown {
+        input: &LeadFormInput::default(),
+        errors: &FieldErrors::default(),
+        notice: None,
+        opened_at: now_unix(),
+    };
+    let form = form_page(&state, &req, &report, kind, blank);
     page::ok(&form)
 }
 
@@ -134,18 +147,31 @@ pub async fn submit(
         (Ok(request), Ok(token)) => (request, token),
         (parsed, token) => {
             let errors = parsed.err().unwrap_or_default();
+            // The form shown again keeps the time the buyer first opened it, so
+            // a quick correction is measured from then, not from this page.
+            let opened_at = match &token {
+                Ok(token) => token.opened_at,
+                Err(TokenError::Expired { opened_at }) => *opened_at,
+                Err(TokenError::Invalid) => now,
+            };
             let notice = token.err().map(|e| match e {
-                TokenError::Expired => "This form was open for more than a day, so for your security it has expired. Your answers are kept below: please check them and send the form again.",
+                TokenError::Expired { .. } => "This form was open for more than a day, so for your security it has expired. Your answers are kept below: please check them and send the form again.",
                 TokenError::Invalid => "We could not confirm that this form came from our site. Your answers are kept below: please send the form again.",
             });
-            let form = form_page(&state, &req, &report, kind, &input, &errors, notice);
+            let shown = Shown {
+                input: &input,
+                errors: &errors,
+                notice,
+                opened_at,
+            };
+            let form = form_page(&state, &req, &report, kind, shown);
             return page::render(&form, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
 
     let spam_reason = spam_reason(
         &input,
-        token.issued_at,
+        token.opened_at,
         now,
         state.settings.form_min_seconds,
     );
@@ -207,14 +233,14 @@ pub async fn submit(
 /// the usual thank-you, so a bot learns nothing.
 fn spam_reason(
     input: &LeadFormInput,
-    issued_at: i64,
+    opened_at: i64,
     now: i64,
     min_seconds: u64,
 ) -> Option<String> {
     if !input.website.trim().is_empty() {
         return Some("honeypot field was filled".to_owned());
     }
-    let elapsed = now - issued_at;
+    let elapsed = now - opened_at;
     let min_seconds = i64::try_from(min_seconds).unwrap_or(i64::MAX);
     (elapsed < min_seconds)
         .then(|| format!("sent {elapsed} s after the form was served (minimum {min_seconds} s)"))
