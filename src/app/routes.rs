@@ -1,8 +1,10 @@
 //! The one route table: every path, its methods, and the middleware around it.
 
 use actix_web::dev::Server;
+use actix_web::http::header;
+use actix_web::middleware::DefaultHeaders;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpServer, guard, web};
 use std::net::TcpListener;
 use tracing_actix_web::TracingLogger;
 
@@ -26,10 +28,11 @@ pub fn serve(
             .app_data(public::lead_form::form_config())
             .service(
                 web::resource("/healthz")
-                    .route(web::get().to(health::healthz))
+                    .route(read().to(health::healthz))
                     .default_service(web::to(handlers::method_not_allowed)),
             )
-            .route("/static/{path:.*}", web::get().to(static_files::asset))
+            .route("/static/{path:.*}", read().to(static_files::asset))
+            .route("/favicon.ico", read().to(static_files::favicon))
             .service(admin_scope(session::middleware(&secret_key, https)))
             .service(
                 // Pages a visitor may land on: these record the first touch.
@@ -37,27 +40,27 @@ pub fn serve(
                     .wrap(from_fn(public::attribution::record_first_touch))
                     .service(
                         web::resource("/")
-                            .route(web::get().to(public::catalog::catalog))
+                            .route(read().to(public::catalog::catalog))
                             .default_service(web::to(handlers::method_not_allowed)),
                     )
                     .service(
                         web::resource("/privacy")
-                            .route(web::get().to(public::privacy::privacy))
+                            .route(read().to(public::privacy::privacy))
                             .default_service(web::to(handlers::method_not_allowed)),
                     )
                     .service(
                         web::resource("/reports/{slug}")
-                            .route(web::get().to(public::report::report_page))
+                            .route(read().to(public::report::report_page))
                             .default_service(web::to(handlers::method_not_allowed)),
                     )
                     .service(
                         web::resource("/reports/{slug}/thank-you")
-                            .route(web::get().to(public::lead_form::thank_you))
+                            .route(read().to(public::lead_form::thank_you))
                             .default_service(web::to(handlers::method_not_allowed)),
                     )
                     .service(
                         web::resource("/reports/{slug}/{form:sample-request|inquiry|discount}")
-                            .route(web::get().to(public::lead_form::show_form))
+                            .route(read().to(public::lead_form::show_form))
                             .route(web::post().to(public::lead_form::submit))
                             .default_service(web::to(handlers::method_not_allowed)),
                     )
@@ -67,6 +70,12 @@ pub fn serve(
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// GET, and HEAD wherever GET works (actix sends HEAD's headers without the
+/// body).
+fn read() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
 /// A resource that answers other methods with 405.
@@ -88,40 +97,42 @@ fn admin_scope(
 > {
     use admin::{account, audit, contacts, dashboard, leads, login, routing, users};
     web::scope("/admin")
+        // Pages with buyers' personal data stay out of every cache.
+        .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
         .wrap(sessions)
-        .service(resource("").route(web::get().to(dashboard::dashboard)))
+        .service(resource("").route(read().to(dashboard::dashboard)))
         .service(
             resource("/login")
-                .route(web::get().to(login::show))
+                .route(read().to(login::show))
                 .route(web::post().to(login::submit)),
         )
         .service(resource("/logout").route(web::post().to(login::logout)))
-        .service(resource("/leads").route(web::get().to(leads::list::list)))
-        .service(resource("/leads/export.csv").route(web::get().to(leads::export::export)))
-        .service(resource("/leads/{id}").route(web::get().to(leads::detail::show)))
+        .service(resource("/leads").route(read().to(leads::list::list)))
+        .service(resource("/leads/export.csv").route(read().to(leads::export::export)))
+        .service(resource("/leads/{id}").route(read().to(leads::detail::show)))
         .service(resource("/leads/{id}/status").route(web::post().to(leads::actions::set_status)))
         .service(resource("/leads/{id}/assign").route(web::post().to(leads::actions::assign)))
         .service(resource("/leads/{id}/notes").route(web::post().to(leads::actions::add_note)))
         .service(resource("/leads/{id}/release").route(web::post().to(leads::actions::release)))
-        .service(resource("/contacts/{id}").route(web::get().to(contacts::show)))
-        .service(resource("/contacts/{id}/export.json").route(web::get().to(contacts::export)))
+        .service(resource("/contacts/{id}").route(read().to(contacts::show)))
+        .service(resource("/contacts/{id}/export.json").route(read().to(contacts::export)))
         .service(resource("/contacts/{id}/erase").route(web::post().to(contacts::erase)))
         .service(
             resource("/routing")
-                .route(web::get().to(routing::show))
+                .route(read().to(routing::show))
                 .route(web::post().to(routing::change)),
         )
-        .service(resource("/audit").route(web::get().to(audit::show)))
+        .service(resource("/audit").route(read().to(audit::show)))
         .service(
             resource("/users")
-                .route(web::get().to(users::list))
+                .route(read().to(users::list))
                 .route(web::post().to(users::add)),
         )
         .service(resource("/users/{id}/role").route(web::post().to(users::set_role)))
         .service(resource("/users/{id}/disable").route(web::post().to(users::disable)))
         .service(
             resource("/account/password")
-                .route(web::get().to(account::show))
+                .route(read().to(account::show))
                 .route(web::post().to(account::change)),
         )
         .default_service(web::to(handlers::not_found))

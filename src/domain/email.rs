@@ -8,6 +8,24 @@ pub struct EmailAddress(String);
 
 pub const MAX_EMAIL_CHARS: usize = 254;
 
+/// A domain that can receive mail on the internet: dotted labels of letters,
+/// digits and inner hyphens (any script, for IDN), ending in a top-level
+/// domain of two or more letters or its punycode form.
+fn is_mail_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |label: &&str| {
+        !label.is_empty()
+            && label.chars().count() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    let tld = labels.last().copied().unwrap_or_default();
+    let tld_ok = (tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic))
+        || (tld.starts_with("xn--") && tld.len() > 4);
+    labels.len() >= 2 && labels.iter().all(label_ok) && tld_ok
+}
+
 impl EmailAddress {
     pub fn parse(value: &str) -> Result<Self, String> {
         let value = value.trim();
@@ -24,7 +42,10 @@ impl EmailAddress {
         let plain = !value
             .chars()
             .any(|c| c.is_control() || c.is_whitespace() || "\"<>,;()[]\\".contains(c));
-        if !plain || !value.validate_email() || !value.contains('.') {
+        let deliverable = value
+            .rsplit_once('@')
+            .is_some_and(|(_, domain)| is_mail_domain(domain));
+        if !plain || !value.validate_email() || !deliverable {
             return Err("Enter an email address like name@company.com".into());
         }
         Ok(Self(value.to_owned()))
@@ -51,6 +72,29 @@ impl EmailAddress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_needs_a_domain_that_can_receive_mail() {
+        for bad in [
+            "jane.buyer@acme",
+            "jane@acme.",
+            "jane@.com",
+            "jane@acme.c",
+            "jane@acme.123",
+            "jane@-acme.com",
+        ] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad}");
+        }
+        for good in [
+            "jane@acme.com",
+            "jane@sub.acme.co.uk",
+            "jane@bücher.de",
+            "li@例子.中国",
+            "a@b.xn--p1ai",
+        ] {
+            assert!(EmailAddress::parse(good).is_ok(), "{good}");
+        }
+    }
 
     #[test]
     fn ordinary_addresses_are_accepted_and_normalised() {

@@ -17,8 +17,20 @@ pub fn single_line(
             "{label} must be on one line, without special characters"
         ));
     }
+    if value.chars().any(is_invisible_format) {
+        return Err(format!(
+            "{label} contains invisible direction or spacing marks; please type it again"
+        ));
+    }
     check_length(value, label, min, max)?;
     Ok(value.to_owned())
+}
+
+/// Characters that change how text around them is shown without being seen:
+/// bidirectional overrides and isolates (which can make "moc.evil" read as
+/// "live.com") and zero-width spaces and joiners.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
 }
 
 /// An optional one-line value: blank means absent.
@@ -70,6 +82,20 @@ fn check_length(value: &str, label: &str, min: usize, max: usize) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_direction_and_spacing_marks_are_refused_in_one_line_fields() {
+        for sly in [
+            "Jane\u{202E}eoD",
+            "Acme\u{200B}Corp",
+            "\u{2066}Jane\u{2069}",
+            "Ja\u{FEFF}ne",
+        ] {
+            let refused = single_line(sly, "Name", 1, 100).unwrap_err();
+            assert!(refused.contains("invisible"), "{sly:?}: {refused}");
+        }
+        assert!(single_line("Zoë O'Brien-Ş", "Name", 1, 100).is_ok());
+    }
 
     #[test]
     fn a_single_line_value_is_trimmed() {

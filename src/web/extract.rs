@@ -127,15 +127,16 @@ pub fn limit(
     req: &HttpRequest,
     now: i64,
 ) -> Result<(), PageError> {
-    let forwarded = req
+    // Several header lines are one list, in order (RFC 9110 §5.3): a proxy
+    // that adds its own line must not leave the client's line in charge.
+    let forwarded: Vec<&str> = req
         .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok());
-    let ip = client_ip(
-        req.peer_addr().map(|a| a.ip()),
-        forwarded,
-        &state.trusted_proxies,
-    );
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let forwarded = (!forwarded.is_empty()).then(|| forwarded.join(","));
+    let peer = req.peer_addr().map(|a| a.ip());
+    let ip = client_ip(peer, forwarded.as_deref(), &state.trusted_proxies);
     match ip {
         Some(ip) => {
             limiter

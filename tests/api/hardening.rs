@@ -4,6 +4,8 @@ use std::io::Write;
 
 use reportdesk::db::Backend;
 
+use crate::both_backends;
+use crate::helpers::html::attributes;
 use crate::helpers::{REPORT_PATH, TestApp, valid_fields, with_field};
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -57,3 +59,116 @@ async fn sixty_gzip_bombs_in_parallel_keep_memory_bounded() {
     );
     app.stop().await;
 }
+
+async fn head_works_wherever_get_does(app: &TestApp) {
+    let paths = [
+        "/",
+        REPORT_PATH,
+        "/privacy",
+        "/healthz",
+        "/admin/login",
+        "/favicon.ico",
+    ];
+    for path in paths {
+        let response = app.client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "HEAD {path}");
+        assert!(
+            response.text().await.unwrap().is_empty(),
+            "HEAD {path} has no body"
+        );
+    }
+}
+both_backends!(head_works_wherever_get_does);
+
+async fn every_admin_response_is_kept_out_of_caches(app: &TestApp) {
+    for path in ["/admin", "/admin/login", "/admin/leads"] {
+        let response = app.get(path).await;
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+    }
+    let ada = app.admin().await;
+    for path in ["/admin", "/admin/leads", "/admin/users", "/admin/audit"] {
+        let response = ada.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+    }
+}
+both_backends!(every_admin_response_is_kept_out_of_caches);
+
+async fn a_nul_byte_in_the_admin_search_is_ignored_not_an_error(app: &TestApp) {
+    app.submit(&format!("{REPORT_PATH}/inquiry"), valid_fields())
+        .await;
+    let ada = app.admin().await;
+    let page = ada.get("/admin/leads?q=%00acme").await;
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text().await.unwrap().contains("data-lead-id="),
+        "found by the rest"
+    );
+    let export = ada.get("/admin/leads/export.csv?q=acme%00").await;
+    assert_eq!(export.status(), 200);
+    assert_eq!(
+        export.text().await.unwrap().lines().count(),
+        2,
+        "header and the lead"
+    );
+    assert_eq!(app.get("/?q=%00").await.status(), 200);
+}
+both_backends!(a_nul_byte_in_the_admin_search_is_ignored_not_an_error);
+
+#[tokio::test]
+async fn every_x_forwarded_for_line_counts_behind_a_trusted_proxy() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| {
+        s.rate_limit_per_minute = 1;
+        s.trusted_proxies = "127.0.0.1".into();
+    })
+    .await
+    .unwrap();
+    let mut statuses = Vec::new();
+    for first_line in ["203.0.113.1", "203.0.113.2"] {
+        // The client chose the first line; our proxy added the second.
+        let response = app
+            .client
+            .post(app.url(&format!("{REPORT_PATH}/inquiry")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", first_line)
+            .header("x-forwarded-for", "198.51.100.7")
+            .body(serde_urlencoded::to_string(valid_fields()).unwrap())
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [422, 429], "the second post is the same client");
+    app.stop().await;
+}
+
+async fn invisible_marks_and_undeliverable_domains_are_refused_with_a_reason(app: &TestApp) {
+    let path = format!("{REPORT_PATH}/inquiry");
+    let cases = [
+        ("name", "Jane\u{202E}eoD", "invisible"),
+        ("company", "Acme\u{200B}Health", "invisible"),
+        ("email", "jane.buyer@acme", "like name@company.com"),
+    ];
+    for (field, value, reason) in cases {
+        let response = app
+            .submit(&path, with_field(valid_fields(), field, value))
+            .await;
+        assert_eq!(response.status(), 422, "{field}");
+        assert!(response.text().await.unwrap().contains(reason), "{field}");
+    }
+    assert!(app.leads().is_empty());
+}
+both_backends!(invisible_marks_and_undeliverable_domains_are_refused_with_a_reason);
+
+async fn the_favicon_is_served_and_linked_from_every_page(app: &TestApp) {
+    let icon = app.get("/favicon.ico").await;
+    assert_eq!(icon.status(), 200);
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+    for path in ["/", REPORT_PATH, "/privacy", "/admin/login"] {
+        let page = app.get_page(path).await;
+        let icons = attributes(&page, "link[rel=icon]", "href");
+        assert_eq!(icons, ["/static/img/favicon.svg"], "{path}");
+        assert_eq!(app.get(&icons[0]).await.status(), 200);
+    }
+}
+both_backends!(the_favicon_is_served_and_linked_from_every_page);

@@ -43,6 +43,7 @@ pub async fn catalog(
         .q
         .trim()
         .chars()
+        .filter(|c| !c.is_control())
         .take(MAX_QUERY_CHARS)
         .collect();
     let search = q.clone();

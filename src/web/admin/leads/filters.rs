@@ -49,7 +49,10 @@ impl FilterValues {
     /// The filters as the query layer takes them; values that do not parse
     /// are ignored rather than failing the page.
     pub fn to_filter(&self) -> LeadFilter {
-        let text = self.q.trim().to_lowercase();
+        // Control characters (a NUL among them, which PostgreSQL refuses in
+        // text) are no part of any name, email or company.
+        let text: String = self.q.chars().filter(|c| !c.is_control()).collect();
+        let text = text.trim().to_lowercase();
         LeadFilter {
             status: LeadStatus::from_db(&self.status),
             kind: LeadKind::from_db(&self.kind),
