@@ -48,7 +48,13 @@ pub fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<String> 
         } => {
             let user = find(&mut conn, &email)?;
             let password = read_password(password_stdin, &user.email)?;
-            set_password(&mut conn, user.id, &hash_password_blocking(&password)?)?;
+            set_password(
+                &mut conn,
+                user.id,
+                &hash_password_blocking(&password)?,
+                None,
+                now_unix(),
+            )?;
             Ok(format!("password set for {}", user.email))
         }
         UserCommand::Disable { email } => {

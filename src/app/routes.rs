@@ -131,6 +131,9 @@ fn admin_scope(
         .service(resource("/users/{id}/role").route(web::post().to(users::set_role)))
         .service(resource("/users/{id}/disable").route(web::post().to(users::disable)))
         .service(
+            resource("/account/sessions/end").route(web::post().to(account::end_other_sessions)),
+        )
+        .service(
             resource("/account/password")
                 .route(read().to(account::show))
                 .route(web::post().to(account::change)),

@@ -126,7 +126,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    staff_sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> BigInt,
+        last_seen_at -> BigInt,
+        user_agent -> Text,
+        ended_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(leads -> contacts (contact_id));
+diesel::joinable!(staff_sessions -> users (user_id));
 diesel::joinable!(routing_rules -> users (user_id));
 diesel::joinable!(leads -> reports (report_id));
 diesel::joinable!(leads -> users (assignee_id));
@@ -142,5 +155,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     lead_events,
     outbox,
     routing_rules,
-    assignment_cursor
+    assignment_cursor,
+    staff_sessions
 );

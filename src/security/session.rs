@@ -14,6 +14,8 @@ const USER_ID: &str = "uid";
 const ISSUED_AT: &str = "iat";
 const LAST_SEEN: &str = "seen";
 const CSRF: &str = "csrf";
+/// The server-side session's token (see `db::models::staff_session`).
+const SESSION_TOKEN: &str = "sid";
 
 /// `__Host-` makes browsers refuse the cookie unless it is Secure, for path `/`
 /// and without a Domain: it cannot be planted by a sibling subdomain.
@@ -57,15 +59,18 @@ pub enum SessionState {
     Active {
         user_id: i64,
         csrf: String,
+        /// Names the server-side session, which must still be live.
+        token: String,
     },
 }
 
 /// Starts a fresh session for a user who just logged in. The session id is
 /// renewed so a token planted before login is worthless after it.
-pub fn begin(session: &Session, user_id: i64, now: i64) -> anyhow::Result<()> {
+pub fn begin(session: &Session, user_id: i64, token: &str, now: i64) -> anyhow::Result<()> {
     session.renew();
     session.clear();
     session.insert(USER_ID, user_id)?;
+    session.insert(SESSION_TOKEN, token)?;
     session.insert(ISSUED_AT, now)?;
     session.insert(LAST_SEEN, now)?;
     session.insert(CSRF, new_token())?;
@@ -80,14 +85,18 @@ pub fn read(session: &Session, now: i64, limits: SessionLimits) -> SessionState 
     else {
         return SessionState::Anonymous;
     };
-    let csrf = session
-        .get::<String>(CSRF)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    let text = |key| {
+        session
+            .get::<String>(key)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    };
+    let (csrf, token) = (text(CSRF), text(SESSION_TOKEN));
     if now - last_seen > limits.idle_seconds
         || now - issued_at > limits.max_seconds
         || csrf.is_empty()
+        || token.is_empty()
     {
         session.purge();
         return SessionState::Expired;
@@ -95,7 +104,11 @@ pub fn read(session: &Session, now: i64, limits: SessionLimits) -> SessionState 
     if session.insert(LAST_SEEN, now).is_err() {
         return SessionState::Anonymous;
     }
-    SessionState::Active { user_id, csrf }
+    SessionState::Active {
+        user_id,
+        csrf,
+        token,
+    }
 }
 
 /// The CSRF token of an anonymous session (for the login form), created on first use.

@@ -10,6 +10,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use crate::db::models::staff_session::StaffSession;
 use crate::db::models::user::User;
 use crate::db::{now_unix, run_blocking};
 use crate::security::client_ip::client_ip;
@@ -27,6 +28,8 @@ type Extracted<T, E> = Pin<Box<dyn Future<Output = Result<T, E>>>>;
 pub struct Staff {
     pub user: User,
     pub csrf: String,
+    /// The server-side session this request belongs to.
+    pub session_id: i64,
 }
 
 impl Staff {
@@ -49,16 +52,34 @@ impl FromRequest for Staff {
                 idle_seconds: state.settings.session_idle_seconds,
                 max_seconds: state.settings.session_max_seconds,
             };
-            let SessionState::Active { user_id, csrf } =
-                session::read(&session, now_unix(), limits)
+            let now = now_unix();
+            let SessionState::Active {
+                user_id,
+                csrf,
+                token,
+            } = session::read(&session, now, limits)
             else {
                 return Err(PageError::LoginRequired);
             };
-            let user =
-                run_blocking(&state.pool, move |conn| Ok(User::find(conn, user_id)?)).await?;
-            match user {
-                Some(user) if user.active => Ok(Staff { user, csrf }),
-                _ => {
+            // The cookie alone is not enough: its server-side session must
+            // still be live (not logged out, not ended by a password change
+            // or by disabling the user), on whichever instance that happened.
+            let found = run_blocking(&state.pool, move |conn| {
+                let Some(live) = StaffSession::live(conn, &token)? else {
+                    return Ok(None);
+                };
+                live.seen(conn, now)?;
+                let user = User::find(conn, user_id)?.filter(|u| u.active && u.id == live.user_id);
+                Ok(user.map(|user| (user, live.id)))
+            })
+            .await?;
+            match found {
+                Some((user, session_id)) => Ok(Staff {
+                    user,
+                    csrf,
+                    session_id,
+                }),
+                None => {
                     session::end(&session);
                     Err(PageError::LoginRequired)
                 }

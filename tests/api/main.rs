@@ -30,4 +30,5 @@ mod pages;
 mod report_import;
 mod report_page;
 mod scale_out;
+mod sessions;
 mod workflow;

@@ -7,4 +7,5 @@ pub mod lead_event;
 pub mod outbox;
 pub mod report;
 pub mod routing;
+pub mod staff_session;
 pub mod user;

@@ -2,8 +2,9 @@
 
 use diesel::prelude::*;
 
+use super::staff_session::StaffSession;
 use crate::db::schema::users;
-use crate::db::{DbConnection, write_transaction};
+use crate::db::{DbConnection, now_unix, write_transaction};
 use crate::domain::role::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -115,14 +116,26 @@ impl NewUser<'_> {
     }
 }
 
-pub fn set_password(conn: &mut DbConnection, id: i64, password_hash: &str) -> QueryResult<usize> {
-    diesel::update(users::table.find(id))
-        .set((
-            users::password_hash.eq(password_hash),
-            users::failed_logins.eq(0),
-            users::locked_until.eq(None::<i64>),
-        ))
-        .execute(conn)
+/// Sets a new password and ends every session of the user but `keep` (the
+/// one that changed it, when done from the desk).
+pub fn set_password(
+    conn: &mut DbConnection,
+    id: i64,
+    password_hash: &str,
+    keep: Option<i64>,
+    now: i64,
+) -> QueryResult<usize> {
+    write_transaction(conn, |conn| {
+        let changed = diesel::update(users::table.find(id))
+            .set((
+                users::password_hash.eq(password_hash),
+                users::failed_logins.eq(0),
+                users::locked_until.eq(None::<i64>),
+            ))
+            .execute(conn)?;
+        StaffSession::end_all_of(conn, id, keep, now)?;
+        Ok(changed)
+    })
 }
 
 fn other_active_admins(conn: &mut DbConnection, id: i64) -> QueryResult<i64> {
@@ -152,6 +165,7 @@ pub fn disable(
         diesel::update(users::table.find(id))
             .set(users::active.eq(false))
             .execute(conn)?;
+        StaffSession::end_all_of(conn, id, None, now_unix())?;
         Ok(())
     })
 }

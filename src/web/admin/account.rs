@@ -4,8 +4,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::db::models::staff_session::StaffSession;
 use crate::db::models::user::set_password;
-use crate::db::run_blocking;
+use crate::db::{now_unix, run_blocking};
+use crate::format::format_time;
 use crate::security::password::check_new_password;
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
@@ -20,19 +22,43 @@ pub struct PasswordPage {
     pub staff: StaffView,
     pub problem: Option<String>,
     pub changed: bool,
+    pub sessions: Vec<SessionRow>,
 }
 
-fn render(
+/// One place the user is signed in.
+pub struct SessionRow {
+    pub signed_in: String,
+    pub last_active: String,
+    pub browser: String,
+    pub current: bool,
+}
+
+async fn render(
+    state: &AppState,
     staff: &Staff,
     problem: Option<String>,
     changed: bool,
 ) -> Result<HttpResponse, PageError> {
+    let user_id = staff.user.id;
+    let live = run_blocking(&state.pool, move |conn| {
+        Ok(StaffSession::live_of(conn, user_id)?)
+    })
+    .await?;
     let has_problem = problem.is_some();
     let view = PasswordPage {
         meta: PageMeta::plain("Change your password"),
         staff: staff.view(),
         problem,
         changed,
+        sessions: live
+            .into_iter()
+            .map(|s| SessionRow {
+                signed_in: format_time(s.created_at),
+                last_active: format_time(s.last_seen_at),
+                browser: s.user_agent,
+                current: s.id == staff.session_id,
+            })
+            .collect(),
     };
     page::form(&view, has_problem)
 }
@@ -43,8 +69,36 @@ pub struct Done {
     changed: Option<String>,
 }
 
-pub async fn show(staff: Staff, query: web::Query<Done>) -> Result<HttpResponse, PageError> {
-    render(&staff, None, query.changed.is_some())
+pub async fn show(
+    state: web::Data<AppState>,
+    staff: Staff,
+    query: web::Query<Done>,
+) -> Result<HttpResponse, PageError> {
+    render(&state, &staff, None, query.changed.is_some()).await
+}
+
+/// Nothing but the CSRF token.
+#[derive(Deserialize)]
+pub struct Confirm {}
+
+/// "Sign out everywhere else": every other session of this user ends.
+pub async fn end_other_sessions(
+    state: web::Data<AppState>,
+    staff: Staff,
+    _confirmed: CsrfForm<Confirm>,
+) -> Result<HttpResponse, PageError> {
+    let (user_id, keep) = (staff.user.id, staff.session_id);
+    let ended = run_blocking(&state.pool, move |conn| {
+        Ok(StaffSession::end_all_of(
+            conn,
+            user_id,
+            Some(keep),
+            now_unix(),
+        )?)
+    })
+    .await?;
+    tracing::info!(user_id, ended, "other sessions ended");
+    Ok(see_other("/admin/account/password"))
 }
 
 #[derive(Deserialize)]
@@ -68,20 +122,32 @@ pub async fn change(
         .await?;
     if !current_ok {
         return render(
+            &state,
             &staff,
             Some("Your current password is not right".into()),
             false,
-        );
+        )
+        .await;
     }
     if form.new != form.confirm {
-        return render(&staff, Some("The two new passwords differ".into()), false);
+        return render(
+            &state,
+            &staff,
+            Some("The two new passwords differ".into()),
+            false,
+        )
+        .await;
     }
     if let Err(problem) = check_new_password(&form.new, &staff.user.email) {
-        return render(&staff, Some(problem), false);
+        return render(&state, &staff, Some(problem), false).await;
     }
     let hash = state.passwords.hash(form.new).await?;
     let id = staff.user.id;
-    run_blocking(&state.pool, move |conn| Ok(set_password(conn, id, &hash)?)).await?;
+    let keep = staff.session_id;
+    run_blocking(&state.pool, move |conn| {
+        Ok(set_password(conn, id, &hash, Some(keep), now_unix())?)
+    })
+    .await?;
     tracing::info!(user_id = id, "password changed");
     Ok(see_other("/admin/account/password?changed=1"))
 }

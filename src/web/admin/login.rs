@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::db::models::staff_session::StaffSession;
 use crate::db::models::user::{User, record_failed_login, record_login};
 use crate::db::{now_unix, run_blocking};
 use crate::domain::masking::mask_email;
@@ -94,8 +95,18 @@ pub async fn submit(
     match (ok, usable) {
         (true, Some(user)) => {
             let id = user.id;
-            run_blocking(&state.pool, move |conn| Ok(record_login(conn, id, now)?)).await?;
-            session::begin(&session, id, now)?;
+            let agent = req
+                .headers()
+                .get(actix_web::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let token = run_blocking(&state.pool, move |conn| {
+                record_login(conn, id, now)?;
+                Ok(StaffSession::start(conn, id, &agent, now)?)
+            })
+            .await?;
+            session::begin(&session, id, &token, now)?;
             tracing::info!(user_id = id, "staff login");
             Ok(see_other("/admin"))
         }
@@ -119,10 +130,17 @@ pub async fn submit(
 pub struct Confirm {}
 
 pub async fn logout(
-    _staff: Staff,
+    state: web::Data<AppState>,
+    staff: Staff,
     session: Session,
     _confirmed: CsrfForm<Confirm>,
 ) -> Result<HttpResponse, PageError> {
+    // Ended server-side too: a copy of the cookie is worth nothing now.
+    let id = staff.session_id;
+    run_blocking(&state.pool, move |conn| {
+        Ok(StaffSession::end(conn, id, now_unix())?)
+    })
+    .await?;
     session::end(&session);
     Ok(see_other("/admin/login"))
 }
