@@ -8,6 +8,7 @@ use reportdesk::{content, db, mail, telemetry};
 
 fn main() -> std::process::ExitCode {
     limit_malloc_arenas();
+    raise_open_files_limit();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -102,6 +103,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Each client holds a file descriptor; the usual soft limit (1,024) lets a
+/// thousand slow clients starve everyone else, while the hard limit is far
+/// higher. Raising the soft limit to the hard one needs no privilege.
+fn raise_open_files_limit() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed in.
+    unsafe {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
+        {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
 }
 
 /// glibc gives every thread that allocates its own memory arena (up to eight

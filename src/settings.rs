@@ -34,6 +34,8 @@ pub struct Settings {
     pub mail_lease_seconds: i64,
     pub form_min_seconds: u64,
     pub rate_limit_per_minute: u32,
+    /// A request body must have arrived this long after it began.
+    pub request_timeout_seconds: u64,
     /// A staff session ends after this long without a request.
     pub session_idle_seconds: i64,
     /// A staff session ends this long after login, however busy.
@@ -72,6 +74,7 @@ impl Default for Settings {
             mail_lease_seconds: 120,
             form_min_seconds: 3,
             rate_limit_per_minute: 10,
+            request_timeout_seconds: 10,
             session_idle_seconds: 30 * 60,
             session_max_seconds: 12 * 60 * 60,
             response_target_discount_minutes: 120,
@@ -88,7 +91,7 @@ impl Default for Settings {
 /// What each setting means, in the order `--help` lists them; the default
 /// shown beside it comes from `Settings::default()`, or is said here when a
 /// setting has none.
-const MEANINGS: [(&str, &str); 21] = [
+const MEANINGS: [(&str, &str); 22] = [
     ("bind", "listen address; port 0 = any free port"),
     ("public_url", "absolute base URL for links in mails"),
     (
@@ -118,6 +121,10 @@ const MEANINGS: [(&str, &str); 21] = [
     (
         "rate_limit_per_minute",
         "form POSTs per client IP per minute",
+    ),
+    (
+        "request_timeout_seconds",
+        "a request body slower than this is answered 408 and let go",
     ),
     (
         "session_idle_seconds",
@@ -198,6 +205,10 @@ impl Settings {
             bail!("REPORTDESK_PUBLIC_URL must start with http:// or https://");
         }
         Ok(settings)
+    }
+
+    pub fn request_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.request_timeout_seconds.max(1))
     }
 
     /// Public URL without a trailing slash, for building absolute links.

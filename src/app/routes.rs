@@ -21,6 +21,7 @@ pub fn serve(
     let https = state.settings.is_https();
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(from_fn(handlers::deadline::body_deadline))
             .wrap(from_fn(handlers::encoding::refuse_encoded_bodies))
             .wrap(security_headers(https))
             .wrap(TracingLogger::default())

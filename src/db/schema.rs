@@ -75,6 +75,11 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         first_response_at -> Nullable<BigInt>,
+        name -> Nullable<Text>,
+        company -> Nullable<Text>,
+        job_title -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        country -> Nullable<Text>,
     }
 }
 

@@ -71,16 +71,17 @@ impl LeadFacts {
 
     /// A stored lead (released from spam) as its mails describe it.
     pub fn from_stored(lead: &Lead, contact: &Contact) -> Self {
+        let sent = lead.submitted.or(contact.details());
         Self {
             kind: lead.kind,
-            name: contact.name.clone(),
+            name: sent.name.to_owned(),
             email: contact.email_normalized.clone(),
-            company: contact.company.clone(),
-            job_title: contact.job_title.clone(),
-            phone: contact.phone.clone(),
-            country_code: contact.country.clone(),
-            country_name: Country::parse(&contact.country)
-                .map_or(contact.country.clone(), |c| c.name().to_owned()),
+            company: sent.company.to_owned(),
+            job_title: sent.job_title.map(str::to_owned),
+            phone: sent.phone.map(str::to_owned),
+            country_code: sent.country.to_owned(),
+            country_name: Country::parse(sent.country)
+                .map_or(sent.country.to_owned(), |c| c.name().to_owned()),
             message: lead.message.clone(),
             licence: lead.licence.map(|l| l.label()),
             budget: lead.budget.clone(),

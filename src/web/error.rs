@@ -20,6 +20,10 @@ pub enum PageError {
     PayloadTooLarge,
     #[error("malformed request")]
     BadRequest,
+    /// The request body did not arrive in time: answered, and the
+    /// connection closed.
+    #[error("request body too slow")]
+    RequestTimeout,
     /// A compressed request body: refused unread.
     #[error("request bodies are not taken compressed")]
     UnsupportedEncoding,
@@ -69,6 +73,10 @@ impl ErrorPage {
                 "You cannot do that here",
                 "Your account has no access to this page, or the form you sent was out of date. Go back, reload the page and try again.",
             ),
+            StatusCode::REQUEST_TIMEOUT => (
+                "The form took too long to arrive",
+                "Your connection sent the form too slowly, so we stopped waiting. Nothing was stored. Please go back and send it again.",
+            ),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => (
                 "We could not read that request",
                 "The form arrived compressed, which we do not accept. Please send it again from the page itself.",
@@ -109,6 +117,7 @@ impl ResponseError for PageError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::LoginRequired => StatusCode::SEE_OTHER,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -129,6 +138,13 @@ impl ResponseError for PageError {
                     actix_web::http::header::RETRY_AFTER,
                     actix_web::http::header::HeaderValue::from(*retry_after_seconds),
                 );
+                response
+            }
+            Self::RequestTimeout => {
+                let mut response = error_response(self.status_code());
+                response
+                    .head_mut()
+                    .set_connection_type(actix_web::http::ConnectionType::Close);
                 response
             }
             Self::LoginRequired => HttpResponse::SeeOther()

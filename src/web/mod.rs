@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod charts;
+pub mod deadline;
 pub mod encoding;
 pub mod error;
 pub mod extract;

@@ -13,8 +13,13 @@ use crate::domain::attribution::Attribution;
 use crate::domain::lead_event::LeadEvent;
 use crate::domain::lead_request::LeadRequest;
 use crate::domain::lead_status::LeadStatus;
+use crate::domain::mail_kind::MailKind;
 use crate::domain::scoring::Score;
 use crate::mail::compose::{LeadFacts, LeadMailContext, MailSetup, ReportLink, lead_mails};
+
+/// Buyer confirmations one address gets in a day, at most.
+pub const CONFIRMATIONS_PER_DAY: i64 = 3;
+const DAY: i64 = 86_400;
 
 /// Everything stored with a lead beyond what the buyer typed.
 pub struct Submission<'a> {
@@ -106,7 +111,14 @@ fn store(
         let owner = assign_new_lead(conn, lead_id, s.request.country.code(), s.now)?;
         let facts = LeadFacts::from_request(s.request);
         let ctx = LeadMailContext::new(lead_id, &facts, s.report, s.score, s.attribution, setup);
-        insert_mails(conn, &lead_mails(&ctx, setup, owner.as_ref())?, s.now)?;
+        let mut mails = lead_mails(&ctx, setup, owner.as_ref())?;
+        // Anyone can type anyone's address: a flood of forms must not become
+        // a flood of our mail to that address. Sales still hear of each lead.
+        let recent = Lead::real_of_contact_since(conn, contact_id, s.now - DAY)?;
+        if recent > CONFIRMATIONS_PER_DAY {
+            mails.retain(|mail| mail.kind != MailKind::BuyerConfirmation);
+        }
+        insert_mails(conn, &mails, s.now)?;
     }
     Ok(SubmitOutcome::Stored { lead_id })
 }

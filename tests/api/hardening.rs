@@ -172,3 +172,130 @@ async fn the_favicon_is_served_and_linked_from_every_page(app: &TestApp) {
     }
 }
 both_backends!(the_favicon_is_served_and_linked_from_every_page);
+
+/// Stored mails of a kind, from the outbox.
+fn mails_of_kind(app: &TestApp, kind: &str) -> usize {
+    use diesel::prelude::*;
+    use reportdesk::db::schema::outbox;
+    let mut conn = app.pool().get().unwrap();
+    let count: i64 = outbox::table
+        .filter(outbox::kind.eq(kind))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    count as usize
+}
+
+async fn one_address_gets_at_most_three_confirmations_a_day(app: &TestApp) {
+    // Someone types a stranger's address into the form again and again.
+    for _ in 0..5 {
+        let response = app
+            .submit(&format!("{REPORT_PATH}/inquiry"), valid_fields())
+            .await;
+        assert_eq!(response.status(), 303);
+    }
+    assert_eq!(app.leads().len(), 5, "every request is a lead");
+    assert_eq!(
+        mails_of_kind(app, "sales_notification"),
+        5,
+        "sales hear of each"
+    );
+    assert_eq!(mails_of_kind(app, "buyer_confirmation"), 3);
+}
+both_backends!(one_address_gets_at_most_three_confirmations_a_day);
+
+async fn a_later_request_with_the_same_email_does_not_rewrite_an_earlier_lead(app: &TestApp) {
+    let path = format!("{REPORT_PATH}/inquiry");
+    app.submit(&path, valid_fields()).await;
+    let rewritten = [
+        ("name", "Mallory Mischief"),
+        ("company", "Evil Corp"),
+        ("country", "DE"),
+    ];
+    let mut later = valid_fields();
+    for (field, value) in rewritten {
+        later = with_field(later, field, value);
+    }
+    app.submit(&path, later).await;
+    let leads = app.leads();
+    let ada = app.admin().await;
+    let first = ada.page(&format!("/admin/leads/{}", leads[0].id)).await;
+    assert!(
+        first.contains("Jane Doe") && first.contains("Acme Health"),
+        "as sent first"
+    );
+    assert!(!first.contains("Evil Corp") && !first.contains("Mallory"));
+    let second = ada.page(&format!("/admin/leads/{}", leads[1].id)).await;
+    assert!(second.contains("Mallory Mischief") && second.contains("Evil Corp"));
+    let contact = ada
+        .page(&format!("/admin/contacts/{}", leads[0].contact_id))
+        .await;
+    assert!(
+        contact.contains("Evil Corp"),
+        "the contact shows the latest"
+    );
+    let csv = ada
+        .get("/admin/leads/export.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let first_row = csv
+        .lines()
+        .find(|l| l.starts_with(&format!("{},", leads[0].id)))
+        .unwrap();
+    assert!(
+        first_row.contains("Acme Health") && first_row.contains(",GB,"),
+        "{first_row}"
+    );
+}
+both_backends!(a_later_request_with_the_same_email_does_not_rewrite_an_earlier_lead);
+
+/// Sends a form's headers and a few bytes of its body, then nothing more;
+/// answers what the server said, if anything, within five seconds.
+fn stall_after_a_few_bytes(address: &str) -> String {
+    use std::io::{Read, Write as _};
+    let host = address.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    let head = format!(
+        "POST {REPORT_PATH}/inquiry HTTP/1.1\r\nHost: {host}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nname=J"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_trickles_in_is_cut_off_and_health_stays_up() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.request_timeout_seconds = 1)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let slow: Vec<_> = (0..100)
+        .map(|_| {
+            let address = app.address.clone();
+            tokio::task::spawn_blocking(move || stall_after_a_few_bytes(&address))
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "answers while they hang on"
+    );
+    for answer in futures_util::future::join_all(slow).await {
+        let answer = answer.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer:.80}");
+    }
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "let go well before the client gave up"
+    );
+    assert!(app.leads().is_empty());
+    app.stop().await;
+}

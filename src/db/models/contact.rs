@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use super::lead::Details;
 use crate::db::DbConnection;
 use crate::db::schema::contacts;
 use crate::domain::lead_event::ERASED;
@@ -23,6 +24,16 @@ pub struct Contact {
 }
 
 impl Contact {
+    pub fn details(&self) -> Details<'_> {
+        Details {
+            name: &self.name,
+            company: &self.company,
+            job_title: self.job_title.as_deref(),
+            phone: self.phone.as_deref(),
+            country: &self.country,
+        }
+    }
+
     pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Self>> {
         contacts::table
             .find(id)

@@ -37,6 +37,48 @@ pub struct Lead {
     pub created_at: i64,
     pub updated_at: i64,
     pub first_response_at: Option<i64>,
+    /// What the buyer typed with this request (`None` for leads stored before
+    /// these were kept: the contact's details stand in).
+    #[diesel(embed)]
+    pub submitted: Submitted,
+}
+
+/// The buyer's details as sent with one request.
+#[derive(Debug, Clone, Default, Queryable, Selectable)]
+#[diesel(table_name = leads)]
+pub struct Submitted {
+    pub name: Option<String>,
+    pub company: Option<String>,
+    pub job_title: Option<String>,
+    pub phone: Option<String>,
+    pub country: Option<String>,
+}
+
+/// A buyer's details, borrowed from a lead or a contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Details<'a> {
+    pub name: &'a str,
+    pub company: &'a str,
+    pub job_title: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub country: &'a str,
+}
+
+impl Submitted {
+    /// What was sent with the lead; for a lead stored before details were
+    /// kept per lead, the contact's.
+    pub fn or<'a>(&'a self, contact: Details<'a>) -> Details<'a> {
+        match &self.name {
+            Some(name) => Details {
+                name,
+                company: self.company.as_deref().unwrap_or_default(),
+                job_title: self.job_title.as_deref(),
+                phone: self.phone.as_deref(),
+                country: self.country.as_deref().unwrap_or_default(),
+            },
+            None => contact,
+        }
+    }
 }
 
 impl Lead {
@@ -125,7 +167,18 @@ impl Lead {
                 leads::referrer.eq(None::<String>),
                 leads::landing_path.eq(None::<String>),
                 leads::updated_at.eq(now),
+                leads::job_title.eq(None::<String>),
+                leads::phone.eq(None::<String>),
             ))
+            .execute(conn)?;
+        // Name and company are kept as a marker (a lead had them), as on the
+        // contact; columns never filled stay empty.
+        let of_contact = || leads::table.filter(leads::id.eq_any(ids));
+        diesel::update(of_contact().filter(leads::name.is_not_null()))
+            .set(leads::name.eq(ERASED))
+            .execute(conn)?;
+        diesel::update(of_contact().filter(leads::company.is_not_null()))
+            .set(leads::company.eq(ERASED))
             .execute(conn)?;
         Ok(())
     }
@@ -141,6 +194,20 @@ impl Lead {
 
     pub fn delete(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<usize> {
         diesel::delete(leads::table.filter(leads::id.eq_any(ids))).execute(conn)
+    }
+
+    /// A contact's real (not spam) leads created since `since`.
+    pub fn real_of_contact_since(
+        conn: &mut DbConnection,
+        contact_id: i64,
+        since: i64,
+    ) -> QueryResult<i64> {
+        leads::table
+            .filter(leads::contact_id.eq(contact_id))
+            .filter(leads::status.ne(LeadStatus::Spam))
+            .filter(leads::created_at.ge(since))
+            .count()
+            .get_result(conn)
     }
 
     pub fn count_of_contact(conn: &mut DbConnection, contact_id: i64) -> QueryResult<i64> {
@@ -192,6 +259,13 @@ impl NewLead<'_> {
                 leads::form_token_hash.eq(self.form_token_hash),
                 leads::created_at.eq(self.now),
                 leads::updated_at.eq(self.now),
+                (
+                    leads::name.eq(&request.name),
+                    leads::company.eq(&request.company),
+                    leads::job_title.eq(&request.job_title),
+                    leads::phone.eq(request.phone.as_ref().map(|p| p.as_str())),
+                    leads::country.eq(request.country.code()),
+                ),
             ))
             .execute(conn)?;
         Lead::id_by_token(conn, self.form_token_hash)?.ok_or(diesel::result::Error::NotFound)

@@ -21,6 +21,11 @@ pub fn contact_export(conn: &mut DbConnection, contact_id: i64) -> QueryResult<O
         exported_leads.push(json!({
             "id": lead.id,
             "kind": lead.kind.as_db(),
+            "name": lead.submitted.name,
+            "company": lead.submitted.company,
+            "job_title": lead.submitted.job_title,
+            "phone": lead.submitted.phone,
+            "country": lead.submitted.country,
             "status": lead.status.as_db(),
             "report_id": lead.report_id,
             "message": lead.message,

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::lead_filter::{LeadFilter, StatusScope};
 use crate::db::DbConnection;
+use crate::db::models::lead::{Details, Submitted};
 use crate::db::schema::{contacts, leads};
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
@@ -29,6 +30,8 @@ pub struct ExportedLead {
     pub utm_campaign: Option<String>,
     pub referrer: Option<String>,
     pub first_response_at: Option<i64>,
+    #[diesel(embed)]
+    pub submitted: Submitted,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -40,6 +43,18 @@ pub struct ExportedContact {
     pub job_title: Option<String>,
     pub phone: Option<String>,
     pub country: String,
+}
+
+impl ExportedContact {
+    pub fn details(&self) -> Details<'_> {
+        Details {
+            name: &self.name,
+            company: &self.company,
+            job_title: self.job_title.as_deref(),
+            phone: self.phone.as_deref(),
+            country: &self.country,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -17,6 +17,7 @@ use crate::domain::slug::Slug;
 use crate::mail::compose::ReportLink;
 use crate::security::form_token::TokenError;
 use crate::state::AppState;
+use crate::web::deadline::is_too_slow;
 use crate::web::error::PageError;
 use crate::web::extract::limit;
 use crate::web::page;
@@ -32,6 +33,9 @@ pub fn form_config() -> web::FormConfig {
         .error_handler(|error, _req| {
             let page = match error {
                 UrlencodedError::Overflow { .. } => PageError::PayloadTooLarge,
+                UrlencodedError::Payload(ref cause) if is_too_slow(cause) => {
+                    PageError::RequestTimeout
+                }
                 _ => PageError::BadRequest,
             };
             actix_web::error::InternalError::from_response(

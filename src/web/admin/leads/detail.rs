@@ -154,6 +154,9 @@ fn lead_view(
     names: &std::collections::HashMap<i64, String>,
 ) -> LeadView {
     let (lead, contact) = (&detail.lead, &detail.contact);
+    // What was sent with this lead; the contact page shows the latest.
+    let sent = lead.submitted.or(contact.details());
+    let or_dash_str = |v: Option<&str>| v.filter(|s| !s.is_empty()).unwrap_or("–").to_owned();
     let or_dash = |v: &Option<String>| {
         v.clone()
             .filter(|s| !s.is_empty())
@@ -174,12 +177,12 @@ fn lead_view(
         report_title: detail.report_title.clone(),
         report_href: format!("/reports/{}", detail.report_slug),
         contact_id: contact.id,
-        name: contact.name.clone(),
+        name: sent.name.to_owned(),
         email: contact.email_normalized.clone(),
-        company: contact.company.clone(),
-        job_title: or_dash(&contact.job_title),
-        phone: or_dash(&contact.phone),
-        country: Country::parse(&contact.country).map_or(contact.country.clone(), |c| {
+        company: sent.company.to_owned(),
+        job_title: or_dash_str(sent.job_title),
+        phone: or_dash_str(sent.phone),
+        country: Country::parse(sent.country).map_or(sent.country.to_owned(), |c| {
             format!("{} ({})", c.name(), c.code())
         }),
         message: or_dash(&lead.message),

@@ -5,10 +5,12 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use tokio::sync::mpsc;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::filters::FilterValues;
+use crate::db::models::lead::Details;
 use crate::db::models::report::ReportRow;
 use crate::db::models::user::User;
 use crate::db::queries::lead_export::{ExportRow, export_chunk};
@@ -24,7 +26,7 @@ const CHUNK_ROWS: i64 = 4000;
 
 /// A spreadsheet runs a cell that starts with `= + - @` (or a tab or carriage
 /// return) as a formula; a leading apostrophe makes it text.
-pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}").into()
     } else {
@@ -32,87 +34,78 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// One CSV record; its field names are the header. Text cells borrow from the
-/// row read (a million rows should not cost twenty copied strings each) and
-/// are neutralised.
-#[derive(serde::Serialize, Default)]
-struct Record<'a> {
-    id: i64,
-    created_at: String,
-    kind: &'static str,
-    status: &'static str,
-    score: i32,
-    report: Cell<'a>,
-    name: Cell<'a>,
-    email: Cell<'a>,
-    company: Cell<'a>,
-    job_title: Cell<'a>,
-    phone: Cell<'a>,
-    country: Cell<'a>,
-    message: Cell<'a>,
-    licence: &'static str,
-    budget: Cell<'a>,
-    owner: Cell<'a>,
-    marketing_opt_in: bool,
-    utm_source: Cell<'a>,
-    utm_medium: Cell<'a>,
-    utm_campaign: Cell<'a>,
-    referrer: Cell<'a>,
-    first_response_at: String,
+/// One row as the columns see it: the lead read, and the names its ids
+/// stand for.
+struct Line<'a> {
+    row: &'a ExportRow,
+    sent: Details<'a>,
+    report: &'a str,
+    owner: &'a str,
 }
 
-/// A text cell, written neutralised.
-#[derive(Default)]
-struct Cell<'a>(&'a str);
+type CellOf = for<'a> fn(&Line<'a>) -> Cow<'a, str>;
 
-impl serde::Serialize for Cell<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&neutralise(self.0))
-    }
+fn text(value: &Option<String>) -> Cow<'_, str> {
+    Cow::Borrowed(value.as_deref().unwrap_or_default())
 }
 
-/// The header line alone (for an export with no rows): what csv writes
-/// before a first record.
+/// The export's columns, in order: the header and every cell come from here.
+/// Text cells borrow from the row read (a million rows should not cost twenty
+/// copied strings each).
+const COLUMNS: [(&str, CellOf); 22] = [
+    ("id", |l| l.row.lead.id.to_string().into()),
+    ("created_at", |l| format_time(l.row.lead.created_at).into()),
+    ("kind", |l| l.row.lead.kind.as_db().into()),
+    ("status", |l| l.row.lead.status.as_db().into()),
+    ("score", |l| l.row.lead.score.to_string().into()),
+    ("report", |l| l.report.into()),
+    ("name", |l| l.sent.name.into()),
+    ("email", |l| l.row.contact.email_normalized.as_str().into()),
+    ("company", |l| l.sent.company.into()),
+    ("job_title", |l| l.sent.job_title.unwrap_or_default().into()),
+    ("phone", |l| l.sent.phone.unwrap_or_default().into()),
+    ("country", |l| l.sent.country.into()),
+    ("message", |l| text(&l.row.lead.message)),
+    ("licence", |l| {
+        l.row.lead.licence.map_or("", |x| x.as_db()).into()
+    }),
+    ("budget", |l| text(&l.row.lead.budget)),
+    ("owner", |l| l.owner.into()),
+    ("marketing_opt_in", |l| {
+        if l.row.lead.marketing_opt_in {
+            "true"
+        } else {
+            "false"
+        }
+        .into()
+    }),
+    ("utm_source", |l| text(&l.row.lead.utm_source)),
+    ("utm_medium", |l| text(&l.row.lead.utm_medium)),
+    ("utm_campaign", |l| text(&l.row.lead.utm_campaign)),
+    ("referrer", |l| text(&l.row.lead.referrer)),
+    ("first_response_at", |l| {
+        l.row
+            .lead
+            .first_response_at
+            .map(format_time)
+            .unwrap_or_default()
+            .into()
+    }),
+];
+
+/// The header line.
 fn header_line() -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.serialize(Record::default());
-    let bytes = writer.into_inner().unwrap_or_default();
-    let end = bytes
-        .iter()
-        .position(|b| *b == b'\n')
-        .map_or(bytes.len(), |i| i + 1);
-    bytes[..end].to_vec()
+    let _ = writer.write_record(COLUMNS.map(|(name, _)| name));
+    writer.into_inner().unwrap_or_default()
 }
 
-impl<'a> Record<'a> {
-    fn new(row: &'a ExportRow, report: &'a str, owner: &'a str) -> Self {
-        let cell = |value: &'a Option<String>| Cell(value.as_deref().unwrap_or_default());
-        let (lead, contact) = (&row.lead, &row.contact);
-        Self {
-            id: lead.id,
-            created_at: format_time(lead.created_at),
-            kind: lead.kind.as_db(),
-            status: lead.status.as_db(),
-            score: lead.score,
-            report: Cell(report),
-            name: Cell(&contact.name),
-            email: Cell(&contact.email_normalized),
-            company: Cell(&contact.company),
-            job_title: cell(&contact.job_title),
-            phone: cell(&contact.phone),
-            country: Cell(&contact.country),
-            message: cell(&lead.message),
-            licence: lead.licence.map_or("", |l| l.as_db()),
-            budget: cell(&lead.budget),
-            owner: Cell(owner),
-            marketing_opt_in: lead.marketing_opt_in,
-            utm_source: cell(&lead.utm_source),
-            utm_medium: cell(&lead.utm_medium),
-            utm_campaign: cell(&lead.utm_campaign),
-            referrer: cell(&lead.referrer),
-            first_response_at: lead.first_response_at.map(format_time).unwrap_or_default(),
-        }
+/// Writes one lead, every cell neutralised.
+fn write_line(writer: &mut csv::Writer<Vec<u8>>, line: &Line<'_>) -> csv::Result<()> {
+    for (_, cell) in COLUMNS {
+        writer.write_field(neutralise(&cell(line)).as_bytes())?;
     }
+    writer.write_record(None::<&[u8]>)
 }
 
 /// Rows read together, with the names their ids stand for.
@@ -183,7 +176,14 @@ fn write_chunk(mut writer: csv::Writer<Vec<u8>>, chunk: &Chunk) -> std::io::Resu
             .reports
             .get(&row.lead.report_id)
             .map_or("", String::as_str);
-        writer.serialize(Record::new(row, report, owner))?;
+        let sent = row.lead.submitted.or(row.contact.details());
+        let line = Line {
+            row,
+            sent,
+            report,
+            owner,
+        };
+        write_line(&mut writer, &line)?;
     }
     writer.into_inner().map_err(|e| e.into_error())
 }
@@ -203,7 +203,7 @@ pub async fn export(
     let (chunks, read_chunks) = std::sync::mpsc::sync_channel::<Result<Chunk, String>>(2);
     tokio::task::spawn_blocking(move || read_export(&pool, &mut filter, &chunks));
     tokio::task::spawn_blocking(move || {
-        // The first chunk starts with the header (the record's field names).
+        // The first chunk starts with the header.
         let mut first = true;
         for chunk in read_chunks {
             let chunk = match chunk {
@@ -214,14 +214,10 @@ pub async fn export(
                     return;
                 }
             };
-            let bytes = if first && chunk.rows.is_empty() {
-                Ok(header_line())
-            } else {
-                let writer = csv::WriterBuilder::new()
-                    .has_headers(first)
-                    .from_writer(Vec::new());
-                write_chunk(writer, &chunk)
-            };
+            let mut bytes = write_chunk(csv::Writer::from_writer(Vec::new()), &chunk);
+            if first {
+                bytes = bytes.map(|rows| [header_line(), rows].concat());
+            }
             first = false;
             // The client went away: dropping the receiver stops the reader.
             if sender.blocking_send(bytes.map(web::Bytes::from)).is_err() {

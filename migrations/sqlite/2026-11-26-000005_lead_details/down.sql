@@ -1,0 +1,5 @@
+ALTER TABLE leads DROP COLUMN name;
+ALTER TABLE leads DROP COLUMN company;
+ALTER TABLE leads DROP COLUMN job_title;
+ALTER TABLE leads DROP COLUMN phone;
+ALTER TABLE leads DROP COLUMN country;
