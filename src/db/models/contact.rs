@@ -25,13 +25,8 @@ pub struct Contact {
 
 impl Contact {
     pub fn details(&self) -> Details<'_> {
-        Details {
-            name: &self.name,
-            company: &self.company,
-            job_title: self.job_title.as_deref(),
-            phone: self.phone.as_deref(),
-            country: &self.country,
-        }
+        let c = self;
+        Details::from_columns(&c.name, &c.company, &c.job_title, &c.phone, &c.country)
     }
 
     pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Self>> {

@@ -64,6 +64,25 @@ pub struct Details<'a> {
     pub country: &'a str,
 }
 
+impl<'a> Details<'a> {
+    /// Details from columns as stored (the optional ones may be NULL).
+    pub fn from_columns(
+        name: &'a str,
+        company: &'a str,
+        job_title: &'a Option<String>,
+        phone: &'a Option<String>,
+        country: &'a str,
+    ) -> Self {
+        Self {
+            name,
+            company,
+            job_title: job_title.as_deref(),
+            phone: phone.as_deref(),
+            country,
+        }
+    }
+}
+
 impl Submitted {
     /// What was sent with the lead; for a lead stored before details were
     /// kept per lead, the contact's.

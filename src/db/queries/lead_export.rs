@@ -47,21 +47,14 @@ pub struct ExportedContact {
 
 impl ExportedContact {
     pub fn details(&self) -> Details<'_> {
-        Details {
-            name: &self.name,
-            company: &self.company,
-            job_title: self.job_title.as_deref(),
-            phone: self.phone.as_deref(),
-            country: &self.country,
-        }
+        let c = self;
+        Details::from_columns(&c.name, &c.company, &c.job_title, &c.phone, &c.country)
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable)]
 pub struct ExportRow {
-    #[diesel(embed)]
     pub lead: ExportedLead,
-    #[diesel(embed)]
     pub contact: ExportedContact,
 }
 
@@ -81,7 +74,41 @@ pub fn export_chunk(
         query = query.filter(leads::id.lt(before));
     }
     query
-        .select(ExportRow::as_select())
+        .select((
+            (
+                leads::id,
+                leads::created_at,
+                leads::kind,
+                leads::status,
+                leads::score,
+                leads::report_id,
+                leads::message,
+                leads::licence,
+                leads::budget,
+                leads::assignee_id,
+                leads::marketing_opt_in,
+                leads::utm_source,
+                leads::utm_medium,
+                leads::utm_campaign,
+                leads::referrer,
+                leads::first_response_at,
+                (
+                    leads::name,
+                    leads::company,
+                    leads::job_title,
+                    leads::phone,
+                    leads::country,
+                ),
+            ),
+            (
+                contacts::name,
+                contacts::email_normalized,
+                contacts::company,
+                contacts::job_title,
+                contacts::phone,
+                contacts::country,
+            ),
+        ))
         .order(leads::id.desc())
         .limit(limit)
         .load(conn)
