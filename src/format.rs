@@ -1,7 +1,5 @@
 //! How times, durations and counts read to people, in pages and in mails alike.
 
-use crate::domain::response_clock::duration;
-
 /// `2026-11-25 14:03 UTC`
 pub fn format_time(unix: i64) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
@@ -9,11 +7,6 @@ pub fn format_time(unix: i64) -> String {
         .ok()
         .and_then(|t| t.format(&format).ok())
         .unwrap_or_else(|| "–".to_owned())
-}
-
-/// "2 d 3 h", "1 h 05 min", "12 min".
-pub fn format_duration(seconds: i64) -> String {
-    duration(seconds)
 }
 
 /// A count for display: "1,234", or "10,000+" past `cap`.

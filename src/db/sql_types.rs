@@ -57,3 +57,45 @@ stored_as_text! {
     MailKind => MailKindText,
     OutboxStatus => OutboxStatusText,
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::dsl::sql;
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+
+    use super::*;
+    use crate::db::DbConnection;
+
+    fn memory() -> DbConnection {
+        DbConnection::Sqlite(diesel::SqliteConnection::establish(":memory:").unwrap())
+    }
+
+    #[test]
+    fn every_stored_name_reads_back_as_its_variant_through_the_database() {
+        let mut conn = memory();
+        for status in LeadStatus::ALL {
+            let read: LeadStatus = diesel::select(status.into_sql::<Text>())
+                .get_result(&mut conn)
+                .unwrap();
+            assert_eq!(read, status);
+        }
+        for role in Role::ALL {
+            let read: Role = diesel::select(role.into_sql::<Text>())
+                .get_result(&mut conn)
+                .unwrap();
+            assert_eq!(read, role);
+        }
+    }
+
+    #[test]
+    fn an_unknown_stored_name_is_an_error_not_a_default() {
+        let mut conn = memory();
+        let read = diesel::select(sql::<Text>("'archived'")).get_result::<LeadStatus>(&mut conn);
+        let error = format!("{:?}", read.unwrap_err());
+        assert!(
+            error.contains(r#"unknown LeadStatus \"archived\""#),
+            "{error}"
+        );
+    }
+}

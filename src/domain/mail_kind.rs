@@ -52,7 +52,10 @@ impl std::fmt::Display for MailKind {
     }
 }
 
-/// Where a mail in the outbox stands; stored in `outbox.status`.
+/// Where a mail in the outbox stands; stored in `outbox.status`. Ordered by
+/// how much it needs a person: the state of several mails together (a
+/// lead's) is their maximum — any dead one makes it dead, else any waiting
+/// one pending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutboxStatus {
     Sent,
@@ -74,12 +77,6 @@ impl OutboxStatus {
 
     pub fn from_db(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_db() == value)
-    }
-
-    /// The state of several mails together (a lead's): any dead one makes it
-    /// dead, else any waiting one makes it pending (the order of the variants).
-    pub fn worst(states: impl IntoIterator<Item = OutboxStatus>) -> Option<OutboxStatus> {
-        states.into_iter().max()
     }
 }
 
@@ -106,9 +103,8 @@ mod tests {
     #[test]
     fn a_dead_mail_outweighs_a_pending_one_which_outweighs_a_sent_one() {
         use OutboxStatus::*;
-        assert_eq!(OutboxStatus::worst([Sent, Dead, Pending]), Some(Dead));
-        assert_eq!(OutboxStatus::worst([Sent, Pending]), Some(Pending));
-        assert_eq!(OutboxStatus::worst([Sent]), Some(Sent));
-        assert_eq!(OutboxStatus::worst([]), None);
+        assert_eq!([Sent, Dead, Pending].into_iter().max(), Some(Dead));
+        assert_eq!([Sent, Pending].into_iter().max(), Some(Pending));
+        assert_eq!([Sent].into_iter().max(), Some(Sent));
     }
 }

@@ -13,6 +13,7 @@ use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
+use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use futures_util::Stream;
@@ -28,6 +29,13 @@ pub async fn body_deadline(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    // Most requests (every page view) carry no body: no timer for them.
+    let headers = req.headers();
+    if !headers.contains_key(header::CONTENT_LENGTH)
+        && !headers.contains_key(header::TRANSFER_ENCODING)
+    {
+        return next.call(req).await;
+    }
     let limit = req
         .app_data::<actix_web::web::Data<AppState>>()
         .map_or(Duration::from_secs(10), |state| {

@@ -8,10 +8,8 @@ use crate::db::models::contact::Contact;
 use crate::db::models::lead::Lead;
 use crate::db::models::lead_event;
 use crate::db::models::outbox;
-use crate::db::schema::{contacts, leads};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::lead_event::LeadEvent;
-use crate::domain::lead_status::LeadStatus;
 
 pub const SPAM_KEPT_DAYS: i64 = 30;
 const DAY: i64 = 86_400;
@@ -73,7 +71,7 @@ pub fn apply_retention(
         Ok::<_, diesel::result::Error>(())
     })?;
     let mut erased = 0;
-    for contact_id in long_finished_contacts(conn, now - retention_days * DAY)? {
+    for contact_id in Contact::long_finished(conn, now - retention_days * DAY)? {
         if erase_contact(conn, contact_id, None, now)? {
             erased += 1;
         }
@@ -82,25 +80,4 @@ pub fn apply_retention(
         spam_purged: spam_ids.len(),
         contacts_erased: erased,
     })
-}
-
-/// Contacts not yet erased whose leads are all `lost` or `spam` and all
-/// created before `cutoff`.
-fn long_finished_contacts(conn: &mut DbConnection, cutoff: i64) -> QueryResult<Vec<i64>> {
-    contacts::table
-        .filter(contacts::erased_at.is_null())
-        .filter(diesel::dsl::exists(
-            leads::table.filter(leads::contact_id.eq(contacts::id)),
-        ))
-        .filter(diesel::dsl::not(diesel::dsl::exists(
-            leads::table
-                .filter(leads::contact_id.eq(contacts::id))
-                .filter(
-                    leads::status
-                        .ne_all([LeadStatus::Lost, LeadStatus::Spam])
-                        .or(leads::created_at.ge(cutoff)),
-                ),
-        )))
-        .select(contacts::id)
-        .load(conn)
 }

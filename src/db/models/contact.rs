@@ -4,9 +4,10 @@ use diesel::prelude::*;
 
 use super::lead::Details;
 use crate::db::DbConnection;
-use crate::db::schema::contacts;
+use crate::db::schema::{contacts, leads};
 use crate::domain::lead_event::ERASED;
 use crate::domain::lead_request::LeadRequest;
+use crate::domain::lead_status::LeadStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = contacts)]
@@ -110,6 +111,24 @@ impl Contact {
             ))
             .execute(conn)?;
         Ok(true)
+    }
+
+    /// Contacts not yet erased whose leads are all `lost` or `spam` and all
+    /// created before `cutoff`: what retention erases.
+    pub fn long_finished(conn: &mut DbConnection, cutoff: i64) -> QueryResult<Vec<i64>> {
+        let of_contact = || leads::table.filter(leads::contact_id.eq(contacts::id));
+        contacts::table
+            .filter(contacts::erased_at.is_null())
+            .filter(diesel::dsl::exists(of_contact()))
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                of_contact().filter(
+                    leads::status
+                        .ne_all([LeadStatus::Lost, LeadStatus::Spam])
+                        .or(leads::created_at.ge(cutoff)),
+                ),
+            )))
+            .select(contacts::id)
+            .load(conn)
     }
 
     pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {

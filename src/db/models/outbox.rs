@@ -200,7 +200,8 @@ pub fn release(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<()> {
     Ok(())
 }
 
-/// The state of each lead's mail together (see `OutboxStatus::worst`);
+/// The state of each lead's mail together (the most pressing, by
+/// `OutboxStatus`'s order);
 /// absent when the lead has no mail.
 pub fn delivery_states(
     conn: &mut DbConnection,

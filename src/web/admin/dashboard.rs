@@ -8,7 +8,7 @@ use crate::db::queries::dashboard::{self, PeriodCounts, counts_since};
 use crate::db::{now_unix, run_blocking};
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
-use crate::format::format_duration;
+use crate::domain::response_clock::duration;
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::charts::dashboard::{DailyChart, FunnelBar, funnel};
@@ -75,7 +75,7 @@ pub async fn dashboard(
             .iter()
             .zip(data.median_response)
             .map(|(kind, median)| {
-                let text = median.map_or_else(|| "no replies yet".to_owned(), format_duration);
+                let text = median.map_or_else(|| "no replies yet".to_owned(), duration);
                 (kind.label(), text)
             })
             .collect(),

@@ -59,7 +59,8 @@ pub async fn set_status(
     CsrfForm(form): CsrfForm<StatusForm>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let Some(status) = LeadStatus::from_db(&form.status).filter(|s| *s != LeadStatus::Spam) else {
+    // Spam is refused by the workflow with the same sentence.
+    let Some(status) = LeadStatus::from_db(&form.status) else {
         return refuse(&state, &staff, id, "Choose one of the listed statuses").await;
     };
     let reason: String = form

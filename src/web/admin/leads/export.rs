@@ -93,13 +93,6 @@ const COLUMNS: [(&str, CellOf); 22] = [
     }),
 ];
 
-/// The header line.
-fn header_line() -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(COLUMNS.map(|(name, _)| name));
-    writer.into_inner().unwrap_or_default()
-}
-
 /// Writes one lead, every cell neutralised.
 fn write_line(writer: &mut csv::Writer<Vec<u8>>, line: &Line<'_>) -> csv::Result<()> {
     for (_, cell) in COLUMNS {
@@ -165,7 +158,12 @@ fn read_export(
     }
 }
 
-fn write_chunk(mut writer: csv::Writer<Vec<u8>>, chunk: &Chunk) -> std::io::Result<Vec<u8>> {
+/// One chunk as CSV; the first starts with the header.
+fn write_chunk(chunk: &Chunk, first: bool) -> std::io::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    if first {
+        writer.write_record(COLUMNS.map(|(name, _)| name))?;
+    }
     for row in &chunk.rows {
         let owner = row
             .lead
@@ -203,7 +201,6 @@ pub async fn export(
     let (chunks, read_chunks) = std::sync::mpsc::sync_channel::<Result<Chunk, String>>(2);
     tokio::task::spawn_blocking(move || read_export(&pool, &mut filter, &chunks));
     tokio::task::spawn_blocking(move || {
-        // The first chunk starts with the header.
         let mut first = true;
         for chunk in read_chunks {
             let chunk = match chunk {
@@ -214,10 +211,7 @@ pub async fn export(
                     return;
                 }
             };
-            let mut bytes = write_chunk(csv::Writer::from_writer(Vec::new()), &chunk);
-            if first {
-                bytes = bytes.map(|rows| [header_line(), rows].concat());
-            }
+            let bytes = write_chunk(&chunk, first);
             first = false;
             // The client went away: dropping the receiver stops the reader.
             if sender.blocking_send(bytes.map(web::Bytes::from)).is_err() {

@@ -63,7 +63,7 @@ pub struct LeadRowView {
     pub score: i32,
     pub status: LeadStatus,
     pub owner: String,
-    /// The lead's mail together (`OutboxStatus::worst`), or "none".
+    /// The lead's mail together (see `delivery_states`), or "none".
     pub delivery: String,
     /// Time left to answer, or how late; empty once answered.
     pub clock: String,
