@@ -1,6 +1,7 @@
 //! The CSV export's rows: the list's filter, read in keyset chunks, each one
 //! joined read of leads and their contacts.
 
+use diesel::connection::DefaultLoadingMode;
 use diesel::prelude::*;
 
 use super::lead_filter::{LeadFilter, StatusScope};
@@ -58,14 +59,22 @@ pub struct ExportRow {
     pub contact: ExportedContact,
 }
 
-/// Up to `limit` rows before the lead id `before_id` (keyset), newest first,
-/// so the export streams in bounded chunks.
-pub fn export_chunk(
+/// What one chunk read: how many rows, and the last lead id (the next
+/// chunk's keyset bound).
+pub struct ChunkRead {
+    pub rows: i64,
+    pub last_id: Option<i64>,
+}
+
+/// Hands `each` up to `limit` rows before the lead id `before_id` (keyset),
+/// newest first, one at a time as SQLite steps them.
+pub fn export_chunk<E: From<diesel::result::Error>>(
     conn: &mut DbConnection,
     filter: &LeadFilter,
     before_id: Option<i64>,
     limit: i64,
-) -> QueryResult<Vec<ExportRow>> {
+    mut each: impl FnMut(ExportRow) -> Result<(), E>,
+) -> Result<ChunkRead, E> {
     let mut query = filter.conditions(StatusScope::AsFiltered).into_iter().fold(
         leads::table.inner_join(contacts::table).into_boxed(),
         |query, condition| query.filter(condition),
@@ -73,7 +82,7 @@ pub fn export_chunk(
     if let Some(before) = before_id {
         query = query.filter(leads::id.lt(before));
     }
-    query
+    let query = query
         .select((
             (
                 leads::id,
@@ -110,6 +119,16 @@ pub fn export_chunk(
             ),
         ))
         .order(leads::id.desc())
-        .limit(limit)
-        .load(conn)
+        .limit(limit);
+    let mut read = ChunkRead {
+        rows: 0,
+        last_id: None,
+    };
+    for row in query.load_iter::<ExportRow, DefaultLoadingMode>(conn)? {
+        let row = row?;
+        read.rows += 1;
+        read.last_id = Some(row.lead.id);
+        each(row)?;
+    }
+    Ok(read)
 }

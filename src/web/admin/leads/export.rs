@@ -7,7 +7,6 @@ use tokio::sync::mpsc;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use super::filters::FilterValues;
 use crate::db::models::lead::Details;
@@ -101,89 +100,137 @@ fn write_line(writer: &mut csv::Writer<Vec<u8>>, line: &Line<'_>) -> csv::Result
     writer.write_record(None::<&[u8]>)
 }
 
-/// Rows read together, with the names their ids stand for.
-struct Chunk {
-    rows: Vec<ExportRow>,
-    owners: Arc<HashMap<i64, String>>,
-    reports: Arc<HashMap<i64, String>>,
+/// The names the rows' ids stand for, read once per export.
+struct Names {
+    owners: HashMap<i64, String>,
+    reports: HashMap<i64, String>,
 }
 
-/// Reads the export in keyset chunks until the end, an error, or the writer
-/// hanging up.
-fn read_export(
+impl Names {
+    fn read(conn: &mut crate::db::DbConnection) -> diesel::QueryResult<Self> {
+        Ok(Self {
+            owners: User::names(conn)?,
+            reports: ReportRow::ids_and_slugs(conn)?.into_iter().collect(),
+        })
+    }
+
+    fn line<'a>(&'a self, row: &'a ExportRow) -> Line<'a> {
+        let owner = row.lead.assignee_id.and_then(|id| self.owners.get(&id));
+        Line {
+            row,
+            sent: row.lead.submitted.or(row.contact.details()),
+            report: self
+                .reports
+                .get(&row.lead.report_id)
+                .map_or("", String::as_str),
+            owner: owner.map_or("", String::as_str),
+        }
+    }
+}
+
+/// Why an export stopped early.
+enum Stop {
+    Failed(String),
+    ClientGone,
+}
+
+impl From<diesel::result::Error> for Stop {
+    fn from(error: diesel::result::Error) -> Self {
+        Stop::Failed(error.to_string())
+    }
+}
+
+impl From<csv::Error> for Stop {
+    fn from(error: csv::Error) -> Self {
+        Stop::Failed(error.to_string())
+    }
+}
+
+/// Writes the export as CSV chunk by chunk, handing each chunk's bytes to the
+/// response. Two threads in a pipeline: this one steps the database, a
+/// scoped one writes the previous chunk as CSV. The writer hands each chunk's
+/// rows back to be freed here, where they were allocated: freeing them on the
+/// writer's thread made the two contend for the allocator and cost more than
+/// the pipeline won.
+fn write_export(
     pool: &crate::db::Pool,
     filter: &mut LeadFilter,
-    chunks: &std::sync::mpsc::SyncSender<Result<Chunk, String>>,
-) {
-    let fail = |error: String| {
-        let _ = chunks.send(Err(error));
-    };
-    let mut conn = match pool.get() {
-        Ok(conn) => conn,
-        Err(e) => return fail(e.to_string()),
-    };
-    if let Err(e) = filter.resolve_text(&mut conn) {
-        return fail(e.to_string());
-    }
-    let owners = match User::names(&mut conn) {
-        Ok(names) => Arc::new(names),
-        Err(e) => return fail(e.to_string()),
-    };
-    let reports = match ReportRow::ids_and_slugs(&mut conn) {
-        Ok(reports) => Arc::new(reports.into_iter().collect::<HashMap<_, _>>()),
-        Err(e) => return fail(e.to_string()),
-    };
+    send: impl Fn(web::Bytes) -> bool + Send,
+) -> Result<(), Stop> {
+    let mut conn = pool.get().map_err(|e| Stop::Failed(e.to_string()))?;
+    filter.resolve_text(&mut conn)?;
+    let names = Names::read(&mut conn)?;
+    let (full, read_full) = std::sync::mpsc::sync_channel::<Vec<ExportRow>>(1);
+    let (used, read_used) = std::sync::mpsc::channel::<Vec<ExportRow>>();
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(|| write_chunks(&names, read_full, used, send));
+        let read = read_chunks(&mut conn, filter, full, read_used);
+        let written = writer
+            .join()
+            .unwrap_or(Err(Stop::Failed("writer panicked".into())));
+        // A reader stopped by the writer hanging up reports the writer's reason.
+        written.and(read.or_else(|stop| match stop {
+            Stop::ClientGone => Ok(()),
+            failed => Err(failed),
+        }))
+    })
+}
+
+/// The reading half: keyset chunks until the end, an error, or the writer
+/// hanging up (then `ClientGone`).
+fn read_chunks(
+    conn: &mut crate::db::DbConnection,
+    filter: &LeadFilter,
+    full: std::sync::mpsc::SyncSender<Vec<ExportRow>>,
+    used: std::sync::mpsc::Receiver<Vec<ExportRow>>,
+) -> Result<(), Stop> {
     let mut before = None;
     loop {
-        let rows = match export_chunk(&mut conn, filter, before, CHUNK_ROWS) {
-            Ok(rows) => rows,
-            Err(e) => return fail(e.to_string()),
+        let mut rows = match used.try_recv() {
+            Ok(mut rows) => {
+                rows.clear();
+                rows
+            }
+            Err(_) => Vec::with_capacity(CHUNK_ROWS as usize),
         };
-        let next = match rows.last() {
-            Some(last) if rows.len() as i64 == CHUNK_ROWS => Some(last.lead.id),
-            _ => None,
-        };
-        let chunk = Chunk {
-            rows,
-            owners: owners.clone(),
-            reports: reports.clone(),
-        };
-        if chunks.send(Ok(chunk)).is_err() {
-            return;
-        }
-        match next {
-            Some(id) => before = Some(id),
-            None => return,
+        let read = export_chunk(conn, filter, before, CHUNK_ROWS, |row| {
+            rows.push(row);
+            Ok::<_, Stop>(())
+        })?;
+        full.send(rows).map_err(|_| Stop::ClientGone)?;
+        match read.last_id {
+            Some(id) if read.rows == CHUNK_ROWS => before = Some(id),
+            _ => return Ok(()),
         }
     }
 }
 
-/// One chunk as CSV; the first starts with the header.
-fn write_chunk(chunk: &Chunk, first: bool) -> std::io::Result<Vec<u8>> {
+/// The writing half: each chunk as CSV (the first after the header), its
+/// rows handed back to the reader.
+fn write_chunks(
+    names: &Names,
+    full: std::sync::mpsc::Receiver<Vec<ExportRow>>,
+    used: std::sync::mpsc::Sender<Vec<ExportRow>>,
+    send: impl Fn(web::Bytes) -> bool,
+) -> Result<(), Stop> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    if first {
-        writer.write_record(COLUMNS.map(|(name, _)| name))?;
+    writer.write_record(COLUMNS.map(|(name, _)| name))?;
+    for rows in full {
+        for row in &rows {
+            write_line(&mut writer, &names.line(row))?;
+        }
+        let _ = used.send(rows);
+        // The next chunk's buffer starts the size of this one's, so it is
+        // not regrown a dozen times.
+        let bytes = writer
+            .into_inner()
+            .map_err(|e| Stop::Failed(e.to_string()))?;
+        writer = csv::Writer::from_writer(Vec::with_capacity(bytes.len()));
+        if !send(bytes.into()) {
+            return Err(Stop::ClientGone);
+        }
     }
-    for row in &chunk.rows {
-        let owner = row
-            .lead
-            .assignee_id
-            .and_then(|id| chunk.owners.get(&id))
-            .map_or("", String::as_str);
-        let report = chunk
-            .reports
-            .get(&row.lead.report_id)
-            .map_or("", String::as_str);
-        let sent = row.lead.submitted.or(row.contact.details());
-        let line = Line {
-            row,
-            sent,
-            report,
-            owner,
-        };
-        write_line(&mut writer, &line)?;
-    }
-    writer.into_inner().map_err(|e| e.into_error())
+    Ok(())
 }
 
 pub async fn export(
@@ -195,28 +242,11 @@ pub async fn export(
     let (sender, mut receiver) = mpsc::channel::<Result<web::Bytes, std::io::Error>>(4);
     let pool = state.pool.clone();
     tracing::info!(user_id = staff.user.id, "lead export");
-    // Two threads in a pipeline: one reads chunks from the database while the
-    // other writes the previous chunk as CSV. Each stops when the other does
-    // (a failure, or the client going away).
-    let (chunks, read_chunks) = std::sync::mpsc::sync_channel::<Result<Chunk, String>>(2);
-    tokio::task::spawn_blocking(move || read_export(&pool, &mut filter, &chunks));
     tokio::task::spawn_blocking(move || {
-        let mut first = true;
-        for chunk in read_chunks {
-            let chunk = match chunk {
-                Ok(chunk) => chunk,
-                Err(error) => {
-                    tracing::error!(error = %error, "lead export failed");
-                    let _ = sender.blocking_send(Err(std::io::Error::other("export failed")));
-                    return;
-                }
-            };
-            let bytes = write_chunk(&chunk, first);
-            first = false;
-            // The client went away: dropping the receiver stops the reader.
-            if sender.blocking_send(bytes.map(web::Bytes::from)).is_err() {
-                return;
-            }
+        let sent = |bytes| sender.blocking_send(Ok(bytes)).is_ok();
+        if let Err(Stop::Failed(error)) = write_export(&pool, &mut filter, sent) {
+            tracing::error!(error = %error, "lead export failed");
+            let _ = sender.blocking_send(Err(std::io::Error::other("export failed")));
         }
     });
     let stream = futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx));
