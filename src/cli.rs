@@ -109,7 +109,8 @@ pub enum GenerateCommand {
     FormTokens {
         #[arg(long)]
         count: usize,
-        #[arg(long, default_value = "inquiry")]
-        kind: String,
+        /// sample-request, inquiry (the default) or discount.
+        #[arg(long)]
+        kind: Option<String>,
     },
 }

@@ -3,6 +3,7 @@ use clap::Parser;
 use reportdesk::app::Application;
 use reportdesk::cli::{Cli, Command, GenerateCommand, MailCommand, ReportCommand};
 use reportdesk::db::models::report::{ImportOutcome, ReportRow};
+use reportdesk::domain::lead_kind::LeadKind;
 use reportdesk::settings::Settings;
 use reportdesk::{content, db, mail, telemetry};
 
@@ -75,8 +76,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Generate(GenerateCommand::FormTokens { count, kind }) => {
-            let kind = reportdesk::domain::lead_kind::LeadKind::from_path_segment(&kind)
-                .context("--kind must be sample-request, inquiry or discount")?;
+            let kind = match kind {
+                Some(kind) => LeadKind::from_path_segment(&kind)
+                    .context("--kind must be sample-request, inquiry or discount")?,
+                None => LeadKind::Inquiry,
+            };
             let pool = db::connect(&settings.database_url, 1)?;
             let mut conn = pool.get()?;
             db::run_migrations(&mut conn)?;

@@ -96,3 +96,41 @@ fn top_level_modules_import_each_other_in_one_direction() {
     assert!(cycles.is_empty(), "import cycles: {cycles:?}");
     assert!(edges["web"].contains("workflow"), "the scan sees imports");
 }
+
+/// Every value the database stores for a domain enum, as written there.
+fn stored_values() -> Vec<&'static str> {
+    use reportdesk::domain::{
+        lead_kind::LeadKind,
+        lead_status::LeadStatus,
+        licence::Licence,
+        mail_kind::{MailKind, OutboxStatus},
+        role::Role,
+    };
+    let mut values: Vec<&'static str> = Vec::new();
+    values.extend(LeadKind::ALL.map(|v| v.as_db()));
+    values.extend(LeadStatus::ALL.map(|v| v.as_db()));
+    values.extend(Licence::ALL.map(|v| v.as_db()));
+    values.extend(MailKind::ALL.map(|v| v.as_db()));
+    values.extend(OutboxStatus::ALL.map(|v| v.as_db()));
+    values.extend(Role::ALL.map(|v| v.as_db()));
+    values
+}
+
+#[test]
+fn stored_values_are_spelled_only_by_their_domain_enums() {
+    let (root, files) = src();
+    let mut found = Vec::new();
+    for file in &files {
+        let relative = file.strip_prefix(&root).unwrap();
+        if relative.starts_with("domain") || relative == Path::new("db/sql_types.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).unwrap();
+        for value in stored_values() {
+            if text.contains(&format!("\"{value}\"")) {
+                found.push(format!("{} spells \"{value}\"", relative.display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "use the domain enum instead: {found:?}");
+}
