@@ -131,6 +131,7 @@ fn admin_scope(
         )
         .service(resource("/users/{id}/role").route(web::post().to(users::set_role)))
         .service(resource("/users/{id}/disable").route(web::post().to(users::disable)))
+        .service(resource("/users/{id}/export").route(web::post().to(users::set_export)))
         .service(
             resource("/account/sessions/end").route(web::post().to(account::end_other_sessions)),
         )

@@ -31,6 +31,32 @@ diesel::table! {
         locked_until -> Nullable<BigInt>,
         created_at -> BigInt,
         last_login_at -> Nullable<BigInt>,
+        can_export -> Bool,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        created_at -> BigInt,
+        actor_user_id -> Nullable<BigInt>,
+        action -> Text,
+        target -> Text,
+        detail -> Text,
+    }
+}
+
+diesel::table! {
+    /// A view: `audit_log` and the lead events staff caused, as one list.
+    audit_trail (source, id) {
+        source -> Text,
+        id -> BigInt,
+        created_at -> BigInt,
+        actor_user_id -> Nullable<BigInt>,
+        action -> Text,
+        lead_id -> Nullable<BigInt>,
+        target -> Text,
+        detail -> Text,
     }
 }
 
@@ -145,6 +171,8 @@ diesel::table! {
 
 diesel::joinable!(leads -> contacts (contact_id));
 diesel::joinable!(staff_sessions -> users (user_id));
+diesel::joinable!(audit_log -> users (actor_user_id));
+diesel::joinable!(audit_trail -> users (actor_user_id));
 diesel::joinable!(routing_rules -> users (user_id));
 diesel::joinable!(leads -> reports (report_id));
 diesel::joinable!(leads -> users (assignee_id));
@@ -161,5 +189,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     routing_rules,
     assignment_cursor,
-    staff_sessions
+    staff_sessions,
+    audit_log,
+    audit_trail
 );

@@ -1,6 +1,7 @@
 //! The business vocabulary. Nothing here knows of actix or diesel.
 
 pub mod attribution;
+pub mod audit_action;
 pub mod country;
 pub mod email;
 pub mod forecast;

@@ -142,12 +142,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 /// Counts a request against `limiter` for its client: over the limit it is
 /// refused with 429 and how long to wait. The client is the TCP peer, or the
 /// forwarded address when the peer is a trusted proxy.
-pub fn limit(
-    limiter: &RateLimiter,
-    state: &AppState,
-    req: &HttpRequest,
-    now: i64,
-) -> Result<(), PageError> {
+/// The client's address: the peer, or what the trusted proxies say it is.
+pub fn client_address(state: &AppState, req: &HttpRequest) -> Option<std::net::IpAddr> {
     // Several header lines are one list, in order (RFC 9110 §5.3): a proxy
     // that adds its own line must not leave the client's line in charge.
     let forwarded: Vec<&str> = req
@@ -157,8 +153,16 @@ pub fn limit(
         .collect();
     let forwarded = (!forwarded.is_empty()).then(|| forwarded.join(","));
     let peer = req.peer_addr().map(|a| a.ip());
-    let ip = client_ip(peer, forwarded.as_deref(), &state.trusted_proxies);
-    match ip {
+    client_ip(peer, forwarded.as_deref(), &state.trusted_proxies)
+}
+
+pub fn limit(
+    limiter: &RateLimiter,
+    state: &AppState,
+    req: &HttpRequest,
+    now: i64,
+) -> Result<(), PageError> {
+    match client_address(state, req) {
         Some(ip) => {
             limiter
                 .check(ip, now)

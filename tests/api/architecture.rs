@@ -100,6 +100,7 @@ fn top_level_modules_import_each_other_in_one_direction() {
 /// Every value the database stores for a domain enum, as written there.
 fn stored_values() -> Vec<&'static str> {
     use reportdesk::domain::{
+        audit_action::AuditAction,
         lead_kind::LeadKind,
         lead_status::LeadStatus,
         licence::Licence,
@@ -113,6 +114,7 @@ fn stored_values() -> Vec<&'static str> {
     values.extend(MailKind::ALL.map(|v| v.as_db()));
     values.extend(OutboxStatus::ALL.map(|v| v.as_db()));
     values.extend(Role::ALL.map(|v| v.as_db()));
+    values.extend(AuditAction::ALL.map(|v| v.as_db()));
     values
 }
 

@@ -12,6 +12,7 @@ mod admin_leads;
 mod admin_login;
 mod admin_users;
 mod architecture;
+mod audit;
 mod browser_buyer;
 mod browser_staff;
 mod catalog;

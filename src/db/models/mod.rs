@@ -1,6 +1,7 @@
 //! One file per table: its row structs and its queries. Each is the only
 //! place that writes its table.
 
+pub mod audit_entry;
 pub mod contact;
 pub mod lead;
 pub mod lead_event;

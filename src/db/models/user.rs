@@ -20,11 +20,17 @@ pub struct User {
     pub locked_until: Option<i64>,
     pub created_at: i64,
     pub last_login_at: Option<i64>,
+    /// May export leads as CSV (admins always may).
+    pub can_export: bool,
 }
 
 impl User {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    pub fn may_export(&self) -> bool {
+        self.is_admin() || self.can_export
     }
 
     pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Self>> {
@@ -168,6 +174,21 @@ pub fn disable(
         StaffSession::end_all_of(conn, id, None, now_unix())?;
         Ok(())
     })
+}
+
+/// Allows a user to export leads as CSV, or withdraws it.
+pub fn set_can_export(
+    conn: &mut DbConnection,
+    id: i64,
+    allow: bool,
+) -> Result<(), UserChangeError> {
+    let changed = diesel::update(users::table.find(id))
+        .set(users::can_export.eq(allow))
+        .execute(conn)?;
+    if changed == 0 {
+        return Err(UserChangeError::NotFound);
+    }
+    Ok(())
 }
 
 /// Changes a user's role, keeping at least one active admin.

@@ -4,9 +4,11 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::db::models::audit_entry::{AuditEntry, audited};
 use crate::db::models::staff_session::StaffSession;
 use crate::db::models::user::set_password;
 use crate::db::{now_unix, run_blocking};
+use crate::domain::audit_action::AuditAction;
 use crate::format::format_time;
 use crate::security::password::check_new_password;
 use crate::state::AppState;
@@ -89,12 +91,11 @@ pub async fn end_other_sessions(
 ) -> Result<HttpResponse, PageError> {
     let (user_id, keep) = (staff.user.id, staff.session_id);
     let ended = run_blocking(&state.pool, move |conn| {
-        Ok(StaffSession::end_all_of(
-            conn,
-            user_id,
-            Some(keep),
-            now_unix(),
-        )?)
+        let entry = own_account(user_id, AuditAction::SessionsEnded);
+        let now = now_unix();
+        Ok(audited(conn, &entry, now, |conn| {
+            StaffSession::end_all_of(conn, user_id, Some(keep), now)
+        })?)
     })
     .await?;
     tracing::info!(user_id, ended, "other sessions ended");
@@ -145,9 +146,23 @@ pub async fn change(
     let id = staff.user.id;
     let keep = staff.session_id;
     run_blocking(&state.pool, move |conn| {
-        Ok(set_password(conn, id, &hash, Some(keep), now_unix())?)
+        let entry = own_account(id, AuditAction::PasswordChanged);
+        let now = now_unix();
+        Ok(audited(conn, &entry, now, |conn| {
+            set_password(conn, id, &hash, Some(keep), now)
+        })?)
     })
     .await?;
     tracing::info!(user_id = id, "password changed");
     Ok(see_other("/admin/account/password?changed=1"))
+}
+
+/// A staff member's action on their own account.
+fn own_account(user_id: i64, action: AuditAction) -> AuditEntry<'static> {
+    AuditEntry {
+        actor: Some(user_id),
+        action,
+        target: "own account",
+        detail: "",
+    }
 }

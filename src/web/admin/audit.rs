@@ -1,13 +1,16 @@
-//! `/admin/audit` (admins): every staff action on leads, filterable.
+//! `/admin/audit` (admins): every staff action, on the desk and on leads,
+//! filterable by who and what.
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
 use super::leads::timeline::describe_event;
+use crate::db::models::lead_event::EventRow;
 use crate::db::models::user::User;
-use crate::db::queries::audit::{AUDIT_PAGE_SIZE, AuditFilter, audit_page};
+use crate::db::queries::audit::{AUDIT_PAGE_SIZE, AuditFilter, AuditRow, audit_page};
 use crate::db::run_blocking;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::lead_event::LeadEvent;
 use crate::format::format_time;
 use crate::state::AppState;
@@ -15,6 +18,7 @@ use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
 use crate::web::extract::Admin;
 use crate::web::page::{self, PageMeta};
+use std::collections::HashMap;
 
 #[derive(Template)]
 #[template(path = "admin/audit.html")]
@@ -23,8 +27,8 @@ pub struct AuditPage {
     pub staff: StaffView,
     pub rows: Vec<AuditView>,
     pub actors: Vec<(i64, String)>,
-    /// The kinds of event staff cause, for the filter.
-    pub kinds: &'static [&'static str],
+    /// The actions staff cause, for the filter.
+    pub kinds: Vec<&'static str>,
     pub actor: String,
     pub kind: String,
     pub lead: String,
@@ -35,9 +39,40 @@ pub struct AuditPage {
 pub struct AuditView {
     pub at: String,
     pub actor: String,
-    pub lead_id: i64,
+    /// The lead acted on, or `None` for a desk action (see `target`).
+    pub lead_id: Option<i64>,
+    pub target: String,
     pub kind: String,
     pub detail: String,
+}
+
+/// A trail row as the page shows it: a lead event is described as on the
+/// lead's timeline.
+fn view_of(row: AuditRow, names: &HashMap<i64, String>) -> AuditView {
+    let detail = match row.lead_id {
+        Some(lead_id) if row.source == "lead" => {
+            let event = EventRow {
+                id: row.id,
+                lead_id,
+                kind: row.action.clone(),
+                detail: row.detail,
+                created_at: row.created_at,
+                actor_user_id: row.actor_user_id,
+                actor_name: row.actor_name.clone(),
+            };
+            let (what, detail) = describe_event(&event, names);
+            if detail.is_empty() { what } else { detail }
+        }
+        _ => row.detail,
+    };
+    AuditView {
+        at: format_time(row.created_at),
+        actor: row.actor_name.unwrap_or_else(|| "(not signed in)".into()),
+        lead_id: row.lead_id,
+        target: row.target,
+        kind: row.action,
+        detail,
+    }
 }
 
 #[derive(Default, Clone, Serialize, Deserialize)]
@@ -70,7 +105,7 @@ pub async fn show(
     let query = query.into_inner();
     let filter = AuditFilter {
         actor: query.actor.parse().ok(),
-        kind: (!query.kind.is_empty()).then(|| query.kind.chars().take(40).collect()),
+        action: (!query.kind.is_empty()).then(|| query.kind.chars().take(40).collect()),
         lead: query.lead.trim().trim_start_matches('#').parse().ok(),
     };
     let page_number = query.page.parse::<i64>().unwrap_or(1).max(1);
@@ -86,21 +121,13 @@ pub async fn show(
     let view = AuditPage {
         meta: PageMeta::plain("Audit trail"),
         staff: staff.view(),
-        rows: rows
-            .iter()
-            .map(|row| {
-                let (what, detail) = describe_event(row, &names);
-                AuditView {
-                    at: format_time(row.created_at),
-                    actor: row.actor_name.clone().unwrap_or_default(),
-                    lead_id: row.lead_id,
-                    kind: row.kind.clone(),
-                    detail: if detail.is_empty() { what } else { detail },
-                }
-            })
-            .collect(),
+        rows: rows.into_iter().map(|row| view_of(row, &names)).collect(),
         actors: actors.into_iter().map(|u| (u.id, u.name)).collect(),
-        kinds: &LeadEvent::STAFF_ACTIONS,
+        kinds: AuditAction::ALL
+            .iter()
+            .map(AuditAction::as_db)
+            .chain(LeadEvent::STAFF_ACTIONS)
+            .collect(),
         next_href: full.then(|| href(&query, page_number + 1)),
         previous_href: (page_number > 1).then(|| href(&query, page_number - 1)),
         actor: query.actor,

@@ -6,9 +6,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::leads::detail::OtherLead;
+use crate::db::models::audit_entry::{AuditEntry, audited};
 use crate::db::queries::contact_export::contact_export;
 use crate::db::queries::lead_detail::contact_with_leads;
 use crate::db::{now_unix, run_blocking};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::country::Country;
 use crate::format::format_time;
 use crate::state::AppState;
@@ -79,9 +81,16 @@ pub async fn export(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let data = run_blocking(&state.pool, move |conn| Ok(contact_export(conn, id)?))
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let actor = staff.user.id;
+    let data = run_blocking(&state.pool, move |conn| {
+        let target = format!("contact #{id}");
+        let entry = contact_entry(actor, AuditAction::ContactExported, &target);
+        Ok(audited(conn, &entry, now_unix(), |conn| {
+            contact_export(conn, id)
+        })?)
+    })
+    .await?
+    .ok_or(PageError::NotFound)?;
     tracing::info!(
         actor = staff.user.id,
         contact_id = id,
@@ -121,11 +130,25 @@ pub async fn erase(
     }
     let actor = staff.user.id;
     let done = run_blocking(&state.pool, move |conn| {
-        Ok(erase_contact(conn, id, Some(actor), now_unix())?)
+        let target = format!("contact #{id}");
+        let entry = contact_entry(actor, AuditAction::ContactErased, &target);
+        let now = now_unix();
+        Ok(audited(conn, &entry, now, |conn| {
+            erase_contact(conn, id, Some(actor), now)
+        })?)
     })
     .await?;
     if done {
         tracing::info!(actor, contact_id = id, "contact erased");
     }
     Ok(see_other(&format!("/admin/contacts/{id}")))
+}
+
+fn contact_entry(actor: i64, action: AuditAction, target: &str) -> AuditEntry<'_> {
+    AuditEntry {
+        actor: Some(actor),
+        action,
+        target,
+        detail: "",
+    }
 }

@@ -5,14 +5,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::db::models::audit_entry::{AuditEntry, audited};
 use crate::db::models::staff_session::StaffSession;
 use crate::db::models::user::{User, record_failed_login, record_login};
 use crate::db::{now_unix, run_blocking};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::masking::mask_email;
 use crate::security::session::{self, SessionLimits, SessionState};
 use crate::state::AppState;
 use crate::web::error::PageError;
-use crate::web::extract::{CsrfForm, Staff, limit};
+use crate::web::extract::{CsrfForm, Staff, client_address, limit};
 use crate::web::page::{self, PageMeta, see_other};
 
 #[derive(Template)]
@@ -101,9 +103,18 @@ pub async fn submit(
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default()
                 .to_owned();
+            let detail = from_address(&state, &req);
             let token = run_blocking(&state.pool, move |conn| {
-                record_login(conn, id, now)?;
-                Ok(StaffSession::start(conn, id, &agent, now)?)
+                let entry = AuditEntry {
+                    actor: Some(id),
+                    action: AuditAction::LoginSucceeded,
+                    target: "own account",
+                    detail: &detail,
+                };
+                Ok(audited(conn, &entry, now, |conn| {
+                    record_login(conn, id, now)?;
+                    StaffSession::start(conn, id, &agent, now)
+                })?)
             })
             .await?;
             session::begin(&session, id, &token, now)?;
@@ -111,18 +122,40 @@ pub async fn submit(
             Ok(see_other("/admin"))
         }
         _ => {
-            if let Some(user) = &user {
-                let id = user.id;
-                run_blocking(&state.pool, move |conn| {
-                    Ok(record_failed_login(conn, id, now)?)
-                })
-                .await?;
-            }
+            let detail = from_address(&state, &req);
+            let account = user
+                .as_ref()
+                .map(|u| (u.id, format!("{} <{}>", u.name, u.email)));
+            run_blocking(&state.pool, move |conn| {
+                let target = match &account {
+                    Some((_, named)) => named.as_str(),
+                    None => "an unknown address",
+                };
+                let entry = AuditEntry {
+                    actor: None,
+                    action: AuditAction::LoginFailed,
+                    target,
+                    detail: &detail,
+                };
+                Ok(audited(conn, &entry, now, |conn| match &account {
+                    Some((id, _)) => record_failed_login(conn, *id, now),
+                    None => Ok(()),
+                })?)
+            })
+            .await?;
             tracing::warn!(email = %mask_email(&email), "failed staff login");
             let csrf = session::anonymous_csrf(&session)?;
             login_page(csrf, form.email, Some(LOGIN_FAILED))
         }
     }
+}
+
+/// "from 203.0.113.9": where a login came from, for the audit trail.
+fn from_address(state: &AppState, req: &HttpRequest) -> String {
+    client_address(state, req).map_or_else(
+        || "from an unknown address".into(),
+        |ip| format!("from {ip}"),
+    )
 }
 
 /// Nothing but the CSRF token.
@@ -136,9 +169,18 @@ pub async fn logout(
     _confirmed: CsrfForm<Confirm>,
 ) -> Result<HttpResponse, PageError> {
     // Ended server-side too: a copy of the cookie is worth nothing now.
-    let id = staff.session_id;
+    let (id, user_id) = (staff.session_id, staff.user.id);
     run_blocking(&state.pool, move |conn| {
-        Ok(StaffSession::end(conn, id, now_unix())?)
+        let entry = AuditEntry {
+            actor: Some(user_id),
+            action: AuditAction::LoggedOut,
+            target: "own account",
+            detail: "",
+        };
+        let now = now_unix();
+        Ok(audited(conn, &entry, now, |conn| {
+            StaffSession::end(conn, id, now)
+        })?)
     })
     .await?;
     session::end(&session);

@@ -4,9 +4,11 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::db::models::audit_entry::{AuditEntry, audited};
 use crate::db::models::routing::{delete_routing_rule, routing_rules, set_routing_rule};
 use crate::db::models::user::User;
 use crate::db::{now_unix, run_blocking};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::country::{Country, all_countries};
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
@@ -75,9 +77,14 @@ pub async fn change(
     Admin(staff): Admin,
     CsrfForm(form): CsrfForm<RoutingForm>,
 ) -> Result<HttpResponse, PageError> {
+    let actor = staff.user.id;
     if let Ok(rule_id) = form.delete.parse::<i64>() {
         run_blocking(&state.pool, move |conn| {
-            Ok(delete_routing_rule(conn, rule_id)?)
+            let target = format!("routing rule #{rule_id}");
+            let entry = routing_entry(actor, &target, "deleted");
+            Ok(audited(conn, &entry, now_unix(), |conn| {
+                delete_routing_rule(conn, rule_id)
+            })?)
         })
         .await?;
         return Ok(see_other("/admin/routing"));
@@ -90,10 +97,16 @@ pub async fn change(
     };
     let code = country.code();
     let saved = run_blocking(&state.pool, move |conn| {
-        if !User::find(conn, user_id)?.is_some_and(|u| u.active) {
+        let Some(owner) = User::find(conn, user_id)?.filter(|u| u.active) else {
             return Ok(false);
-        }
-        set_routing_rule(conn, code, user_id, now_unix())?;
+        };
+        let target = format!("routing for {code}");
+        let detail = format!("to {}", owner.name);
+        let now = now_unix();
+        let entry = routing_entry(actor, &target, &detail);
+        audited(conn, &entry, now, |conn| {
+            set_routing_rule(conn, code, user_id, now)
+        })?;
         Ok(true)
     })
     .await?;
@@ -107,4 +120,13 @@ pub async fn change(
         "routing rule saved"
     );
     Ok(see_other("/admin/routing"))
+}
+
+fn routing_entry<'a>(actor: i64, target: &'a str, detail: &'a str) -> AuditEntry<'a> {
+    AuditEntry {
+        actor: Some(actor),
+        action: AuditAction::RoutingChanged,
+        target,
+        detail,
+    }
 }

@@ -4,8 +4,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::db::models::audit_entry::{AuditEntry, audited};
 use crate::db::models::user::{self, NewUser, User, UserChangeError};
 use crate::db::{now_unix, run_blocking};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::email::EmailAddress;
 use crate::domain::role::Role;
 use crate::format::format_time;
@@ -38,6 +40,8 @@ pub struct UserRow {
     /// The role the "Make …" button gives.
     pub other_role: Role,
     pub active: bool,
+    /// May export leads (admins always may; shown for sales users).
+    pub can_export: bool,
     pub last_login: String,
 }
 
@@ -73,6 +77,7 @@ async fn render(
                     Role::Sales => Role::Admin,
                 },
                 active: u.active,
+                can_export: u.can_export,
                 last_login: u
                     .last_login_at
                     .map(format_time)
@@ -115,6 +120,7 @@ pub async fn add(
         return render(&state, &staff, Some(format!("Password: {problem}")), &form).await;
     }
     let hash = state.passwords.hash(form.password.clone()).await?;
+    let actor = staff.user.id;
     let outcome = run_blocking(&state.pool, move |conn| {
         let new_user = NewUser {
             email: email.as_str(),
@@ -122,7 +128,17 @@ pub async fn add(
             role,
             password_hash: &hash,
         };
-        Ok(new_user.insert(conn, now_unix()))
+        let target = format!("{name} <{}>", email.as_str());
+        let entry = AuditEntry {
+            actor: Some(actor),
+            action: AuditAction::UserCreated,
+            target: &target,
+            detail: role.as_db(),
+        };
+        let now = now_unix();
+        Ok(audited(conn, &entry, now, |conn| {
+            new_user.insert(conn, now)
+        }))
     })
     .await?;
     match outcome {
@@ -198,7 +214,64 @@ pub async fn set_role(
     };
     let (id, actor) = (id.into_inner(), staff.user.id);
     let outcome = run_blocking(&state.pool, move |conn| {
-        Ok(user::set_role(conn, id, role, actor))
+        let change = |conn: &mut _| user::set_role(conn, id, role, actor);
+        Ok(audit_user_change(
+            conn,
+            actor,
+            id,
+            AuditAction::RoleChanged,
+            role.as_db(),
+            change,
+        ))
+    })
+    .await?;
+    after_change(&state, &staff, outcome).await
+}
+
+/// Runs a change to user `id` and records it, naming the user, in one
+/// transaction.
+fn audit_user_change(
+    conn: &mut crate::db::DbConnection,
+    actor: i64,
+    id: i64,
+    action: AuditAction,
+    detail: &str,
+    change: impl FnOnce(&mut crate::db::DbConnection) -> Result<(), UserChangeError>,
+) -> Result<(), UserChangeError> {
+    let user = User::find(conn, id)?.ok_or(UserChangeError::NotFound)?;
+    let target = format!("{} <{}>", user.name, user.email);
+    let entry = AuditEntry {
+        actor: Some(actor),
+        action,
+        target: &target,
+        detail,
+    };
+    audited(conn, &entry, now_unix(), change)
+}
+
+#[derive(Deserialize)]
+pub struct ExportForm {
+    #[serde(default)]
+    allow: String,
+}
+
+/// Allows a sales user to export leads as CSV, or withdraws it.
+pub async fn set_export(
+    state: web::Data<AppState>,
+    Admin(staff): Admin,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ExportForm>,
+) -> Result<HttpResponse, PageError> {
+    let allow = form.allow == "true";
+    let action = if allow {
+        AuditAction::ExportAllowed
+    } else {
+        AuditAction::ExportWithdrawn
+    };
+    let (id, actor) = (id.into_inner(), staff.user.id);
+    let outcome = run_blocking(&state.pool, move |conn| {
+        let change = |conn: &mut _| user::set_can_export(conn, id, allow);
+        Ok(audit_user_change(conn, actor, id, action, "", change))
     })
     .await?;
     after_change(&state, &staff, outcome).await
@@ -216,7 +289,15 @@ pub async fn disable(
 ) -> Result<HttpResponse, PageError> {
     let (id, actor) = (id.into_inner(), staff.user.id);
     let outcome = run_blocking(&state.pool, move |conn| {
-        Ok(user::disable(conn, id, Some(actor)))
+        let change = |conn: &mut _| user::disable(conn, id, Some(actor));
+        Ok(audit_user_change(
+            conn,
+            actor,
+            id,
+            AuditAction::UserDisabled,
+            "",
+            change,
+        ))
     })
     .await?;
     after_change(&state, &staff, outcome).await

@@ -247,6 +247,14 @@ impl TestApp {
         .unwrap()
     }
 
+    pub fn user_id(&self, email: &str) -> i64 {
+        let mut conn = self.pool().get().unwrap();
+        reportdesk::db::models::user::User::find_by_email(&mut conn, email)
+            .unwrap()
+            .expect("the user exists")
+            .id
+    }
+
     /// Attempts a login in `client`; returns the response to the POST.
     pub async fn try_login(
         &self,

@@ -9,11 +9,14 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::filters::FilterValues;
+use crate::db::models::audit_entry::AuditEntry;
 use crate::db::models::lead::Details;
 use crate::db::models::report::ReportRow;
 use crate::db::models::user::User;
+use crate::db::now_unix;
 use crate::db::queries::lead_export::{ExportRow, export_chunk};
 use crate::db::queries::lead_filter::LeadFilter;
+use crate::domain::audit_action::AuditAction;
 use crate::format::format_time;
 use crate::state::AppState;
 use crate::web::error::PageError;
@@ -156,7 +159,7 @@ fn write_export(
     pool: &crate::db::Pool,
     filter: &mut LeadFilter,
     send: impl Fn(web::Bytes) -> bool + Send,
-) -> Result<(), Stop> {
+) -> Result<i64, Stop> {
     let mut conn = pool.get().map_err(|e| Stop::Failed(e.to_string()))?;
     filter.resolve_text(&mut conn)?;
     let names = Names::read(&mut conn)?;
@@ -169,10 +172,7 @@ fn write_export(
             .join()
             .unwrap_or(Err(Stop::Failed("writer panicked".into())));
         // A reader stopped by the writer hanging up reports the writer's reason.
-        written.and(read.or_else(|stop| match stop {
-            Stop::ClientGone => Ok(()),
-            failed => Err(failed),
-        }))
+        written.and(read)
     })
 }
 
@@ -183,8 +183,9 @@ fn read_chunks(
     filter: &LeadFilter,
     full: std::sync::mpsc::SyncSender<Vec<ExportRow>>,
     used: std::sync::mpsc::Receiver<Vec<ExportRow>>,
-) -> Result<(), Stop> {
+) -> Result<i64, Stop> {
     let mut before = None;
+    let mut count = 0;
     loop {
         let mut rows = match used.try_recv() {
             Ok(mut rows) => {
@@ -198,9 +199,10 @@ fn read_chunks(
             Ok::<_, Stop>(())
         })?;
         full.send(rows).map_err(|_| Stop::ClientGone)?;
+        count += read.rows;
         match read.last_id {
             Some(id) if read.rows == CHUNK_ROWS => before = Some(id),
-            _ => return Ok(()),
+            _ => return Ok(count),
         }
     }
 }
@@ -233,20 +235,73 @@ fn write_chunks(
     Ok(())
 }
 
+/// The export's filter as the audit trail keeps it. A text search is noted,
+/// not kept: it is usually a buyer's name or address, which erasure could not
+/// find there.
+fn described(query: &FilterValues) -> String {
+    let mut kept = query.clone();
+    let searched = !kept.q.trim().is_empty();
+    kept.q.clear();
+    kept.page.clear();
+    let mut text = serde_urlencoded::to_string(&kept).unwrap_or_default();
+    if searched {
+        text.push_str(if text.is_empty() {
+            "a text search"
+        } else {
+            " and a text search"
+        });
+    }
+    if text.is_empty() {
+        text.push_str("no filter");
+    }
+    text
+}
+
+/// Records a finished export with its filter and row count.
+fn audit_export(pool: &crate::db::Pool, actor: i64, filter: &str, rows: Option<i64>) {
+    let detail = match rows {
+        Some(rows) => format!("{rows} rows; {filter}"),
+        None => format!("stopped by the client; {filter}"),
+    };
+    let entry = AuditEntry {
+        actor: Some(actor),
+        action: AuditAction::LeadsExported,
+        target: "leads",
+        detail: &detail,
+    };
+    let recorded = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+        entry
+            .record(&mut conn, now_unix())
+            .map_err(|e| e.to_string())
+    });
+    if let Err(error) = recorded {
+        tracing::error!(%error, "a lead export could not be recorded in the audit trail");
+    }
+}
+
 pub async fn export(
     state: web::Data<AppState>,
     staff: Staff,
     query: web::Query<FilterValues>,
 ) -> Result<HttpResponse, PageError> {
+    if !staff.user.may_export() {
+        return Err(PageError::Forbidden);
+    }
     let mut filter = query.to_filter();
+    let audit_filter = described(&query);
+    let actor = staff.user.id;
     let (sender, mut receiver) = mpsc::channel::<Result<web::Bytes, std::io::Error>>(4);
     let pool = state.pool.clone();
     tracing::info!(user_id = staff.user.id, "lead export");
     tokio::task::spawn_blocking(move || {
         let sent = |bytes| sender.blocking_send(Ok(bytes)).is_ok();
-        if let Err(Stop::Failed(error)) = write_export(&pool, &mut filter, sent) {
-            tracing::error!(error = %error, "lead export failed");
-            let _ = sender.blocking_send(Err(std::io::Error::other("export failed")));
+        match write_export(&pool, &mut filter, sent) {
+            Ok(rows) => audit_export(&pool, actor, &audit_filter, Some(rows)),
+            Err(Stop::ClientGone) => audit_export(&pool, actor, &audit_filter, None),
+            Err(Stop::Failed(error)) => {
+                tracing::error!(error = %error, "lead export failed");
+                let _ = sender.blocking_send(Err(std::io::Error::other("export failed")));
+            }
         }
     });
     let stream = futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx));

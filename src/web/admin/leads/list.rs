@@ -41,7 +41,8 @@ pub struct LeadListPage {
     pub summary: String,
     pub previous_href: Option<String>,
     pub next_href: Option<String>,
-    pub export_href: String,
+    /// Shown to staff who may export.
+    pub export_href: Option<String>,
 }
 
 pub struct Tab {
@@ -136,7 +137,10 @@ pub async fn list(
             .page
             .has_next
             .then(|| values.href("/admin/leads", |v| v.page = (page_number + 1).to_string())),
-        export_href: values.href("/admin/leads/export.csv", |v| v.page.clear()),
+        export_href: staff
+            .user
+            .may_export()
+            .then(|| values.href("/admin/leads/export.csv", |v| v.page.clear())),
         summary: list_summary(loaded.page.total, page_number, values.q.trim()),
         filters: values,
         reports: loaded.reports,

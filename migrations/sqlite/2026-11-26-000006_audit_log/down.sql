@@ -1,0 +1,3 @@
+DROP VIEW audit_trail;
+ALTER TABLE users DROP COLUMN can_export;
+DROP TABLE audit_log;
