@@ -32,6 +32,16 @@ diesel::table! {
         created_at -> BigInt,
         last_login_at -> Nullable<BigInt>,
         can_export -> Bool,
+        alerted_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    login_throttles (key) {
+        key -> Text,
+        failures -> Integer,
+        blocked_until -> Nullable<BigInt>,
+        last_failure_at -> BigInt,
     }
 }
 
@@ -191,5 +201,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     assignment_cursor,
     staff_sessions,
     audit_log,
-    audit_trail
+    audit_trail,
+    login_throttles
 );

@@ -12,14 +12,17 @@ pub enum MailKind {
     OwnerNotification,
     /// To the owner and the sales inbox: a lead is past its response target.
     Escalation,
+    /// To a staff member: failed logins to their account from many addresses.
+    AccountAlert,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 4] = [
+    pub const ALL: [MailKind; 5] = [
         Self::SalesNotification,
         Self::BuyerConfirmation,
         Self::OwnerNotification,
         Self::Escalation,
+        Self::AccountAlert,
     ];
 
     pub fn as_db(&self) -> &'static str {
@@ -28,6 +31,7 @@ impl MailKind {
             Self::BuyerConfirmation => "buyer_confirmation",
             Self::OwnerNotification => "owner_notification",
             Self::Escalation => "escalation",
+            Self::AccountAlert => "account_alert",
         }
     }
 
@@ -42,6 +46,7 @@ impl MailKind {
             Self::BuyerConfirmation => "buyer confirmation",
             Self::OwnerNotification => "owner notification",
             Self::Escalation => "escalation",
+            Self::AccountAlert => "account alert",
         }
     }
 }

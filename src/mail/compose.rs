@@ -196,7 +196,7 @@ impl LeadMailContext<'_> {
 
 /// Mail headers are one line; values from buyers are made sure of it here too,
 /// whatever the form checks upstream.
-fn one_line(value: &str) -> String {
+pub(crate) fn one_line(value: &str) -> String {
     value
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -204,7 +204,7 @@ fn one_line(value: &str) -> String {
 }
 
 /// A `Display Name <address>` mailbox with the name reduced to safe characters.
-fn mailbox(name: &str, address: &str) -> String {
+pub(crate) fn mailbox(name: &str, address: &str) -> String {
     let name: String = one_line(name)
         .chars()
         .filter(|c| !"\"<>\\,;:@".contains(*c))
@@ -214,7 +214,7 @@ fn mailbox(name: &str, address: &str) -> String {
 
 /// A Message-ID that stays the same on every attempt, so a receiver can drop a
 /// duplicate delivered after a crash.
-fn message_id(domain: &str) -> String {
+pub(crate) fn message_id(domain: &str) -> String {
     format!("<{}@{}>", hex::encode(rand::random::<[u8; 16]>()), domain)
 }
 

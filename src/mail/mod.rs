@@ -2,5 +2,6 @@
 //! sent (`transport`). The worker that sends it is `jobs::outbox_worker`.
 
 pub mod compose;
+pub mod staff_mail;
 pub mod test_mail;
 pub mod transport;

@@ -4,6 +4,7 @@ pub mod client_ip;
 pub mod csrf;
 pub mod form_token;
 pub mod headers;
+pub mod login_throttle;
 pub mod password;
 pub mod rate_limit;
 pub mod session;

@@ -25,6 +25,7 @@ mod lead_forms;
 mod lead_mail;
 mod lead_spam;
 mod lead_validation;
+mod login_throttle;
 mod mail_crash;
 mod migrations;
 mod pages;

@@ -5,6 +5,7 @@ pub mod audit_entry;
 pub mod contact;
 pub mod lead;
 pub mod lead_event;
+pub mod login_throttle;
 pub mod outbox;
 pub mod report;
 pub mod routing;

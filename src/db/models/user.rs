@@ -6,6 +6,7 @@ use super::staff_session::StaffSession;
 use crate::db::schema::users;
 use crate::db::{DbConnection, now_unix, write_transaction};
 use crate::domain::role::Role;
+use crate::security::login_throttle::SLOW_AFTER_FAILURES;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -17,11 +18,12 @@ pub struct User {
     pub password_hash: String,
     pub active: bool,
     pub failed_logins: i32,
-    pub locked_until: Option<i64>,
     pub created_at: i64,
     pub last_login_at: Option<i64>,
     /// May export leads as CSV (admins always may).
     pub can_export: bool,
+    /// When the owner was mailed about failed logins (cleared at login).
+    pub alerted_at: Option<i64>,
 }
 
 impl User {
@@ -136,7 +138,6 @@ pub fn set_password(
             .set((
                 users::password_hash.eq(password_hash),
                 users::failed_logins.eq(0),
-                users::locked_until.eq(None::<i64>),
             ))
             .execute(conn)?;
         StaffSession::end_all_of(conn, id, keep, now)?;
@@ -217,59 +218,45 @@ pub fn set_role(
 
 /// After a failed login: count it, and from the fifth failure in a row lock
 /// the account for a delay that doubles each time, up to 15 minutes.
-pub fn record_failed_login(conn: &mut DbConnection, id: i64, now: i64) -> QueryResult<()> {
+/// A failed login counted on the account.
+pub struct FailedLogin {
+    /// Failures since the last login, from any address.
+    pub failures: i32,
+    /// Whether this failure is the one to mail the owner about (once until
+    /// their next login).
+    pub alert_owner: bool,
+}
+
+/// Counts a failed login on the account. The account is never locked by it
+/// (see `security::login_throttle`): past a threshold its owner is mailed once.
+pub fn record_failed_login(conn: &mut DbConnection, id: i64, now: i64) -> QueryResult<FailedLogin> {
     write_transaction(conn, |conn| {
-        let failures: i32 = users::table
+        let (failures, alerted_at): (i32, Option<i64>) = users::table
             .find(id)
-            .select(users::failed_logins)
+            .select((users::failed_logins, users::alerted_at))
             .first(conn)?;
         let failures = failures.saturating_add(1);
-        let locked_until = lockout_seconds(failures).map(|s| now + s);
+        let alert_owner = alerted_at.is_none() && failures >= SLOW_AFTER_FAILURES;
         diesel::update(users::table.find(id))
             .set((
                 users::failed_logins.eq(failures),
-                users::locked_until.eq(locked_until),
+                users::alerted_at.eq(if alert_owner { Some(now) } else { alerted_at }),
             ))
             .execute(conn)?;
-        Ok(())
+        Ok(FailedLogin {
+            failures,
+            alert_owner,
+        })
     })
-}
-
-pub const LOCKOUT_AFTER_FAILURES: i32 = 5;
-const MAX_LOCKOUT_SECONDS: i64 = 15 * 60;
-
-pub fn lockout_seconds(failures: i32) -> Option<i64> {
-    if failures < LOCKOUT_AFTER_FAILURES {
-        return None;
-    }
-    let doublings = u32::try_from(failures - LOCKOUT_AFTER_FAILURES)
-        .unwrap_or(0)
-        .min(10);
-    Some((60i64 << doublings).min(MAX_LOCKOUT_SECONDS))
 }
 
 pub fn record_login(conn: &mut DbConnection, id: i64, now: i64) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set((
             users::failed_logins.eq(0),
-            users::locked_until.eq(None::<i64>),
+            users::alerted_at.eq(None::<i64>),
             users::last_login_at.eq(now),
         ))
         .execute(conn)?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::lockout_seconds;
-
-    #[test]
-    fn the_lock_starts_at_the_fifth_failure_and_grows_to_fifteen_minutes() {
-        assert_eq!(lockout_seconds(4), None);
-        assert_eq!(lockout_seconds(5), Some(60));
-        assert_eq!(lockout_seconds(6), Some(120));
-        assert_eq!(lockout_seconds(8), Some(480));
-        assert_eq!(lockout_seconds(9), Some(900));
-        assert_eq!(lockout_seconds(50), Some(900));
-    }
 }

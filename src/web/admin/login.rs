@@ -1,16 +1,24 @@
 //! `/admin/login` and `/admin/logout`.
 
 use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::db::models::audit_entry::{AuditEntry, audited};
+use crate::db::models::login_throttle::{blocked_for, clear, record_failure};
+use crate::db::models::outbox::insert_mails;
 use crate::db::models::staff_session::StaffSession;
 use crate::db::models::user::{User, record_failed_login, record_login};
 use crate::db::{now_unix, run_blocking};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::masking::mask_email;
+use crate::mail::staff_mail::account_alert_mail;
+use crate::security::login_throttle::{
+    PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS, account_delay, address_key, pair_key, wait_text,
+};
 use crate::security::session::{self, SessionLimits, SessionState};
 use crate::state::AppState;
 use crate::web::error::PageError;
@@ -23,17 +31,17 @@ pub struct LoginPage {
     pub meta: PageMeta,
     pub csrf: String,
     pub email: String,
-    pub problem: Option<&'static str>,
+    pub problem: Option<String>,
 }
 
 /// The one answer to every failed login: it does not say whether the account
-/// exists, is locked, or the password was wrong.
-pub const LOGIN_FAILED: &str = "The email or password is not right, or the account is locked for a while. Check them and try again.";
+/// exists or the password was wrong.
+pub const LOGIN_FAILED: &str = "The email or password is not right. Check them and try again.";
 
 fn login_page(
     csrf: String,
     email: String,
-    problem: Option<&'static str>,
+    problem: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let has_problem = problem.is_some();
     let view = LoginPage {
@@ -79,16 +87,57 @@ pub async fn submit(
     limit(&state.login_limiter, &state, &req, now)?;
 
     let email = form.email.trim().to_lowercase();
+    let address = client_address(&state, &req);
+    let keys = [pair_key(&email, address), address_key(address)];
+    let detail = address.map_or_else(
+        || "from an unknown address".into(),
+        |ip| format!("from {ip}"),
+    );
     let lookup = email.clone();
-    let user = run_blocking(&state.pool, move |conn| {
-        Ok(User::find_by_email(conn, &lookup)?)
+    let checked_keys = keys.clone();
+    let (user, blocked) = run_blocking(&state.pool, move |conn| {
+        let user = User::find_by_email(conn, &lookup)?;
+        Ok((user, blocked_for(conn, &checked_keys, now)?))
     })
     .await?;
-    let usable = user
-        .as_ref()
-        .filter(|u| u.active && u.locked_until.is_none_or(|until| until <= now));
-    // Unknown, disabled and locked accounts are checked against a dummy hash,
-    // so the answer takes as long as for a wrong password.
+    let target = user.as_ref().map_or_else(
+        || "an unknown address".to_owned(),
+        |u| format!("{} <{}>", u.name, u.email),
+    );
+    if let Some(seconds) = blocked {
+        // Refused unchecked, and not counted: it cannot extend the block.
+        let entry_detail = detail.clone();
+        run_blocking(&state.pool, move |conn| {
+            let entry = AuditEntry {
+                actor: None,
+                action: AuditAction::LoginThrottled,
+                target: &target,
+                detail: &entry_detail,
+            };
+            Ok(entry.record(conn, now)?)
+        })
+        .await?;
+        tracing::warn!(email = %mask_email(&email), "throttled staff login");
+        let csrf = session::anonymous_csrf(&session)?;
+        let problem = format!(
+            "Too many failed sign-ins from this address. Try again in {}.",
+            wait_text(seconds)
+        );
+        let mut response = login_page(csrf, form.email, Some(problem))?;
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+        return Ok(response);
+    }
+    let usable = user.as_ref().filter(|u| u.active);
+    // An account guessed at from many addresses answers more slowly (capped):
+    // its owner still gets in, a guesser gets few tries an hour.
+    if let Some(user) = usable {
+        tokio::time::sleep(account_delay(user.failed_logins)).await;
+    }
+    // Unknown and disabled accounts are checked against a dummy hash, so the
+    // answer takes as long as for a wrong password.
     let ok = state
         .passwords
         .verify(form.password, usable.map(|u| u.password_hash.clone()))
@@ -99,11 +148,11 @@ pub async fn submit(
             let id = user.id;
             let agent = req
                 .headers()
-                .get(actix_web::http::header::USER_AGENT)
+                .get(header::USER_AGENT)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default()
                 .to_owned();
-            let detail = from_address(&state, &req);
+            let pair = keys[0].clone();
             let token = run_blocking(&state.pool, move |conn| {
                 let entry = AuditEntry {
                     actor: Some(id),
@@ -113,6 +162,7 @@ pub async fn submit(
                 };
                 Ok(audited(conn, &entry, now, |conn| {
                     record_login(conn, id, now)?;
+                    clear(conn, &pair)?;
                     StaffSession::start(conn, id, &agent, now)
                 })?)
             })
@@ -122,40 +172,39 @@ pub async fn submit(
             Ok(see_other("/admin"))
         }
         _ => {
-            let detail = from_address(&state, &req);
-            let account = user
-                .as_ref()
-                .map(|u| (u.id, format!("{} <{}>", u.name, u.email)));
-            run_blocking(&state.pool, move |conn| {
-                let target = match &account {
-                    Some((_, named)) => named.as_str(),
-                    None => "an unknown address",
-                };
+            let account = user.map(|u| (u.id, u.name, u.email));
+            let setup = state.mail_setup.clone();
+            let mailed = run_blocking(&state.pool, move |conn| {
                 let entry = AuditEntry {
                     actor: None,
                     action: AuditAction::LoginFailed,
-                    target,
+                    target: &target,
                     detail: &detail,
                 };
-                Ok(audited(conn, &entry, now, |conn| match &account {
-                    Some((id, _)) => record_failed_login(conn, *id, now),
-                    None => Ok(()),
-                })?)
+                audited(conn, &entry, now, |conn| {
+                    record_failure(conn, &keys[0], &PER_ACCOUNT_AND_ADDRESS, now)?;
+                    record_failure(conn, &keys[1], &PER_ADDRESS, now)?;
+                    let Some((id, name, email)) = &account else {
+                        return Ok(false);
+                    };
+                    let failed = record_failed_login(conn, *id, now)?;
+                    if !failed.alert_owner {
+                        return Ok(false);
+                    }
+                    let mail = account_alert_mail(name, email, failed.failures, &setup)?;
+                    insert_mails(conn, &[mail], now)?;
+                    Ok(true)
+                })
             })
             .await?;
+            if mailed {
+                state.outbox_wakeup.notify_one();
+            }
             tracing::warn!(email = %mask_email(&email), "failed staff login");
             let csrf = session::anonymous_csrf(&session)?;
-            login_page(csrf, form.email, Some(LOGIN_FAILED))
+            login_page(csrf, form.email, Some(LOGIN_FAILED.into()))
         }
     }
-}
-
-/// "from 203.0.113.9": where a login came from, for the audit trail.
-fn from_address(state: &AppState, req: &HttpRequest) -> String {
-    client_address(state, req).map_or_else(
-        || "from an unknown address".into(),
-        |ip| format!("from {ip}"),
-    )
 }
 
 /// Nothing but the CSRF token.

@@ -247,6 +247,19 @@ impl TestApp {
         .unwrap()
     }
 
+    /// The outbox's mails of a kind: (to, text body), oldest first.
+    pub fn outbox_mails(&self, kind: &str) -> Vec<(String, String)> {
+        use diesel::prelude::*;
+        use reportdesk::db::schema::outbox;
+        let mut conn = self.pool().get().unwrap();
+        outbox::table
+            .filter(outbox::kind.eq(kind))
+            .order(outbox::id)
+            .select((outbox::to_addr, outbox::body_text))
+            .load(&mut conn)
+            .unwrap()
+    }
+
     pub fn user_id(&self, email: &str) -> i64 {
         let mut conn = self.pool().get().unwrap();
         reportdesk::db::models::user::User::find_by_email(&mut conn, email)

@@ -31,6 +31,34 @@ macro_rules! both_backends {
             }
         }
     };
+    // The same, with the settings adjusted by the plain `fn $adjust(&mut Settings)`.
+    ($name:ident, $adjust:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                let backend = reportdesk::db::Backend::Sqlite;
+                $crate::helpers::run_on_with(backend, super::$adjust, super::$name).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                let backend = reportdesk::db::Backend::Postgres;
+                $crate::helpers::run_on_with(backend, super::$adjust, super::$name).await
+            }
+        }
+    };
+}
+
+/// As `run_on`, with the settings adjusted first.
+pub async fn run_on_with(
+    backend: Backend,
+    adjust: impl FnOnce(&mut reportdesk::settings::Settings),
+    scenario: impl AsyncFnOnce(&TestApp),
+) {
+    if let Some(app) = TestApp::spawn_with(backend, adjust).await {
+        scenario(&app).await;
+        app.stop().await;
+    }
 }
 
 /// Runs a scenario against a fresh app on `backend`, then stops the app. A

@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN alerted_at;
+DROP TABLE login_throttles;
