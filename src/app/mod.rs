@@ -1,6 +1,7 @@
 //! The composition root: builds the database, the jobs and the server from
 //! the settings, and runs them until stopped.
 
+mod request_span;
 pub mod routes;
 
 use std::net::TcpListener;

@@ -8,6 +8,8 @@ use actix_web::{App, HttpServer, guard, web};
 use std::net::TcpListener;
 use tracing_actix_web::TracingLogger;
 
+use super::request_span::RequestSpan;
+
 use crate::security::headers::security_headers;
 use crate::security::session;
 use crate::state::AppState;
@@ -24,7 +26,7 @@ pub fn serve(
             .wrap(from_fn(handlers::deadline::body_deadline))
             .wrap(from_fn(handlers::encoding::refuse_encoded_bodies))
             .wrap(security_headers(https))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<RequestSpan>::new())
             .app_data(state.clone())
             .app_data(public::lead_form::form_config())
             .service(

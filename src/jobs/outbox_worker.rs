@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 use crate::db::group_commit::GroupCommitter;
 use crate::db::models::outbox::{Failure, OutboxMail, claim_due, mark_failed, mark_sent, release};
 use crate::db::{DbConnection, Pool, now_unix, run_blocking, write_transaction};
-use crate::domain::masking::mask_email;
+use crate::domain::masking::{mask_email, mask_emails_in};
 use crate::mail::transport::{MailTransport, PARALLEL_SENDS, build_message};
 
 /// Mails claimed per round; a full batch means "look again at once".
@@ -168,7 +168,8 @@ impl OutboxWorker {
         match &outcome {
             Ok(()) => tracing::info!("mail sent"),
             Err(error) => {
-                tracing::warn!(attempts = mail.attempts + 1, error = %error, "mail not sent")
+                let error = mask_emails_in(error);
+                tracing::warn!(attempts = mail.attempts + 1, %error, "mail not sent")
             }
         }
         (mail, outcome)

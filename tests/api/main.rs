@@ -26,6 +26,7 @@ mod lead_mail;
 mod lead_spam;
 mod lead_validation;
 mod login_throttle;
+mod logs;
 mod mail_crash;
 mod migrations;
 mod pages;
