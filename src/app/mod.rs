@@ -106,6 +106,7 @@ impl Application {
                 targets: settings.response_targets(),
                 retention_days: settings.retention_days,
                 setup: mail_setup.clone(),
+                mail_url: settings.mail_url.clone(),
                 wakeup: outbox_wakeup.clone(),
             },
         };

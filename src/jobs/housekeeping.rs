@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 use crate::db::{Pool, now_unix, run_blocking};
 use crate::domain::response_clock::ResponseTargets;
 use crate::mail::compose::MailSetup;
+use crate::mail::transport::remove_file_copies;
 use crate::workflow::escalate::escalate_overdue;
 use crate::workflow::retention::apply_retention;
 
@@ -25,6 +26,8 @@ pub struct Housekeeping {
     /// `None`: personal data is kept until erased on request.
     pub retention_days: Option<i64>,
     pub setup: MailSetup,
+    /// Where mail goes: erased contacts' file copies are removed there.
+    pub mail_url: String,
     /// Tells the outbox worker that escalation mails are waiting.
     pub wakeup: Arc<Notify>,
 }
@@ -79,12 +82,21 @@ impl Housekeeping {
         })
         .await
         {
-            Ok(outcome) => tracing::info!(
-                spam_purged = outcome.spam_purged,
-                contacts_erased = outcome.contacts_erased,
-                retention_days = days,
-                "retention applied"
-            ),
+            Ok(outcome) => {
+                let url = self.mail_url.clone();
+                let ids = outcome.mail_ids;
+                let removed =
+                    tokio::task::spawn_blocking(move || remove_file_copies(&url, &ids)).await;
+                if let Ok(Err(error)) | Err(error) = removed.map_err(std::io::Error::other) {
+                    tracing::error!(%error, "erased contacts' mail copies could not be removed");
+                }
+                tracing::info!(
+                    spam_purged = outcome.spam_purged,
+                    contacts_erased = outcome.contacts_erased,
+                    retention_days = days,
+                    "retention applied"
+                )
+            }
             Err(error) => tracing::error!(error = %error, "retention failed"),
         }
     }

@@ -72,6 +72,35 @@ impl MailTransport {
     }
 }
 
+/// With the file transport, removes the `.eml` copies of the mails with these
+/// Message-IDs (an erased contact's); answers how many. Nothing to do for SMTP:
+/// a sent mail is the receiver's.
+pub fn remove_file_copies(url: &str, message_ids: &[String]) -> std::io::Result<usize> {
+    let Some(dir) = url.strip_prefix("file://") else {
+        return Ok(0);
+    };
+    if message_ids.is_empty() {
+        return Ok(0);
+    }
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_none_or(|e| e != "eml") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        // The Message-ID is a header: only the head is looked at.
+        let head = text.split("\r\n\r\n").next().unwrap_or_default();
+        if message_ids.iter().any(|id| head.contains(id.as_str())) {
+            std::fs::remove_file(&path)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Removes the SMTP password (and user) of `url` from a text, so an error
 /// message can be stored and logged.
 pub fn redact(text: &str, url: &str) -> String {

@@ -17,16 +17,18 @@ const DAY: i64 = 86_400;
 /// Replaces every personal value of a contact, its leads, their events and
 /// mails with a marker. Counts, kinds, statuses, scores and dates stay, so
 /// reports on volumes still add up. Records who erased (`actor`; `None` =
-/// retention). `false` when there was nothing to erase.
+/// retention). Answers the Message-IDs of the erased mails, whose copies
+/// outside the database (`mail::transport::remove_file_copies`) go too; `None`
+/// when there was nothing to erase.
 pub fn erase_contact(
     conn: &mut DbConnection,
     contact_id: i64,
     actor: Option<i64>,
     now: i64,
-) -> QueryResult<bool> {
+) -> QueryResult<Option<Vec<String>>> {
     write_transaction(conn, |conn| {
         if !Contact::erase(conn, contact_id, now)? {
-            return Ok(false);
+            return Ok(None);
         }
         let lead_ids: Vec<i64> = Lead::of_contact(conn, contact_id)?
             .iter()
@@ -34,6 +36,7 @@ pub fn erase_contact(
             .collect();
         Lead::erase_personal(conn, &lead_ids, now)?;
         lead_event::redact_personal(conn, &lead_ids)?;
+        let mail_ids = outbox::message_ids_of_leads(conn, &lead_ids)?;
         outbox::erase_of_leads(conn, &lead_ids)?;
         let erased = LeadEvent::Erased {
             on_request: actor.is_some(),
@@ -41,7 +44,7 @@ pub fn erase_contact(
         for lead_id in &lead_ids {
             lead_event::record(conn, *lead_id, actor, &erased, now)?;
         }
-        Ok(true)
+        Ok(Some(mail_ids))
     })
 }
 
@@ -49,6 +52,8 @@ pub fn erase_contact(
 pub struct RetentionOutcome {
     pub spam_purged: usize,
     pub contacts_erased: usize,
+    /// The Message-IDs of the erased contacts' mails.
+    pub mail_ids: Vec<String>,
 }
 
 pub fn apply_retention(
@@ -71,13 +76,16 @@ pub fn apply_retention(
         Ok::<_, diesel::result::Error>(())
     })?;
     let mut erased = 0;
+    let mut mail_ids = Vec::new();
     for contact_id in Contact::long_finished(conn, now - retention_days * DAY)? {
-        if erase_contact(conn, contact_id, None, now)? {
+        if let Some(ids) = erase_contact(conn, contact_id, None, now)? {
             erased += 1;
+            mail_ids.extend(ids);
         }
     }
     Ok(RetentionOutcome {
         spam_purged: spam_ids.len(),
         contacts_erased: erased,
+        mail_ids,
     })
 }

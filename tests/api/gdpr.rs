@@ -313,3 +313,56 @@ async fn retention_purges_old_spam_and_erases_only_closed_out_old_contacts(app: 
     );
 }
 both_backends!(retention_purges_old_spam_and_erases_only_closed_out_old_contacts);
+
+/// The `.eml` files of the test app's file transport that mention `text`.
+fn mail_files_mentioning(app: &TestApp, text: &str) -> usize {
+    let dir = app.db.dir.path().join("mail");
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+                .filter(|mail| mail.contains(text))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+async fn erasure_removes_the_contacts_mail_copies_from_the_mail_folder(app: &TestApp) {
+    let ada = app.admin().await;
+    let erased_buyer = with_field(valid_fields(), "email", "zelda.quokka@acme.test");
+    app.submit(&format!("{REPORT_PATH}/inquiry"), erased_buyer)
+        .await;
+    let other_buyer = with_field(valid_fields(), "email", "otto.other@acme.test");
+    app.submit(&format!("{REPORT_PATH}/inquiry"), other_buyer)
+        .await;
+    app.drain_outbox().await;
+    assert_eq!(
+        mail_files_mentioning(app, "zelda.quokka@acme.test"),
+        2,
+        "notification and confirmation"
+    );
+    assert_eq!(mail_files_mentioning(app, "otto.other@acme.test"), 2);
+
+    let contact_id = app
+        .contacts()
+        .iter()
+        .find(|c| c.email_normalized == "zelda.quokka@acme.test")
+        .unwrap()
+        .id;
+    let contact = format!("/admin/contacts/{contact_id}");
+    let erased = ada
+        .post(
+            &contact,
+            &format!("{contact}/erase"),
+            &[("confirm", "erase")],
+        )
+        .await;
+    assert_eq!(erased.status(), 303);
+    assert_eq!(mail_files_mentioning(app, "zelda.quokka@acme.test"), 0);
+    assert_eq!(
+        mail_files_mentioning(app, "otto.other@acme.test"),
+        2,
+        "others' mails stay"
+    );
+}
+both_backends!(erasure_removes_the_contacts_mail_copies_from_the_mail_folder);

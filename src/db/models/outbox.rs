@@ -260,6 +260,15 @@ pub fn lead_has_mail(conn: &mut DbConnection, lead_id: i64, kind: MailKind) -> Q
 
 /// Erasure: a mail not yet sent would now go nowhere, so it is closed as
 /// dead; every mail's addresses and text are replaced.
+/// The Message-IDs of the leads' mails (to find copies kept elsewhere).
+pub fn message_ids_of_leads(conn: &mut DbConnection, lead_ids: &[i64]) -> QueryResult<Vec<String>> {
+    let ids: Vec<Option<i64>> = lead_ids.iter().copied().map(Some).collect();
+    outbox::table
+        .filter(outbox::lead_id.eq_any(&ids))
+        .select(outbox::message_id)
+        .load(conn)
+}
+
 pub fn erase_of_leads(conn: &mut DbConnection, lead_ids: &[i64]) -> QueryResult<()> {
     let ids: Vec<Option<i64>> = lead_ids.iter().copied().map(Some).collect();
     diesel::update(

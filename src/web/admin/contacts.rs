@@ -13,6 +13,7 @@ use crate::db::{now_unix, run_blocking};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::country::Country;
 use crate::format::format_time;
+use crate::mail::transport::remove_file_copies;
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
@@ -138,8 +139,13 @@ pub async fn erase(
         })?)
     })
     .await?;
-    if done {
+    if let Some(mail_ids) = done {
         tracing::info!(actor, contact_id = id, "contact erased");
+        let url = state.settings.mail_url.clone();
+        web::block(move || remove_file_copies(&url, &mail_ids))
+            .await
+            .map_err(anyhow::Error::from)?
+            .map_err(anyhow::Error::from)?;
     }
     Ok(see_other(&format!("/admin/contacts/{id}")))
 }
