@@ -10,7 +10,7 @@ cargo build --release --quiet
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export REPORTDESK_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(64))')
 export REPORTDESK_DATABASE_URL="sqlite://$work/db.sqlite3" REPORTDESK_MAIL_URL="file://$work/mail"
-export REPORTDESK_LOG=warn REPORTDESK_FORM_MIN_SECONDS=0 REPORTDESK_RATE_LIMIT_PER_MINUTE=1000000000
+export REPORTDESK_LOG=warn REPORTDESK_FORM_MIN_SECONDS=0 REPORTDESK_RATE_LIMIT_PER_MINUTE=1000000000 REPORTDESK_CONFIRMATIONS_PER_CLIENT_PER_HOUR=1000000000
 export REPORTDESK_BIND="127.0.0.1:$port"
 bin=$PWD/target/release/reportdesk
 (cd "$work" && exec "$bin") >"$work/app.log" 2>&1 &

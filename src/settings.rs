@@ -34,6 +34,8 @@ pub struct Settings {
     pub mail_lease_seconds: i64,
     pub form_min_seconds: u64,
     pub rate_limit_per_minute: u32,
+    /// Buyer confirmations one client address may cause in an hour.
+    pub confirmations_per_client_per_hour: u32,
     /// A request body must have arrived this long after it began.
     pub request_timeout_seconds: u64,
     /// A staff session ends after this long without a request.
@@ -74,6 +76,7 @@ impl Default for Settings {
             mail_lease_seconds: 120,
             form_min_seconds: 3,
             rate_limit_per_minute: 10,
+            confirmations_per_client_per_hour: 10,
             request_timeout_seconds: 10,
             session_idle_seconds: 30 * 60,
             session_max_seconds: 12 * 60 * 60,
@@ -91,7 +94,7 @@ impl Default for Settings {
 /// What each setting means, in the order `--help` lists them; the default
 /// shown beside it comes from `Settings::default()`, or is said here when a
 /// setting has none.
-const MEANINGS: [(&str, &str); 22] = [
+const MEANINGS: [(&str, &str); 23] = [
     ("bind", "listen address; port 0 = any free port"),
     ("public_url", "absolute base URL for links in mails"),
     (
@@ -121,6 +124,10 @@ const MEANINGS: [(&str, &str); 22] = [
     (
         "rate_limit_per_minute",
         "form POSTs per client IP per minute",
+    ),
+    (
+        "confirmations_per_client_per_hour",
+        "buyer confirmations one client IP may cause per hour (leads are stored regardless)",
     ),
     (
         "request_timeout_seconds",

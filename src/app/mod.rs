@@ -27,6 +27,7 @@ use crate::security::password::PasswordHasherPool;
 use crate::security::rate_limit::RateLimiter;
 use crate::settings::{Settings, sqlite_path};
 use crate::state::AppState;
+
 use crate::state::page_cache::PageCache;
 
 pub struct Application {
@@ -124,6 +125,10 @@ impl Application {
             form_tokens: FormTokens::new(&secret_key),
             rate_limiter: RateLimiter::new(settings.rate_limit_per_minute),
             login_limiter: RateLimiter::new(LOGIN_ATTEMPTS_PER_MINUTE),
+            confirmation_limiter: RateLimiter::per_window(
+                settings.confirmations_per_client_per_hour,
+                3600,
+            ),
             passwords: PasswordHasherPool::default(),
             trusted_proxies,
             settings: Arc::new(settings),

@@ -1,4 +1,5 @@
-//! Per-client limit on form submissions: a fixed one-minute window per IP.
+//! Per-client limits (form submissions, logins, confirmation mails): a fixed
+//! window per IP.
 //! In memory, per instance: it stops floods from one address; it is not an
 //! accounting system.
 
@@ -6,13 +7,13 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-const WINDOW_SECONDS: i64 = 60;
 /// Above this many tracked addresses, expired windows are swept on insert, so
 /// a spray of addresses cannot grow the map without bound.
 const SWEEP_THRESHOLD: usize = 10_000;
 
 pub struct RateLimiter {
-    per_minute: u32,
+    per_window: u32,
+    window_seconds: i64,
     windows: Mutex<HashMap<IpAddr, Window>>,
 }
 
@@ -24,8 +25,14 @@ struct Window {
 
 impl RateLimiter {
     pub fn new(per_minute: u32) -> Self {
+        Self::per_window(per_minute, 60)
+    }
+
+    /// At most `per_window` per `window_seconds` per address.
+    pub fn per_window(per_window: u32, window_seconds: i64) -> Self {
         Self {
-            per_minute,
+            per_window,
+            window_seconds,
             windows: Mutex::new(HashMap::new()),
         }
     }
@@ -36,20 +43,20 @@ impl RateLimiter {
         // counts are still usable.
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         if windows.len() >= SWEEP_THRESHOLD {
-            windows.retain(|_, w| now - w.started_at < WINDOW_SECONDS);
+            windows.retain(|_, w| now - w.started_at < self.window_seconds);
         }
         let window = windows.entry(ip).or_insert(Window {
             started_at: now,
             count: 0,
         });
-        if now - window.started_at >= WINDOW_SECONDS {
+        if now - window.started_at >= self.window_seconds {
             *window = Window {
                 started_at: now,
                 count: 0,
             };
         }
-        if window.count >= self.per_minute {
-            return Err((window.started_at + WINDOW_SECONDS - now).max(1));
+        if window.count >= self.per_window {
+            return Err((window.started_at + self.window_seconds - now).max(1));
         }
         window.count += 1;
         Ok(())

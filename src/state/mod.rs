@@ -30,6 +30,9 @@ pub struct AppState {
     pub trusted_proxies: Vec<IpAddr>,
     /// Login attempts per client address, apart from form submissions.
     pub login_limiter: RateLimiter,
+    /// Buyer confirmations one client address may cause, apart from the
+    /// per-recipient limit: a form is not a way to mail strangers.
+    pub confirmation_limiter: RateLimiter,
     pub passwords: PasswordHasherPool,
     /// Tells this instance's outbox worker that a mail is waiting.
     pub outbox_wakeup: Arc<Notify>,

@@ -28,6 +28,9 @@ pub struct Submission<'a> {
     /// Why the submission looks automated, if it does: it is then held as
     /// spam, announced to nobody, and a person may release it.
     pub spam_reason: Option<String>,
+    /// False when the client's address has caused its share of
+    /// confirmations (`AppState::confirmation_limiter`).
+    pub client_may_be_confirmed: bool,
     pub score: &'a Score,
     pub attribution: &'a Attribution,
     /// The form token's hash: the same form sent twice makes one lead.
@@ -49,11 +52,12 @@ impl Submission<'_> {
 pub enum SubmitOutcome {
     Stored {
         lead_id: i64,
+        /// Whether the buyer is sent a confirmation (not past a limit, not
+        /// held as spam).
+        confirmed: bool,
     },
     /// The same form was submitted before: nothing new was written.
-    AlreadyStored {
-        lead_id: i64,
-    },
+    AlreadyStored { lead_id: i64 },
 }
 
 /// Stores the lead durably: the transaction has committed when this returns.
@@ -107,6 +111,7 @@ fn store(
     };
     lead_event::record(conn, lead_id, None, &created, s.now)?;
     // Spam gets no owner and no mail; a person may release it later.
+    let mut confirmed = false;
     if real {
         let owner = assign_new_lead(conn, lead_id, s.request.country.code(), s.now)?;
         let facts = LeadFacts::from_request(s.request);
@@ -115,12 +120,15 @@ fn store(
         // Anyone can type anyone's address: a flood of forms must not become
         // a flood of our mail to that address. Sales still hear of each lead.
         let recent = Lead::real_of_contact_since(conn, contact_id, s.now - DAY)?;
-        if recent > CONFIRMATIONS_PER_DAY {
+        if recent > CONFIRMATIONS_PER_DAY || !s.client_may_be_confirmed {
             mails.retain(|mail| mail.kind != MailKind::BuyerConfirmation);
         }
+        confirmed = mails
+            .iter()
+            .any(|mail| mail.kind == MailKind::BuyerConfirmation);
         insert_mails(conn, &mails, s.now)?;
     }
-    Ok(SubmitOutcome::Stored { lead_id })
+    Ok(SubmitOutcome::Stored { lead_id, confirmed })
 }
 
 fn is_unique_violation(error: &anyhow::Error) -> bool {

@@ -16,6 +16,7 @@ mod audit;
 mod browser_buyer;
 mod browser_staff;
 mod catalog;
+mod confirmations;
 mod gdpr;
 mod hardening;
 mod health;

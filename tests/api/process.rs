@@ -33,6 +33,7 @@ impl RunningApp {
             .env("REPORTDESK_MAIL_RETRY_SECONDS", "1")
             .env("REPORTDESK_FORM_MIN_SECONDS", "0")
             .env("REPORTDESK_RATE_LIMIT_PER_MINUTE", "100000")
+            .env("REPORTDESK_CONFIRMATIONS_PER_CLIENT_PER_HOUR", "100000")
             .env("REPORTDESK_LOG", "info")
             .stdout(Stdio::null())
             .stderr(log)

@@ -1,5 +1,6 @@
 //! The three lead forms: one handler set, the kind taken from the URL.
 
+use actix_web::cookie::{Cookie, SameSite};
 use actix_web::error::UrlencodedError;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -9,6 +10,7 @@ use super::attribution::{first_touch, utm_from_query};
 use super::lead_form_page::{CONSENT_TEXT_VERSION, LeadFormContext, LeadFormPage, ThankYouPage};
 use crate::db::models::report::ReportRef;
 use crate::db::{now_unix, run_blocking};
+use crate::domain::email::EmailAddress;
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_request::{FieldErrors, LeadFormInput, LeadRequest};
 use crate::domain::masking::mask_email;
@@ -19,7 +21,7 @@ use crate::security::form_token::TokenError;
 use crate::state::AppState;
 use crate::web::deadline::is_too_slow;
 use crate::web::error::PageError;
-use crate::web::extract::limit;
+use crate::web::extract::{client_address, limit};
 use crate::web::page;
 use crate::workflow::submit_lead::{Submission, SubmitOutcome, submit_lead};
 
@@ -183,6 +185,9 @@ pub async fn submit(
         .unwrap_or_default()
         .with_form_utm(&utm_from_query(req.query_string()));
     let masked_email = mask_email(request.email.as_str());
+    let email = request.email.as_str().to_owned();
+    let client_may_be_confirmed = client_address(&state, &req)
+        .is_none_or(|ip| state.confirmation_limiter.check(ip, now).is_ok());
     let setup = state.mail_setup.clone();
     let report_ref = report.clone();
     let store = move |conn: &mut crate::db::DbConnection| {
@@ -194,6 +199,7 @@ pub async fn submit(
                 title: &report_ref.title,
             },
             spam_reason,
+            client_may_be_confirmed,
             score: &score(&request),
             attribution: &attribution,
             form_token_hash: &token.hash,
@@ -208,28 +214,62 @@ pub async fn submit(
         Some(group) => group.run(store).await?,
         None => run_blocking(&state.pool, store).await?,
     };
+    let thank_you = format!("/reports/{}/thank-you", report.slug);
+    // 303: the browser follows with a GET, so a reload cannot resubmit.
+    let mut response = HttpResponse::SeeOther();
+    response.insert_header((
+        header::LOCATION,
+        format!("{thank_you}?kind={}", kind.path_segment()),
+    ));
     match outcome {
-        SubmitOutcome::Stored { lead_id } => {
+        SubmitOutcome::Stored { lead_id, confirmed } => {
             tracing::info!(lead_id, kind = %kind, %status, email = %masked_email, "lead stored");
-            if status != crate::domain::lead_status::LeadStatus::Spam {
+            let spam = status == crate::domain::lead_status::LeadStatus::Spam;
+            if !spam {
                 state.outbox_wakeup.notify_one();
             }
+            // Held as spam, it reads as confirmed: a bot learns nothing.
+            let mut cookie = sent_to_cookie(&email, &thank_you, state.settings.is_https());
+            if !(confirmed || spam) {
+                // Not mailed: an earlier form's address must not be shown.
+                cookie.set_value("");
+                cookie.set_max_age(actix_web::cookie::time::Duration::ZERO);
+            }
+            response.cookie(cookie);
         }
         SubmitOutcome::AlreadyStored { lead_id } => {
             tracing::info!(lead_id, "form submitted again; the stored lead stands");
         }
     }
-    // 303: the browser follows with a GET, so a reload cannot resubmit.
-    Ok(HttpResponse::SeeOther()
-        .insert_header((
-            header::LOCATION,
-            format!(
-                "/reports/{}/thank-you?kind={}",
-                report.slug,
-                kind.path_segment()
-            ),
-        ))
-        .finish())
+    Ok(response.finish())
+}
+
+/// Where the confirmation went, for the thank-you page only (never in its
+/// URL, which proxies and histories keep), for ten minutes.
+const SENT_TO_COOKIE: &str = "rd_sent_to";
+
+fn sent_to_cookie(email: &str, path: &str, https: bool) -> Cookie<'static> {
+    let value: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
+    Cookie::build(SENT_TO_COOKIE, value)
+        .path(path.to_owned())
+        .max_age(actix_web::cookie::time::Duration::minutes(10))
+        .http_only(true)
+        .secure(https)
+        .same_site(SameSite::Lax)
+        .finish()
+}
+
+/// The address the confirmation went to, if this browser sent the form: only
+/// a well-formed address is shown, whatever the cookie holds.
+fn sent_to(req: &HttpRequest) -> Option<String> {
+    let cookie = req.cookie(SENT_TO_COOKIE)?;
+    let decoded: String = url::form_urlencoded::parse(format!("a={}", cookie.value()).as_bytes())
+        .next()?
+        .1
+        .into_owned();
+    EmailAddress::parse(&decoded)
+        .ok()
+        .map(|e| e.as_str().to_owned())
 }
 
 /// Why a submission looks automated, if it does. Such leads are stored with
@@ -257,18 +297,26 @@ pub struct ThankYouQuery {
 
 pub async fn thank_you(
     state: web::Data<AppState>,
+    req: HttpRequest,
     slug: web::Path<String>,
     query: web::Query<ThankYouQuery>,
 ) -> Result<HttpResponse, PageError> {
     let report = find_report(&state, &slug).await?;
     let kind = query.kind.as_deref().and_then(LeadKind::from_path_segment);
-    let thanks = ThankYouPage::new(
+    let mut thanks = ThankYouPage::new(
         state.settings.public_base(),
         &report.slug,
         &report.title,
         kind,
     );
-    page::ok(&thanks)
+    thanks.sent_to = sent_to(&req);
+    let mut response = page::ok(&thanks)?;
+    // It may name the buyer's address: for this browser only.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -223,6 +223,8 @@ pub struct ThankYouPage {
     pub next_steps: &'static str,
     pub report_title: String,
     pub report_href: String,
+    /// The address the confirmation went to, when this browser sent the form.
+    pub sent_to: Option<String>,
 }
 
 impl ThankYouPage {
@@ -257,6 +259,7 @@ impl ThankYouPage {
             next_steps,
             report_title: report_title.to_owned(),
             report_href,
+            sent_to: None,
         }
     }
 }

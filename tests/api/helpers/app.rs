@@ -43,6 +43,7 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
     // limit have tests of their own that set these back.
     settings.form_min_seconds = 0;
     settings.rate_limit_per_minute = 10_000;
+    settings.confirmations_per_client_per_hour = 10_000;
     settings
 }
 

@@ -1,0 +1,80 @@
+//! The buyer's confirmation: where it went, and how many one client can cause.
+
+use crate::both_backends;
+use crate::helpers::{REPORT_PATH, TestApp, form_token_in, valid_fields, with_field};
+use crate::staff::new_browser;
+
+/// Sends the inquiry form from `browser`; answers the thank-you page's HTML
+/// and its Cache-Control.
+async fn send_and_thank(app: &TestApp, browser: &reqwest::Client, email: &str) -> (String, String) {
+    let form = app.url(&format!("{REPORT_PATH}/inquiry"));
+    let page = browser
+        .get(&form)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let fields = with_field(valid_fields(), "email", email);
+    let fields = with_field(fields, "form_token", &form_token_in(&page));
+    let sent = browser
+        .post(&form)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(&fields).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 303);
+    let location = sent.headers()["location"].to_str().unwrap().to_owned();
+    assert!(!location.contains('@'), "the address stays out of the URL");
+    let thanks = browser.get(app.url(&location)).send().await.unwrap();
+    let cache = thanks.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    (thanks.text().await.unwrap(), cache)
+}
+
+async fn the_thank_you_page_names_the_address_the_confirmation_went_to(app: &TestApp) {
+    let buyer = new_browser();
+    let (page, cache) = send_and_thank(app, &buyer, "jane.doe@acme-health.com").await;
+    assert!(
+        page.contains("We have sent a confirmation to <strong>jane.doe@acme-health.com</strong>"),
+        "{page}"
+    );
+    assert!(cache.contains("no-store"));
+    let stranger = new_browser();
+    let thank_you = format!("{REPORT_PATH}/thank-you?kind=inquiry");
+    let theirs = stranger.get(app.url(&thank_you)).send().await.unwrap();
+    let theirs = theirs.text().await.unwrap();
+    assert!(!theirs.contains("jane.doe"), "another browser is not told");
+    assert!(!theirs.contains("We have sent a confirmation"));
+}
+both_backends!(the_thank_you_page_names_the_address_the_confirmation_went_to);
+
+async fn one_client_address_causes_at_most_ten_confirmations_an_hour(app: &TestApp) {
+    let browser = new_browser();
+    let mut named = 0;
+    for i in 1..=12 {
+        let (page, _) = send_and_thank(app, &browser, &format!("buyer{i}@acme-health.com")).await;
+        if page.contains("We have sent a confirmation") {
+            named += 1;
+        }
+    }
+    assert_eq!(app.leads().len(), 12, "every request is a lead");
+    assert_eq!(
+        app.outbox_mails("sales_notification").len(),
+        12,
+        "sales hear of each"
+    );
+    assert_eq!(app.outbox_mails("buyer_confirmation").len(), 10);
+    assert_eq!(named, 10, "the page names an address only when mailed");
+}
+fn with_the_default_confirmation_limit(settings: &mut reportdesk::settings::Settings) {
+    settings.confirmations_per_client_per_hour = 10;
+}
+both_backends!(
+    one_client_address_causes_at_most_ten_confirmations_an_hour,
+    with_the_default_confirmation_limit
+);
