@@ -35,7 +35,7 @@ impl Backend {
 }
 
 /// SQLite waits this long for another writer before giving up with "busy".
-const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
+pub const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
 
 /// Opens connections for the pool with the per-connection set-up each backend needs.
 #[derive(Debug, Clone)]

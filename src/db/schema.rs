@@ -37,6 +37,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    health_probe (id) {
+        id -> BigInt,
+        checked_at -> BigInt,
+    }
+}
+
+diesel::table! {
     login_throttles (key) {
         key -> Text,
         failures -> Integer,
@@ -202,5 +209,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff_sessions,
     audit_log,
     audit_trail,
-    login_throttles
+    login_throttles,
+    health_probe
 );

@@ -1,10 +1,10 @@
-//! `/healthz`: 200 `ok` when the database answers, 503 otherwise.
+//! `/healthz`: 200 `ok` when the database takes a write, 503 otherwise.
 
 use std::time::Duration;
 
 use actix_web::{HttpResponse, web};
-use diesel::connection::SimpleConnection;
 
+use crate::db::models::health_probe::probe_write;
 use crate::state::AppState;
 
 /// A load balancer polls this often; it must answer fast even when the
@@ -21,8 +21,9 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
             anyhow::ensure!(path.exists(), "the SQLite database file is missing");
         }
         let mut conn = pool.get_timeout(CHECKOUT_TIMEOUT)?;
-        conn.batch_execute("SELECT 1 FROM reports LIMIT 1")?;
-        Ok(())
+        // A write, committed: a database that answers reads while refusing
+        // writes (a lock held too long, a full disk) loses leads.
+        probe_write(&mut conn, crate::db::now_unix())
     })
     .await;
     match check {

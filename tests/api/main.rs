@@ -35,4 +35,5 @@ mod report_import;
 mod report_page;
 mod scale_out;
 mod sessions;
+mod unavailable;
 mod workflow;

@@ -3,6 +3,7 @@
 
 pub mod audit_entry;
 pub mod contact;
+pub mod health_probe;
 pub mod lead;
 pub mod lead_event;
 pub mod login_throttle;

@@ -132,6 +132,10 @@ pub async fn show_form(
     page::ok(&form)
 }
 
+/// Said when the database could not take the lead.
+const NOT_STORED: &str = "We could not store your request just now, so nothing was saved. Your answers are kept below: please send the form again in a minute.";
+const RETRY_STORE_SECONDS: i64 = 30;
+
 #[tracing::instrument(name = "lead_submit", skip_all, fields(kind = %path.form))]
 pub async fn submit(
     state: web::Data<AppState>,
@@ -184,6 +188,7 @@ pub async fn submit(
     let attribution = first_touch(&req)
         .unwrap_or_default()
         .with_form_utm(&utm_from_query(req.query_string()));
+    let opened_at = token.opened_at;
     let masked_email = mask_email(request.email.as_str());
     let email = request.email.as_str().to_owned();
     let client_may_be_confirmed = client_address(&state, &req)
@@ -210,9 +215,31 @@ pub async fn submit(
         Ok((submit_lead(conn, &submission, &setup)?, status))
     };
     // On SQLite, submissions share commits (see `db::group_commit`).
-    let (outcome, status) = match &state.group_commit {
-        Some(group) => group.run(store).await?,
-        None => run_blocking(&state.pool, store).await?,
+    let stored = match &state.group_commit {
+        Some(group) => group.run(store).await,
+        None => run_blocking(&state.pool, store).await,
+    };
+    let (outcome, status) = match stored {
+        Ok(stored) => stored,
+        // Locked past the busy timeout, a full disk, the server gone: the
+        // transaction rolled back, so nothing is half-written. The buyer
+        // keeps every answer and is told to send it again.
+        Err(error) => {
+            tracing::error!(%error, "a lead could not be stored; the buyer was asked to send it again");
+            let shown = Shown {
+                input: &input,
+                errors: &FieldErrors::default(),
+                notice: Some(NOT_STORED),
+                opened_at,
+            };
+            let form = form_page(&state, &req, &report, kind, shown);
+            let mut response = page::render(&form, StatusCode::SERVICE_UNAVAILABLE)?;
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(RETRY_STORE_SECONDS),
+            );
+            return Ok(response);
+        }
     };
     let thank_you = format!("/reports/{}/thank-you", report.slug);
     // 303: the browser follows with a GET, so a reload cannot resubmit.
