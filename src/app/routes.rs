@@ -98,7 +98,9 @@ fn admin_scope(
         InitError = (),
     >,
 > {
-    use admin::{account, audit, contacts, dashboard, leads, login, routing, users};
+    use admin::{
+        account, audit, contacts, dashboard, leads, login, password_reset, routing, users,
+    };
     web::scope("/admin")
         // Pages with buyers' personal data stay out of every cache.
         .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
@@ -110,6 +112,16 @@ fn admin_scope(
                 .route(web::post().to(login::submit)),
         )
         .service(resource("/logout").route(web::post().to(login::logout)))
+        .service(
+            resource("/password-reset")
+                .route(read().to(password_reset::ask))
+                .route(web::post().to(password_reset::send_link)),
+        )
+        .service(
+            resource("/password-reset/{token}")
+                .route(read().to(password_reset::show_link))
+                .route(web::post().to(password_reset::set_new)),
+        )
         .service(resource("/leads").route(read().to(leads::list::list)))
         .service(resource("/leads/export.csv").route(read().to(leads::export::export)))
         .service(resource("/leads/{id}").route(read().to(leads::detail::show)))

@@ -37,6 +37,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    password_resets (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     health_probe (id) {
         id -> BigInt,
         checked_at -> BigInt,
@@ -189,6 +200,7 @@ diesel::table! {
 diesel::joinable!(leads -> contacts (contact_id));
 diesel::joinable!(staff_sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
+diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(audit_trail -> users (actor_user_id));
 diesel::joinable!(routing_rules -> users (user_id));
 diesel::joinable!(leads -> reports (report_id));
@@ -210,5 +222,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     audit_trail,
     login_throttles,
-    health_probe
+    health_probe,
+    password_resets
 );

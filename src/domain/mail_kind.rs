@@ -14,15 +14,18 @@ pub enum MailKind {
     Escalation,
     /// To a staff member: failed logins to their account from many addresses.
     AccountAlert,
+    /// To a staff member who forgot their password: a link to set one.
+    PasswordReset,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 5] = [
+    pub const ALL: [MailKind; 6] = [
         Self::SalesNotification,
         Self::BuyerConfirmation,
         Self::OwnerNotification,
         Self::Escalation,
         Self::AccountAlert,
+        Self::PasswordReset,
     ];
 
     pub fn as_db(&self) -> &'static str {
@@ -32,6 +35,7 @@ impl MailKind {
             Self::OwnerNotification => "owner_notification",
             Self::Escalation => "escalation",
             Self::AccountAlert => "account_alert",
+            Self::PasswordReset => "password_reset",
         }
     }
 
@@ -47,6 +51,7 @@ impl MailKind {
             Self::OwnerNotification => "owner notification",
             Self::Escalation => "escalation",
             Self::AccountAlert => "account alert",
+            Self::PasswordReset => "password reset",
         }
     }
 }

@@ -52,3 +52,38 @@ pub fn account_alert_mail(
         message_id: message_id(&setup.mail_domain),
     })
 }
+
+#[derive(Template)]
+#[template(path = "mail/password_reset.txt")]
+struct PasswordResetText<'a> {
+    name: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/password_reset.html")]
+struct PasswordResetHtml<'a> {
+    name: &'a str,
+    link: &'a str,
+}
+
+/// A "forgot password" link.
+pub fn password_reset_mail(
+    name: &str,
+    email: &str,
+    token: &str,
+    setup: &MailSetup,
+) -> anyhow::Result<NewMail> {
+    let link = format!("{}/admin/password-reset/{token}", setup.public_base);
+    let link = link.as_str();
+    Ok(NewMail {
+        lead_id: None,
+        kind: MailKind::PasswordReset,
+        to_addr: mailbox(name, email),
+        reply_to: None,
+        subject: "Set a new reportdesk password".into(),
+        body_text: PasswordResetText { name, link }.render()?,
+        body_html: PasswordResetHtml { name, link }.render()?,
+        message_id: message_id(&setup.mail_domain),
+    })
+}

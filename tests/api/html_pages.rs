@@ -25,6 +25,7 @@ async fn every_page_is_saved_for_the_html_checker() {
         ("privacy", "/privacy".to_owned()),
         ("thank-you", format!("{REPORT_PATH}/thank-you?kind=inquiry")),
         ("login", "/admin/login".to_owned()),
+        ("password-reset", "/admin/password-reset".to_owned()),
     ] {
         save(name, &app.get_page(&path).await);
     }

@@ -31,6 +31,7 @@ mod logs;
 mod mail_crash;
 mod migrations;
 mod pages;
+mod password_reset;
 mod report_import;
 mod report_page;
 mod scale_out;

@@ -8,6 +8,7 @@ pub mod lead;
 pub mod lead_event;
 pub mod login_throttle;
 pub mod outbox;
+pub mod password_reset;
 pub mod report;
 pub mod routing;
 pub mod staff_session;

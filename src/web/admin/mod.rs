@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod dashboard;
 pub mod leads;
 pub mod login;
+pub mod password_reset;
 pub mod routing;
 pub mod staff_view;
 pub mod users;
