@@ -1,7 +1,9 @@
 //! The buyer's confirmation: where it went, and how many one client can cause.
 
 use crate::both_backends;
-use crate::helpers::{REPORT_PATH, TestApp, form_token_in, valid_fields, with_field};
+use crate::helpers::{
+    REPORT_PATH, TestApp, form_token_in, post_urlencoded, valid_fields, with_field,
+};
 use crate::staff::new_browser;
 
 /// Sends the inquiry form from `browser`; answers the thank-you page's HTML
@@ -18,13 +20,7 @@ async fn send_and_thank(app: &TestApp, browser: &reqwest::Client, email: &str) -
         .unwrap();
     let fields = with_field(valid_fields(), "email", email);
     let fields = with_field(fields, "form_token", &form_token_in(&page));
-    let sent = browser
-        .post(&form)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string(&fields).unwrap())
-        .send()
-        .await
-        .unwrap();
+    let sent = post_urlencoded(browser, &form, &fields).await;
     assert_eq!(sent.status(), 303);
     let location = sent.headers()["location"].to_str().unwrap().to_owned();
     assert!(!location.contains('@'), "the address stays out of the URL");

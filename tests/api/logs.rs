@@ -7,7 +7,7 @@ use reportdesk::domain::role::Role;
 use reportdesk::security::password::hash_password_blocking;
 
 use crate::helpers::{
-    REPORT_PATH, TestDatabase, form_token_in, random_hex, valid_fields, with_field,
+    REPORT_PATH, TestDatabase, form_token_in, post_urlencoded, random_hex, valid_fields, with_field,
 };
 use crate::process::RunningApp;
 use crate::staff::{PASSWORD, csrf_in, new_browser};
@@ -17,13 +17,7 @@ async fn text(client: &reqwest::Client, url: &str) -> String {
 }
 
 async fn post(client: &reqwest::Client, url: &str, fields: &[(&str, String)]) -> reqwest::Response {
-    client
-        .post(url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string(fields).unwrap())
-        .send()
-        .await
-        .unwrap()
+    post_urlencoded(client, url, &fields).await
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use reportdesk::db::Backend;
 use reportdesk::db::schema::outbox;
 
 use crate::helpers::{
-    REPORT_PATH, TestDatabase, form_token_in, random_hex, valid_fields, with_field,
+    REPORT_PATH, TestDatabase, form_token_in, post_urlencoded, random_hex, valid_fields, with_field,
 };
 use crate::process::RunningApp;
 use crate::smtp::{SmtpServer, black_hole};
@@ -46,13 +46,7 @@ async fn killed_mid_send(backend: Backend) {
         .await
         .unwrap();
     let fields = with_field(valid_fields(), "form_token", &form_token_in(&page));
-    let response = client
-        .post(&form)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string(&fields).unwrap())
-        .send()
-        .await
-        .unwrap();
+    let response = post_urlencoded(&client, &form, &fields).await;
     assert_eq!(response.status(), 303);
 
     let mut rows = Vec::new();

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use reportdesk::db::schema::password_resets;
 
 use crate::both_backends;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, post_urlencoded};
 use crate::staff::{PASSWORD, csrf_in, new_browser};
 
 const NEW_PASSWORD: &str = "a-brand-new-passphrase-7";
@@ -26,13 +26,7 @@ async fn post(
     let csrf = csrf_in(&page);
     let mut body = vec![("csrf_token", csrf.as_str())];
     body.extend_from_slice(fields);
-    browser
-        .post(app.url(path))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string(&body).unwrap())
-        .send()
-        .await
-        .unwrap()
+    post_urlencoded(browser, &app.url(path), &body).await
 }
 
 /// Posts `fields` to `path` with the browser's CSRF token (read from the
@@ -51,13 +45,7 @@ async fn post_to_link(
     let csrf = csrf_in(&page.text().await.unwrap());
     let mut body = vec![("csrf_token", csrf.as_str())];
     body.extend_from_slice(fields);
-    let response = browser
-        .post(app.url(path))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string(&body).unwrap())
-        .send()
-        .await
-        .unwrap();
+    let response = post_urlencoded(browser, &app.url(path), &body).await;
     response.status().as_u16()
 }
 

@@ -69,3 +69,18 @@ pub async fn run_on(backend: Backend, scenario: impl AsyncFnOnce(&TestApp)) {
         app.stop().await;
     }
 }
+
+/// POSTs `fields` as a form from `client`.
+pub async fn post_urlencoded(
+    client: &reqwest::Client,
+    url: &str,
+    fields: &impl serde::Serialize,
+) -> reqwest::Response {
+    client
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(fields).unwrap())
+        .send()
+        .await
+        .unwrap()
+}
