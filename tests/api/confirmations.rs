@@ -74,3 +74,19 @@ both_backends!(
     one_client_address_causes_at_most_ten_confirmations_an_hour,
     with_the_default_confirmation_limit
 );
+
+async fn the_confirmation_quotes_nothing_the_buyer_typed_but_their_name(app: &TestApp) {
+    let lure = "Win a prize at http://evil.example";
+    let fields = with_field(valid_fields(), "message", lure);
+    let fields = with_field(fields, "company", "Prize Desk http://evil.example");
+    let fields = with_field(fields, "job_title", "Click http://evil.example");
+    let fields = with_field(fields, "budget", "http://evil.example");
+    app.submit(&format!("{REPORT_PATH}/inquiry"), fields).await;
+    let confirmations = app.outbox_mails("buyer_confirmation");
+    assert_eq!(confirmations.len(), 1);
+    let (_, text) = &confirmations[0];
+    assert!(text.contains("Dear Jane Doe"));
+    assert!(!text.contains("evil.example"), "{text}");
+    assert!(!text.contains("Prize Desk"));
+}
+both_backends!(the_confirmation_quotes_nothing_the_buyer_typed_but_their_name);
