@@ -32,6 +32,8 @@ pub struct Settings {
     /// How long a worker owns a claimed mail; after a crash the mail is sent
     /// again once this has passed. Longer than one send can take.
     pub mail_lease_seconds: i64,
+    /// One mail's whole SMTP exchange, connect to final reply, ends by then.
+    pub mail_timeout_seconds: u64,
     pub form_min_seconds: u64,
     pub rate_limit_per_minute: u32,
     /// Buyer confirmations one client address may cause in an hour.
@@ -74,6 +76,7 @@ impl Default for Settings {
             mail_max_attempts: 10,
             mail_retry_seconds: 30,
             mail_lease_seconds: 120,
+            mail_timeout_seconds: 30,
             form_min_seconds: 3,
             rate_limit_per_minute: 10,
             confirmations_per_client_per_hour: 10,
@@ -94,7 +97,7 @@ impl Default for Settings {
 /// What each setting means, in the order `--help` lists them; the default
 /// shown beside it comes from `Settings::default()`, or is said here when a
 /// setting has none.
-const MEANINGS: [(&str, &str); 23] = [
+const MEANINGS: [(&str, &str); 24] = [
     ("bind", "listen address; port 0 = any free port"),
     ("public_url", "absolute base URL for links in mails"),
     (
@@ -119,6 +122,10 @@ const MEANINGS: [(&str, &str); 23] = [
     (
         "mail_lease_seconds",
         "a claimed mail is retried after a crash once this passes",
+    ),
+    (
+        "mail_timeout_seconds",
+        "one mail's whole SMTP exchange, connect to final reply; a hung one is a failed attempt",
     ),
     ("form_min_seconds", "faster submissions are held as spam"),
     (

@@ -68,7 +68,21 @@ impl Application {
                 settings.mail_from
             )
         })?;
-        let transport = MailTransport::from_url(&settings.mail_url)?;
+        // Every lead mail goes there: a typo must stop the start, not every mail.
+        let sales: lettre::message::Mailboxes = settings.sales_inbox.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "REPORTDESK_SALES_INBOX {:?} is not a mail address or a comma-separated list of them",
+                settings.sales_inbox
+            )
+        })?;
+        anyhow::ensure!(
+            sales.iter().next().is_some(),
+            "REPORTDESK_SALES_INBOX is empty: name the address lead notifications go to"
+        );
+        let transport = MailTransport::from_url(
+            &settings.mail_url,
+            Duration::from_secs(settings.mail_timeout_seconds),
+        )?;
         let pool = prepare_database(&settings.database_url).await?;
         let sqlite_file = match Backend::from_url(&settings.database_url)? {
             Backend::Sqlite => sqlite_path(&settings.database_url),

@@ -18,7 +18,7 @@ use crate::db::group_commit::GroupCommitter;
 use crate::db::models::outbox::{Failure, OutboxMail, claim_due, mark_failed, mark_sent, release};
 use crate::db::{DbConnection, Pool, now_unix, run_blocking, write_transaction};
 use crate::domain::masking::{mask_email, mask_emails_in};
-use crate::mail::transport::{MailTransport, PARALLEL_SENDS, build_message};
+use crate::mail::transport::{MailTransport, PARALLEL_SENDS, SendError, build_message};
 
 /// Mails claimed per round; a full batch means "look again at once".
 const BATCH: i64 = 20;
@@ -160,16 +160,18 @@ impl OutboxWorker {
 
     /// Sends one mail; the outcome is recorded with the rest of its batch.
     #[tracing::instrument(name = "outbox_send", skip_all, fields(outbox_id = mail.id, mail = %mail.mail.kind, to = %mask_email(&mail.mail.to_addr)))]
-    async fn deliver(&self, mail: OutboxMail) -> (OutboxMail, Result<(), String>) {
+    async fn deliver(&self, mail: OutboxMail) -> (OutboxMail, Result<(), SendError>) {
         let outcome = match build_message(&mail.mail, &self.from) {
             Ok(message) => self.transport.send(message, &self.mail_url).await,
-            Err(problem) => Err(problem),
+            // A mail that cannot be written will not be on a retry either.
+            Err(problem) => Err(SendError::permanent(problem)),
         };
         match &outcome {
             Ok(()) => tracing::info!("mail sent"),
             Err(error) => {
-                let error = mask_emails_in(error);
-                tracing::warn!(attempts = mail.attempts + 1, %error, "mail not sent")
+                let permanent = error.permanent;
+                let error = mask_emails_in(&error.message);
+                tracing::warn!(attempts = mail.attempts + 1, permanent, %error, "mail not sent")
             }
         }
         (mail, outcome)
@@ -177,7 +179,7 @@ impl OutboxWorker {
 
     /// Records a batch's outcomes in one transaction: one disk sync for the
     /// batch instead of one per mail.
-    async fn record(&self, outcomes: Vec<(OutboxMail, Result<(), String>)>) {
+    async fn record(&self, outcomes: Vec<(OutboxMail, Result<(), SendError>)>) {
         if outcomes.is_empty() {
             return;
         }
@@ -192,7 +194,8 @@ impl OutboxWorker {
                             Ok(()) => mark_sent(conn, mail.id, now)?,
                             Err(error) => {
                                 let attempts = mail.attempts + 1;
-                                let retry_at = (attempts < max_attempts)
+                                // A permanent refusal (5xx) is final at once.
+                                let retry_at = (attempts < max_attempts && !error.permanent)
                                     .then(|| now + retry_delay(attempts, retry_seconds));
                                 if retry_at.is_none() {
                                     tracing::error!(
@@ -205,7 +208,7 @@ impl OutboxWorker {
                                     conn,
                                     mail,
                                     &Failure {
-                                        error,
+                                        error: &error.message,
                                         now,
                                         retry_at,
                                     },

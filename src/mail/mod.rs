@@ -1,6 +1,7 @@
 //! Mail: what is written to the outbox for a lead (`compose`), and how it is
 //! sent (`transport`). The worker that sends it is `jobs::outbox_worker`.
 
+mod auto_submitted;
 pub mod compose;
 pub mod staff_mail;
 pub mod test_mail;

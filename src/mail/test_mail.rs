@@ -18,11 +18,16 @@ pub async fn send_test_mail(settings: &Settings, to: &str) -> anyhow::Result<()>
     let to: Mailbox = to
         .parse()
         .with_context(|| format!("{to:?} is not a mail address"))?;
-    let transport = MailTransport::from_url(&settings.mail_url)?;
+    let deadline = std::time::Duration::from_secs(settings.mail_timeout_seconds);
+    let transport = MailTransport::from_url(&settings.mail_url, deadline)?;
+    // A Message-ID of our own domain: some providers refuse mail without one.
+    let message_id = super::compose::message_id(from.email.domain());
     let message = Message::builder()
         .from(from)
         .to(to)
         .subject("reportdesk test mail")
+        .message_id(Some(message_id))
+        .header(super::auto_submitted::AutoSubmitted::generated())
         .multipart(MultiPart::alternative_plain_html(
             "This is a test mail from reportdesk. Mail delivery works.".to_owned(),
             "<p>This is a test mail from reportdesk. Mail delivery works.</p>".to_owned(),

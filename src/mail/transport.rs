@@ -4,33 +4,70 @@
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Mailbox, Mailboxes, MultiPart};
+
+use super::auto_submitted::AutoSubmitted;
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::db::models::outbox::NewMail;
 
-/// A hung server must not stall the worker: every connect and command gives up
-/// after this.
-const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 const SMTP_IDLE: Duration = Duration::from_secs(5);
 /// Mails sent at once. An SMTP exchange is mostly round trips, so a few in
 /// parallel keep a burst of leads from queueing behind each other.
 pub const PARALLEL_SENDS: usize = 8;
 
-pub enum MailTransport {
+enum Via {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     Files(AsyncFileTransport<Tokio1Executor>),
 }
 
+pub struct MailTransport {
+    via: Via,
+    /// The whole exchange of one mail (connect to final reply) ends by then.
+    deadline: Duration,
+}
+
+/// Why a mail was not sent. A permanent failure (a 5xx reply, a recipient
+/// that cannot be written) will not change on a retry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendError {
+    pub message: String,
+    pub permanent: bool,
+}
+
+impl SendError {
+    pub fn permanent(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            permanent: true,
+        }
+    }
+
+    pub fn transient(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            permanent: false,
+        }
+    }
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 impl MailTransport {
     /// `file://DIR`, `smtp://[user:pass@]host[:port][?tls=required|opportunistic]`
-    /// or `smtps://[user:pass@]host[:port]`.
-    pub fn from_url(url: &str) -> anyhow::Result<Self> {
+    /// or `smtps://[user:pass@]host[:port]`. `deadline` bounds each mail's
+    /// whole exchange.
+    pub fn from_url(url: &str, deadline: Duration) -> anyhow::Result<Self> {
         if let Some(dir) = url.strip_prefix("file://") {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create the mail folder {dir}"))?;
-            return Ok(Self::Files(AsyncFileTransport::new(dir)));
+            let via = Via::Files(AsyncFileTransport::new(dir));
+            return Ok(Self { via, deadline });
         }
         if url.starts_with("smtp://") || url.starts_with("smtps://") {
             let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -40,7 +77,7 @@ impl MailTransport {
                         redact(&e.to_string(), url)
                     )
                 })?
-                .timeout(Some(SMTP_TIMEOUT))
+                .timeout(Some(deadline))
                 // As many connections as the worker sends at once, closed when
                 // idle so a quiet instance does not sit on a server's slots.
                 .pool_config(
@@ -49,26 +86,43 @@ impl MailTransport {
                         .idle_timeout(SMTP_IDLE),
                 )
                 .build();
-            return Ok(Self::Smtp(transport));
+            let via = Via::Smtp(transport);
+            return Ok(Self { via, deadline });
         }
         bail!("REPORTDESK_MAIL_URL must start with file://, smtp:// or smtps://")
     }
 
-    /// Sends one message. The error text is safe to store and log.
-    pub async fn send(&self, message: Message, url: &str) -> Result<(), String> {
-        let outcome = match self {
-            Self::Smtp(smtp) => smtp
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-            Self::Files(files) => files
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
+    /// Sends one message within the deadline. The error text is safe to
+    /// store and log. lettre's own timeout covers each read and write, not the
+    /// exchange: a server that trickles or stalls mid-reply is cut off here.
+    pub async fn send(&self, message: Message, url: &str) -> Result<(), SendError> {
+        let sending = async {
+            match &self.via {
+                Via::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| {
+                    let permanent = e.is_permanent();
+                    SendError {
+                        message: e.to_string(),
+                        permanent,
+                    }
+                }),
+                Via::Files(files) => files
+                    .send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| SendError::transient(e.to_string())),
+            }
         };
-        outcome.map_err(|e| redact(&e, url))
+        let outcome = match tokio::time::timeout(self.deadline, sending).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(SendError::transient(format!(
+                "the mail server did not finish within {} s",
+                self.deadline.as_secs()
+            ))),
+        };
+        outcome.map_err(|e| SendError {
+            message: redact(&e.message, url),
+            ..e
+        })
     }
 }
 
@@ -119,18 +173,24 @@ pub fn redact(text: &str, url: &str) -> String {
 
 /// The message exactly as it will be sent, every attempt alike (same Message-ID).
 pub fn build_message(mail: &NewMail, from: &Mailbox) -> Result<Message, String> {
-    let to: Mailbox = mail
+    // A sales inbox may be several addresses: each is a recipient.
+    let to: Mailboxes = mail
         .to_addr
         .parse()
         .map_err(|e| format!("bad recipient: {e}"))?;
     let mut builder = Message::builder()
         .from(from.clone())
-        .to(to)
         .subject(mail.subject.clone())
-        .message_id(Some(mail.message_id.clone()));
+        .message_id(Some(mail.message_id.clone()))
+        .header(AutoSubmitted::of(mail.kind));
+    for to in to {
+        builder = builder.to(to);
+    }
     if let Some(reply_to) = &mail.reply_to {
-        let reply_to: Mailbox = reply_to.parse().map_err(|e| format!("bad Reply-To: {e}"))?;
-        builder = builder.reply_to(reply_to);
+        let reply_to: Mailboxes = reply_to.parse().map_err(|e| format!("bad Reply-To: {e}"))?;
+        for reply_to in reply_to {
+            builder = builder.reply_to(reply_to);
+        }
     }
     builder
         .multipart(MultiPart::alternative_plain_html(
@@ -159,8 +219,8 @@ mod tests {
     // The SMTP transport's connection pool needs a tokio runtime.
     #[tokio::test]
     async fn unknown_schemes_are_refused() {
-        assert!(MailTransport::from_url("mailto:x@y").is_err());
-        assert!(MailTransport::from_url("smtp://127.0.0.1:2525").is_ok());
+        assert!(MailTransport::from_url("mailto:x@y", Duration::from_secs(30)).is_err());
+        assert!(MailTransport::from_url("smtp://127.0.0.1:2525", Duration::from_secs(30)).is_ok());
     }
 
     #[test]

@@ -46,11 +46,11 @@ pub async fn wait_for_outbox(app: &TestApp, done: impl Fn(&[OutboxRow]) -> bool)
     outbox_rows(app)
 }
 
-fn inquiry() -> String {
+pub fn inquiry() -> String {
     format!("{REPORT_PATH}/inquiry")
 }
 
-async fn app_sending_to(
+pub async fn app_sending_to(
     backend: Backend,
     smtp_url: String,
     adjust: impl FnOnce(&mut reportdesk::settings::Settings),
@@ -66,7 +66,7 @@ async fn app_sending_to(
     .await
 }
 
-fn by_recipient<'a>(mails: &'a [ReceivedMail], recipient: &str) -> &'a ReceivedMail {
+pub fn by_recipient<'a>(mails: &'a [ReceivedMail], recipient: &str) -> &'a ReceivedMail {
     mails
         .iter()
         .find(|m| m.recipients == [recipient.to_owned()])

@@ -29,6 +29,7 @@ mod lead_validation;
 mod login_throttle;
 mod logs;
 mod mail_crash;
+mod mail_delivery;
 mod migrations;
 mod pages;
 mod password_reset;

@@ -55,7 +55,15 @@ impl Handler for Recorder {
         mailin_embedded::response::OK
     }
 
+    /// A recipient whose local part starts with `refused` has no mailbox
+    /// here (550); one starting with `greylisted` is told to come back (450).
     fn rcpt(&mut self, to: &str) -> mailin_embedded::Response {
+        if to.starts_with("refused") {
+            return mailin_embedded::response::NO_MAILBOX;
+        }
+        if to.starts_with("greylisted") {
+            return mailin_embedded::Response::custom(450, "Greylisted, try again later".into());
+        }
         self.recipients.push(to.to_owned());
         mailin_embedded::response::OK
     }
@@ -65,7 +73,12 @@ impl Handler for Recorder {
         Ok(())
     }
 
+    /// A mail to a recipient starting with `stall` gets no final reply: the
+    /// relay hangs after DATA (this connection's thread sleeps).
     fn data_end(&mut self) -> mailin_embedded::Response {
+        if self.recipients.iter().any(|r| r.starts_with("stall")) {
+            std::thread::sleep(Duration::from_secs(120));
+        }
         self.received.lock().unwrap().push(ReceivedMail {
             recipients: std::mem::take(&mut self.recipients),
             raw: std::mem::take(&mut self.data),

@@ -5,7 +5,7 @@ mod db;
 mod forms;
 pub mod html;
 
-pub use app::TestApp;
+pub use app::{TestApp, test_settings};
 pub use db::{TestDatabase, random_hex};
 pub use forms::*;
 

@@ -1,0 +1,153 @@
+//! Mail against a relay that misbehaves: stalls, refusals, several inboxes.
+
+use reportdesk::db::Backend;
+
+use crate::helpers::{TestApp, TestDatabase, test_settings, valid_fields, with_field};
+use crate::lead_mail::{app_sending_to, inquiry, outbox_rows, wait_for_outbox};
+use crate::smtp::SmtpServer;
+
+async fn app_with(
+    backend: Backend,
+    smtp: &SmtpServer,
+    adjust: impl FnOnce(&mut reportdesk::settings::Settings),
+) -> Option<TestApp> {
+    app_sending_to(backend, smtp.url(), adjust).await
+}
+
+async fn a_relay_that_hangs_after_data_does_not_stop_the_next_leads_mail(backend: Backend) {
+    let smtp = SmtpServer::start();
+    let Some(app) = app_with(backend, &smtp, |s| s.mail_timeout_seconds = 2).await else {
+        return;
+    };
+    // The relay never answers the end of this buyer's confirmation.
+    let stalled = with_field(valid_fields(), "email", "stall@acme-health.com");
+    app.submit(&inquiry(), stalled).await;
+    app.submit(&inquiry(), valid_fields()).await;
+    let received = smtp.wait_for(3).await;
+    assert_eq!(
+        received.len(),
+        3,
+        "both notifications and the second confirmation"
+    );
+    let rows = wait_for_outbox(&app, |rows| {
+        rows.iter().any(|r| {
+            r.last_error
+                .as_deref()
+                .is_some_and(|e| e.contains("did not finish within 2 s"))
+        })
+    })
+    .await;
+    let hung = rows.iter().find(|r| r.last_error.is_some()).unwrap();
+    assert_eq!(
+        hung.status, "pending",
+        "a stalled relay is a failed attempt, retried"
+    );
+    assert!(hung.attempts >= 1);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_that_hangs_after_data_does_not_stop_the_next_leads_mail_on_sqlite() {
+    a_relay_that_hangs_after_data_does_not_stop_the_next_leads_mail(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_that_hangs_after_data_does_not_stop_the_next_leads_mail_on_postgres() {
+    a_relay_that_hangs_after_data_does_not_stop_the_next_leads_mail(Backend::Postgres).await;
+}
+
+async fn a_550_makes_the_mail_dead_at_once_and_says_why_on_the_lead(backend: Backend) {
+    let smtp = SmtpServer::start();
+    let Some(app) = app_with(backend, &smtp, |s| s.mail_max_attempts = 10).await else {
+        return;
+    };
+    let refused = with_field(valid_fields(), "email", "refused@acme-health.com");
+    app.submit(&inquiry(), refused).await;
+    let greylisted = with_field(valid_fields(), "email", "greylisted@acme-health.com");
+    app.submit(&inquiry(), greylisted).await;
+    let rows = wait_for_outbox(&app, |rows| {
+        rows.len() == 4
+            && rows.iter().filter(|r| r.status == "sent").count() == 2
+            && rows.iter().any(|r| r.status == "dead")
+    })
+    .await;
+    let dead: Vec<_> = rows.iter().filter(|r| r.status == "dead").collect();
+    assert_eq!(dead.len(), 1, "{rows:?}");
+    assert_eq!(dead[0].attempts, 1, "no retries after a 550");
+    let events = app.event_details("mail_dead");
+    assert_eq!(events.len(), 1);
+    assert!(
+        events[0].contains("550"),
+        "the server's reply is on the lead: {}",
+        events[0]
+    );
+    let greylisted_row = outbox_rows(&app)
+        .into_iter()
+        .find(|r| r.last_error.as_deref().is_some_and(|e| e.contains("450")))
+        .expect("the 450 was recorded");
+    assert_eq!(greylisted_row.status, "pending", "a 450 is retried");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_550_makes_the_mail_dead_at_once_and_says_why_on_the_lead_on_sqlite() {
+    a_550_makes_the_mail_dead_at_once_and_says_why_on_the_lead(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_550_makes_the_mail_dead_at_once_and_says_why_on_the_lead_on_postgres() {
+    a_550_makes_the_mail_dead_at_once_and_says_why_on_the_lead(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sales_inbox_of_several_addresses_reaches_each_and_mails_say_they_are_automatic() {
+    let smtp = SmtpServer::start();
+    let app = app_with(Backend::Sqlite, &smtp, |s| {
+        s.sales_inbox = "sales@publisher.test, Desk <desk@publisher.test>".into()
+    })
+    .await
+    .unwrap();
+    app.submit(&inquiry(), valid_fields()).await;
+    let received = smtp.wait_for(2).await;
+    let notification = received
+        .iter()
+        .find(|m| m.recipients.len() == 2)
+        .expect("one notification to both inboxes");
+    assert!(
+        notification
+            .recipients
+            .contains(&"sales@publisher.test".to_owned())
+    );
+    assert!(
+        notification
+            .recipients
+            .contains(&"desk@publisher.test".to_owned())
+    );
+    assert_eq!(
+        notification.header("Auto-Submitted").as_deref(),
+        Some("auto-generated")
+    );
+    let confirmation = received
+        .iter()
+        .find(|m| m.recipients == ["jane.doe@acme-health.com"])
+        .unwrap();
+    assert_eq!(
+        confirmation.header("Auto-Submitted").as_deref(),
+        Some("auto-replied")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_unparsable_sales_inbox_stops_the_start_with_a_sentence_naming_it() {
+    let db = TestDatabase::create(Backend::Sqlite).await.unwrap();
+    let mut settings = test_settings(&db);
+    settings.sales_inbox = "sales@publisher.test, not an address".into();
+    let Err(error) = reportdesk::app::Application::build(settings).await else {
+        panic!("the app started with a sales inbox it cannot mail");
+    };
+    assert!(
+        error.to_string().contains("REPORTDESK_SALES_INBOX"),
+        "{error}"
+    );
+}
