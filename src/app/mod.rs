@@ -82,6 +82,7 @@ impl Application {
         let transport = MailTransport::from_url(
             &settings.mail_url,
             Duration::from_secs(settings.mail_timeout_seconds),
+            &crate::mail::smtp_url::SmtpOptions::from_settings(&settings),
         )?;
         let pool = prepare_database(&settings.database_url).await?;
         let sqlite_file = match Backend::from_url(&settings.database_url)? {

@@ -19,7 +19,11 @@ pub async fn send_test_mail(settings: &Settings, to: &str) -> anyhow::Result<()>
         .parse()
         .with_context(|| format!("{to:?} is not a mail address"))?;
     let deadline = std::time::Duration::from_secs(settings.mail_timeout_seconds);
-    let transport = MailTransport::from_url(&settings.mail_url, deadline)?;
+    let transport = MailTransport::from_url(
+        &settings.mail_url,
+        deadline,
+        &crate::mail::smtp_url::SmtpOptions::from_settings(settings),
+    )?;
     // A Message-ID of our own domain: some providers refuse mail without one.
     let message_id = super::compose::message_id(from.email.domain());
     let message = Message::builder()

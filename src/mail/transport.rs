@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 use lettre::message::{Mailbox, Mailboxes, MultiPart};
 
 use super::auto_submitted::AutoSubmitted;
+use super::smtp_url::{SmtpOptions, smtp_builder};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -59,10 +60,9 @@ impl std::fmt::Display for SendError {
 }
 
 impl MailTransport {
-    /// `file://DIR`, `smtp://[user:pass@]host[:port][?tls=required|opportunistic]`
-    /// or `smtps://[user:pass@]host[:port]`. `deadline` bounds each mail's
-    /// whole exchange.
-    pub fn from_url(url: &str, deadline: Duration) -> anyhow::Result<Self> {
+    /// `file://DIR`, or SMTP as `smtp_url` reads it. `deadline` bounds each
+    /// mail's whole exchange.
+    pub fn from_url(url: &str, deadline: Duration, options: &SmtpOptions) -> anyhow::Result<Self> {
         if let Some(dir) = url.strip_prefix("file://") {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create the mail folder {dir}"))?;
@@ -70,13 +70,7 @@ impl MailTransport {
             return Ok(Self { via, deadline });
         }
         if url.starts_with("smtp://") || url.starts_with("smtps://") {
-            let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                .map_err(|e| {
-                    anyhow::anyhow!(
-                        "REPORTDESK_MAIL_URL is not a usable SMTP URL: {}",
-                        redact(&e.to_string(), url)
-                    )
-                })?
+            let transport = smtp_builder(url, options)?
                 .timeout(Some(deadline))
                 // As many connections as the worker sends at once, closed when
                 // idle so a quiet instance does not sit on a server's slots.
@@ -219,8 +213,22 @@ mod tests {
     // The SMTP transport's connection pool needs a tokio runtime.
     #[tokio::test]
     async fn unknown_schemes_are_refused() {
-        assert!(MailTransport::from_url("mailto:x@y", Duration::from_secs(30)).is_err());
-        assert!(MailTransport::from_url("smtp://127.0.0.1:2525", Duration::from_secs(30)).is_ok());
+        assert!(
+            MailTransport::from_url(
+                "mailto:x@y",
+                Duration::from_secs(30),
+                &SmtpOptions::default()
+            )
+            .is_err()
+        );
+        assert!(
+            MailTransport::from_url(
+                "smtp://127.0.0.1:2525",
+                Duration::from_secs(30),
+                &SmtpOptions::default()
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@ use reportdesk::db::Backend;
 
 use crate::helpers::{TestApp, TestDatabase, test_settings, valid_fields, with_field};
 use crate::lead_mail::{app_sending_to, inquiry, outbox_rows, wait_for_outbox};
-use crate::smtp::SmtpServer;
+use crate::smtp::{SmtpServer, TestCa};
 
 async fn app_with(
     backend: Backend,
@@ -150,4 +150,35 @@ async fn an_unparsable_sales_inbox_stops_the_start_with_a_sentence_naming_it() {
         error.to_string().contains("REPORTDESK_SALES_INBOX"),
         "{error}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_upgrades_to_starttls_and_never_sends_auth_in_clear() {
+    let ca = TestCa::new();
+    let relay = SmtpServer::start_with_starttls(&ca);
+    let url = format!("smtp://mailer:p%40ss%2Fword@127.0.0.1:{}", relay.port);
+    let app = app_sending_to(Backend::Sqlite, url, |s| {
+        s.mail_ca_file = Some(ca.path("ca.pem"));
+    })
+    .await
+    .unwrap();
+    app.submit(&inquiry(), valid_fields()).await;
+    let received = relay.wait_for(2).await;
+    assert_eq!(
+        received.len(),
+        2,
+        "sent over STARTTLS, trusting the private CA"
+    );
+    assert!(relay.logins().iter().all(|user| user == "mailer") && !relay.logins().is_empty());
+    app.stop().await;
+
+    // A relay that offers no STARTTLS never sees the credentials.
+    let clear = SmtpServer::start();
+    let url = format!("smtp://mailer:p%40ss%2Fword@127.0.0.1:{}", clear.port);
+    let app = app_sending_to(Backend::Sqlite, url, |_| {}).await.unwrap();
+    app.submit(&inquiry(), valid_fields()).await;
+    let rows = wait_for_outbox(&app, |rows| rows.iter().all(|r| r.last_error.is_some())).await;
+    assert!(clear.received().is_empty() && clear.logins().is_empty());
+    assert!(rows.iter().all(|r| r.status == "pending"), "{rows:?}");
+    app.stop().await;
 }

@@ -39,6 +39,9 @@ impl ReceivedMail {
 #[derive(Clone)]
 struct Recorder {
     received: Arc<Mutex<Vec<ReceivedMail>>>,
+    /// The users who authenticated (only ever over TLS: mailin refuses AUTH
+    /// on a clear connection).
+    logins: Arc<Mutex<Vec<String>>>,
     recipients: Vec<String>,
     data: Vec<u8>,
 }
@@ -68,6 +71,22 @@ impl Handler for Recorder {
         mailin_embedded::response::OK
     }
 
+    fn auth_plain(
+        &mut self,
+        _authorization_id: &str,
+        authentication_id: &str,
+        password: &str,
+    ) -> mailin_embedded::Response {
+        if password != RELAY_PASSWORD {
+            return mailin_embedded::response::INVALID_CREDENTIALS;
+        }
+        self.logins
+            .lock()
+            .unwrap()
+            .push(authentication_id.to_owned());
+        mailin_embedded::response::AUTH_OK
+    }
+
     fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
         self.data.extend_from_slice(buf);
         Ok(())
@@ -87,9 +106,91 @@ impl Handler for Recorder {
     }
 }
 
+/// The password the STARTTLS relay takes (with characters a URL must encode).
+pub const RELAY_PASSWORD: &str = "p@ss/word";
+
 pub struct SmtpServer {
     pub port: u16,
     received: Arc<Mutex<Vec<ReceivedMail>>>,
+    logins: Arc<Mutex<Vec<String>>>,
+}
+
+/// A certificate authority of the test's own, and a certificate it signed
+/// for 127.0.0.1, made with the openssl command line.
+pub struct TestCa {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestCa {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let run = |args: &[&str]| {
+            let done = std::process::Command::new("openssl")
+                .args(args)
+                .current_dir(dir.path())
+                .output()
+                .expect("openssl runs");
+            assert!(
+                done.status.success(),
+                "{}",
+                String::from_utf8_lossy(&done.stderr)
+            );
+        };
+        std::fs::write(
+            dir.path().join("server.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        run(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=reportdesk test CA",
+        ]);
+        run(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=localhost",
+        ]);
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+        ]);
+        Self { dir }
+    }
+
+    pub fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
 }
 
 /// A loopback port nobody listens on (for "the mail server is down").
@@ -111,18 +212,40 @@ impl SmtpServer {
         Self::start_on(TcpListener::bind(("127.0.0.1", port)).expect("the port is still free"))
     }
 
+    /// A relay that offers STARTTLS with the test CA's certificate and takes
+    /// AUTH PLAIN (over TLS only) with `RELAY_PASSWORD`.
+    pub fn start_with_starttls(ca: &TestCa) -> Self {
+        let ssl = SslConfig::Trusted {
+            cert_path: ca.path("server.pem"),
+            key_path: ca.path("server.key"),
+            chain_path: ca.path("ca.pem"),
+        };
+        Self::start_with(TcpListener::bind("127.0.0.1:0").unwrap(), Some(ssl))
+    }
+
     fn start_on(listener: TcpListener) -> Self {
+        Self::start_with(listener, None)
+    }
+
+    /// With `tls`, the relay offers STARTTLS and requires AUTH; without, it
+    /// takes mail from anyone in clear.
+    fn start_with(listener: TcpListener, tls: Option<SslConfig>) -> Self {
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
+        let logins = Arc::new(Mutex::new(Vec::new()));
         let recorder = Recorder {
             received: received.clone(),
+            logins: logins.clone(),
             recipients: Vec::new(),
             data: Vec::new(),
         };
         let mut server = Server::new(recorder);
+        if tls.is_some() {
+            server.with_auth(mailin_embedded::AuthMechanism::Plain);
+        }
         server
             .with_name("smtp.test")
-            .with_ssl(SslConfig::None)
+            .with_ssl(tls.unwrap_or(SslConfig::None))
             .unwrap()
             // A thread per connection: enough for two instances' pooled connections.
             .with_num_threads(40)
@@ -131,7 +254,15 @@ impl SmtpServer {
         std::thread::spawn(move || {
             let _ = server.serve();
         });
-        Self { port, received }
+        Self {
+            port,
+            received,
+            logins,
+        }
+    }
+
+    pub fn logins(&self) -> Vec<String> {
+        self.logins.lock().unwrap().clone()
     }
 
     pub fn url(&self) -> String {

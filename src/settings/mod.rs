@@ -34,6 +34,10 @@ pub struct Settings {
     pub mail_lease_seconds: i64,
     /// One mail's whole SMTP exchange, connect to final reply, ends by then.
     pub mail_timeout_seconds: u64,
+    /// A PEM file of extra roots to trust for the mail server's TLS.
+    pub mail_ca_file: Option<String>,
+    /// The EHLO name; unset, the host of `public_url`.
+    pub mail_helo_name: Option<String>,
     pub form_min_seconds: u64,
     pub rate_limit_per_minute: u32,
     /// Buyer confirmations one client address may cause in an hour.
@@ -77,6 +81,8 @@ impl Default for Settings {
             mail_retry_seconds: 30,
             mail_lease_seconds: 120,
             mail_timeout_seconds: 30,
+            mail_ca_file: None,
+            mail_helo_name: None,
             form_min_seconds: 3,
             rate_limit_per_minute: 10,
             confirmations_per_client_per_hour: 10,
@@ -94,94 +100,10 @@ impl Default for Settings {
     }
 }
 
-/// What each setting means, in the order `--help` lists them; the default
-/// shown beside it comes from `Settings::default()`, or is said here when a
-/// setting has none.
-const MEANINGS: [(&str, &str); 24] = [
-    ("bind", "listen address; port 0 = any free port"),
-    ("public_url", "absolute base URL for links in mails"),
-    (
-        "database_url",
-        "sqlite://PATH or postgres://user:pass@host:port/db",
-    ),
-    (
-        "secret_key",
-        "≥ 64 bytes as hex; shared by all instances [generated once into data/secret.key]",
-    ),
-    ("mail_url", "file://DIR or smtp[s]://…"),
-    ("mail_from", "From of every mail"),
-    ("sales_inbox", "receives every non-spam lead"),
-    (
-        "mail_max_attempts",
-        "sending attempts before a mail is dead",
-    ),
-    (
-        "mail_retry_seconds",
-        "first retry delay, doubling up to 1 h",
-    ),
-    (
-        "mail_lease_seconds",
-        "a claimed mail is retried after a crash once this passes",
-    ),
-    (
-        "mail_timeout_seconds",
-        "one mail's whole SMTP exchange, connect to final reply; a hung one is a failed attempt",
-    ),
-    ("form_min_seconds", "faster submissions are held as spam"),
-    (
-        "rate_limit_per_minute",
-        "form POSTs per client IP per minute",
-    ),
-    (
-        "confirmations_per_client_per_hour",
-        "buyer confirmations one client IP may cause per hour (leads are stored regardless)",
-    ),
-    (
-        "request_timeout_seconds",
-        "a request body slower than this is answered 408 and let go",
-    ),
-    (
-        "session_idle_seconds",
-        "staff session ends after this long idle",
-    ),
-    (
-        "session_max_seconds",
-        "staff session ends this long after login",
-    ),
-    ("response_target_discount_minutes", "first-response target"),
-    (
-        "response_target_sample_request_minutes",
-        "first-response target",
-    ),
-    ("response_target_inquiry_minutes", "first-response target"),
-    (
-        "retention_days",
-        "erase contacts whose leads are all lost/spam and older; purge spam after 30 days [unset = keep everything]",
-    ),
-    (
-        "trusted_proxies",
-        "comma-separated peers whose X-Forwarded-For is believed",
-    ),
-    ("log", "tracing filter"),
-    ("log_format", "text or json"),
-];
-
-/// Every setting with its variable, meaning and default: `reportdesk --help`.
-pub fn help() -> String {
-    let defaults = serde_json::to_value(Settings::default()).unwrap_or_default();
-    let mut text = String::from("Settings (code default → ./reportdesk.toml → environment):\n");
-    for (field, meaning) in MEANINGS {
-        let variable = format!("REPORTDESK_{}", field.to_uppercase());
-        let default = match defaults.get(field) {
-            Some(serde_json::Value::String(value)) if value.is_empty() => " [none]".to_owned(),
-            Some(serde_json::Value::String(value)) => format!(" [{value}]"),
-            Some(serde_json::Value::Null) | None => String::new(),
-            Some(value) => format!(" [{value}]"),
-        };
-        text.push_str(&format!("  {variable:<50} {meaning}{default}\n"));
-    }
-    text
-}
+mod help;
+#[cfg(test)]
+use help::MEANINGS;
+pub use help::help;
 
 const MIN_SECRET_BYTES: usize = 64;
 
@@ -363,7 +285,7 @@ mod tests {
                 "{field} has no meaning"
             );
         }
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../README.md");
         for (field, _) in MEANINGS {
             let variable = format!("REPORTDESK_{}", field.to_uppercase());
             assert!(help().contains(&variable));
