@@ -45,6 +45,16 @@ impl LeadKind {
         }
     }
 
+    /// "An inquiry", "A sample request", "A discount request": the kind as a
+    /// sentence's subject.
+    pub fn with_article(&self) -> &'static str {
+        match self {
+            Self::SampleRequest => "A sample request",
+            Self::Inquiry => "An inquiry",
+            Self::Discount => "A discount request",
+        }
+    }
+
     /// Only an inquiry needs a message; for the others it is optional.
     pub fn message_required(&self) -> bool {
         matches!(self, Self::Inquiry)

@@ -246,7 +246,11 @@ pub fn lead_mails(
         lead_id: Some(ctx.lead_id),
         kind: MailKind::BuyerConfirmation,
         to_addr: mailbox(&request.name, &request.email),
-        reply_to: Some(one_line(&settings.sales_inbox)),
+        // The buyer's reply reaches a person: the lead's owner, or sales.
+        reply_to: Some(match owner {
+            Some(owner) => mailbox(&owner.name, &owner.email),
+            None => one_line(&settings.sales_inbox),
+        }),
         subject: one_line(&format!("We received your request: {}", ctx.report_title)),
         body_text: BuyerText { m: ctx }.render()?,
         body_html: BuyerHtml { m: ctx }.render()?,
@@ -291,8 +295,10 @@ mod tests {
 /// What an escalation mail says, in both its parts.
 struct Escalation<'a> {
     lead: &'a OverdueLead,
+    /// "An inquiry".
     kind: &'a str,
-    overdue: &'a str,
+    /// "20 min past the target", or "just past the target" within a minute.
+    lateness: String,
     received: &'a str,
     admin_url: &'a str,
 }
@@ -316,16 +322,22 @@ pub fn escalation_mails(
     received: &str,
     settings: &MailSetup,
 ) -> anyhow::Result<Vec<NewMail>> {
-    let kind = lead.kind.label();
+    let kind = lead.kind.with_article();
     let admin_url = format!("{}/admin/leads/{}", settings.public_base, lead.id);
+    let lateness = if overdue == "0 min" {
+        "just past the target".to_owned()
+    } else {
+        format!("{overdue} past the target")
+    };
     let subject = one_line(&format!(
-        "[Overdue] {kind} from {} — {overdue} past target",
+        "[Overdue] {} from {} — {lateness}",
+        lead.kind.label(),
         lead.company
     ));
     let e = Escalation {
         lead,
         kind,
-        overdue,
+        lateness,
         received,
         admin_url: &admin_url,
     };

@@ -182,3 +182,19 @@ async fn smtp_upgrades_to_starttls_and_never_sends_auth_in_clear() {
     assert!(rows.iter().all(|r| r.status == "pending"), "{rows:?}");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_buyer_replying_to_the_confirmation_reaches_the_leads_owner() {
+    let smtp = SmtpServer::start();
+    let app = app_with(Backend::Sqlite, &smtp, |_| {}).await.unwrap();
+    app.create_user("sam@publisher.test", "Sam Sales", "sales");
+    app.submit(&inquiry(), valid_fields()).await;
+    let received = smtp.wait_for(3).await;
+    let confirmation = received
+        .iter()
+        .find(|m| m.recipients == ["jane.doe@acme-health.com"])
+        .unwrap();
+    let reply_to = confirmation.header("Reply-To").unwrap();
+    assert!(reply_to.contains("sam@publisher.test"), "{reply_to}");
+    app.stop().await;
+}

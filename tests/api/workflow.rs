@@ -322,6 +322,12 @@ async fn escalation(backend: Backend) {
             .part("text/plain")
             .contains(&format!("/admin/leads/{id}"))
     );
+    let text = mails[0].part("text/plain");
+    assert!(
+        text.contains("A discount request is waiting for its first reply: 1 h 0"),
+        "{text}"
+    );
+    assert!(text.contains("past the target."));
 
     let ada = app.admin().await;
     let list = ada.page("/admin/leads").await;
