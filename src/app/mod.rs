@@ -101,6 +101,7 @@ impl Application {
             public_base: settings.public_base().to_owned(),
             sales_inbox: settings.sales_inbox.clone(),
             mail_domain: from.email.domain().to_owned(),
+            targets: settings.response_targets(),
         };
         let outbox_wakeup = Arc::new(Notify::new());
         let jobs = Jobs {

@@ -13,7 +13,9 @@ use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_request::LeadRequest;
 use crate::domain::mail_kind::MailKind;
 use crate::domain::owner::AssignedOwner;
+use crate::domain::response_clock::ResponseTargets;
 use crate::domain::scoring::Score;
+use crate::format::format_time;
 
 /// What composing mails needs to know of the installation.
 #[derive(Debug, Clone)]
@@ -23,6 +25,8 @@ pub struct MailSetup {
     pub sales_inbox: String,
     /// The domain of our own From address, for Message-IDs.
     pub mail_domain: String,
+    /// First-response targets: the sales notification says when a lead is due.
+    pub targets: ResponseTargets,
 }
 
 /// The report a lead is about, as mails link to it.
@@ -99,6 +103,8 @@ pub struct LeadMailContext<'a> {
     pub admin_url: String,
     pub score: &'a Score,
     pub attribution: &'a Attribution,
+    /// When the lead came in (its response clock starts then).
+    pub received_at: i64,
 }
 
 impl<'a> LeadMailContext<'a> {
@@ -108,6 +114,7 @@ impl<'a> LeadMailContext<'a> {
         report: ReportLink<'a>,
         score: &'a Score,
         attribution: &'a Attribution,
+        received_at: i64,
         setup: &MailSetup,
     ) -> Self {
         let base = &setup.public_base;
@@ -119,6 +126,7 @@ impl<'a> LeadMailContext<'a> {
             admin_url: format!("{base}/admin/leads/{lead_id}"),
             score,
             attribution,
+            received_at,
         }
     }
 }
@@ -127,12 +135,16 @@ impl<'a> LeadMailContext<'a> {
 #[template(path = "mail/sales_notification.txt")]
 struct SalesText<'a> {
     m: &'a LeadMailContext<'a>,
+    owner: &'a str,
+    due: &'a str,
 }
 
 #[derive(Template)]
 #[template(path = "mail/sales_notification.html")]
 struct SalesHtml<'a> {
     m: &'a LeadMailContext<'a>,
+    owner: &'a str,
+    due: &'a str,
 }
 
 #[derive(Template)]
@@ -226,6 +238,10 @@ pub fn lead_mails(
     owner: Option<&AssignedOwner>,
 ) -> anyhow::Result<Vec<NewMail>> {
     let request = ctx.request;
+    // Who answers and by when, before anything else about the lead.
+    let owner_name = owner.map_or("nobody yet", |o| o.name.as_str());
+    let due = format_time(ctx.received_at + settings.targets.for_kind(request.kind));
+    let (m, due) = (ctx, due.as_str());
     let sales = NewMail {
         lead_id: Some(ctx.lead_id),
         kind: MailKind::SalesNotification,
@@ -238,8 +254,18 @@ pub fn lead_mails(
             request.company,
             ctx.score.value
         )),
-        body_text: SalesText { m: ctx }.render()?,
-        body_html: SalesHtml { m: ctx }.render()?,
+        body_text: SalesText {
+            m,
+            owner: owner_name,
+            due,
+        }
+        .render()?,
+        body_html: SalesHtml {
+            m,
+            owner: owner_name,
+            due,
+        }
+        .render()?,
         message_id: message_id(&settings.mail_domain),
     };
     let buyer = NewMail {

@@ -50,7 +50,8 @@ pub fn release_lead(
             slug: &report.slug,
             title: &report.title,
         };
-        let ctx = LeadMailContext::new(id, &facts, link, &score, &attribution, setup);
+        let received_at = lead.created_at;
+        let ctx = LeadMailContext::new(id, &facts, link, &score, &attribution, received_at, setup);
         insert_mails(conn, &lead_mails(&ctx, setup, owner.as_ref())?, now)?;
         Ok(())
     })

@@ -115,7 +115,15 @@ fn store(
     if real {
         let owner = assign_new_lead(conn, lead_id, s.request.country.code(), s.now)?;
         let facts = LeadFacts::from_request(s.request);
-        let ctx = LeadMailContext::new(lead_id, &facts, s.report, s.score, s.attribution, setup);
+        let ctx = LeadMailContext::new(
+            lead_id,
+            &facts,
+            s.report,
+            s.score,
+            s.attribution,
+            s.now,
+            setup,
+        );
         let mut mails = lead_mails(&ctx, setup, owner.as_ref())?;
         // Anyone can type anyone's address: a flood of forms must not become
         // a flood of our mail to that address. Sales still hear of each lead.

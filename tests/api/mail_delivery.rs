@@ -198,3 +198,34 @@ async fn a_buyer_replying_to_the_confirmation_reaches_the_leads_owner() {
     assert!(reply_to.contains("sam@publisher.test"), "{reply_to}");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sales_notification_says_who_and_what_then_owner_and_due_time_and_the_score_last() {
+    let smtp = SmtpServer::start();
+    let app = app_with(Backend::Sqlite, &smtp, |_| {}).await.unwrap();
+    app.create_user("sam@publisher.test", "Sam Sales", "sales");
+    app.submit(&inquiry(), valid_fields()).await;
+    let received = smtp.wait_for(3).await;
+    let notification = received
+        .iter()
+        .find(|m| m.recipients == ["sales@publisher.test"])
+        .unwrap();
+    for part in [
+        notification.part("text/plain"),
+        notification.part("text/html"),
+    ] {
+        let at = |text: &str| {
+            part.find(text)
+                .unwrap_or_else(|| panic!("{text} missing: {part}"))
+        };
+        assert!(at("Jane Doe") < at("Sam Sales"), "the buyer first");
+        assert!(at("Acme Health") < at("Sam Sales"));
+        assert!(
+            at("Sam Sales") < at("oncology figures"),
+            "owner before the message"
+        );
+        assert!(at("Answer by") < at("oncology figures"));
+        assert!(at("oncology figures") < at("Score:"), "the score last");
+    }
+    app.stop().await;
+}
