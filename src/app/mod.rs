@@ -110,6 +110,7 @@ impl Application {
                 group_commit: group_commit.clone(),
                 transport,
                 mail_url: settings.mail_url.clone(),
+                dkim: crate::mail::dkim::dkim_config(&settings, from.email.domain())?.map(Arc::new),
                 from,
                 config: WorkerConfig {
                     max_attempts: settings.mail_max_attempts,

@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
-use lettre::message::Mailbox;
+use lettre::message::{DkimConfig, Mailbox};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
@@ -43,6 +43,8 @@ pub struct OutboxWorker {
     /// The transport URL, to keep its credentials out of stored errors.
     pub mail_url: String,
     pub from: Mailbox,
+    /// When set, every mail is DKIM-signed for the From domain.
+    pub dkim: Option<Arc<DkimConfig>>,
     pub config: WorkerConfig,
     pub wakeup: Arc<Notify>,
 }
@@ -162,7 +164,12 @@ impl OutboxWorker {
     #[tracing::instrument(name = "outbox_send", skip_all, fields(outbox_id = mail.id, mail = %mail.mail.kind, to = %mask_email(&mail.mail.to_addr)))]
     async fn deliver(&self, mail: OutboxMail) -> (OutboxMail, Result<(), SendError>) {
         let outcome = match build_message(&mail.mail, &self.from) {
-            Ok(message) => self.transport.send(message, &self.mail_url).await,
+            Ok(mut message) => {
+                if let Some(dkim) = &self.dkim {
+                    message.sign(dkim);
+                }
+                self.transport.send(message, &self.mail_url).await
+            }
             // A mail that cannot be written will not be on a retry either.
             Err(problem) => Err(SendError::permanent(problem)),
         };

@@ -5,7 +5,7 @@ use super::Settings;
 /// What each setting means, in the order `--help` lists them; the default
 /// shown beside it comes from `Settings::default()`, or is said here when a
 /// setting has none.
-pub(super) const MEANINGS: [(&str, &str); 26] = [
+pub(super) const MEANINGS: [(&str, &str); 28] = [
     ("bind", "listen address; port 0 = any free port"),
     ("public_url", "absolute base URL for links in mails"),
     (
@@ -42,6 +42,14 @@ pub(super) const MEANINGS: [(&str, &str); 26] = [
     (
         "mail_helo_name",
         "the name given in EHLO [unset = the host of REPORTDESK_PUBLIC_URL]",
+    ),
+    (
+        "dkim_selector",
+        "DKIM selector; with the key file, every mail is signed for the From domain [unset = unsigned]",
+    ),
+    (
+        "dkim_private_key_file",
+        "DKIM private key: RSA ≥ 2048 as PKCS#1 PEM, or Ed25519 as PKCS#8 PEM [unset]",
     ),
     ("form_min_seconds", "faster submissions are held as spam"),
     (

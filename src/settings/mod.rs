@@ -38,6 +38,9 @@ pub struct Settings {
     pub mail_ca_file: Option<String>,
     /// The EHLO name; unset, the host of `public_url`.
     pub mail_helo_name: Option<String>,
+    /// DKIM: the selector published in DNS, and the private key's PEM file.
+    pub dkim_selector: Option<String>,
+    pub dkim_private_key_file: Option<String>,
     pub form_min_seconds: u64,
     pub rate_limit_per_minute: u32,
     /// Buyer confirmations one client address may cause in an hour.
@@ -83,6 +86,8 @@ impl Default for Settings {
             mail_timeout_seconds: 30,
             mail_ca_file: None,
             mail_helo_name: None,
+            dkim_selector: None,
+            dkim_private_key_file: None,
             form_min_seconds: 3,
             rate_limit_per_minute: 10,
             confirmations_per_client_per_hour: 10,

@@ -17,6 +17,7 @@ mod browser_buyer;
 mod browser_staff;
 mod catalog;
 mod confirmations;
+mod dkim;
 mod gdpr;
 mod hardening;
 mod health;
