@@ -229,3 +229,25 @@ async fn the_sales_notification_says_who_and_what_then_owner_and_due_time_and_th
     }
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_recipient_among_several_makes_the_mail_dead_at_once_and_says_why() {
+    let smtp = SmtpServer::start();
+    let app = app_with(Backend::Sqlite, &smtp, |s| {
+        s.sales_inbox = "sales@publisher.test, refused@publisher.test".into();
+        s.mail_max_attempts = 10;
+    })
+    .await
+    .unwrap();
+    app.submit(&inquiry(), valid_fields()).await;
+    let rows = wait_for_outbox(&app, |rows| {
+        rows.len() == 2 && rows.iter().all(|r| r.status != "pending")
+    })
+    .await;
+    let dead: Vec<_> = rows.iter().filter(|r| r.status == "dead").collect();
+    assert_eq!(dead.len(), 1, "{rows:?}");
+    assert_eq!(dead[0].attempts, 1);
+    let events = app.event_details("mail_dead");
+    assert!(events[0].contains("550"), "{}", events[0]);
+    app.stop().await;
+}
