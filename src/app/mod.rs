@@ -102,6 +102,11 @@ impl Application {
             sales_inbox: settings.sales_inbox.clone(),
             mail_domain: from.email.domain().to_owned(),
             targets: settings.response_targets(),
+            publisher: crate::mail::compose::Publisher::new(
+                &settings.publisher_name,
+                &settings.publisher_address,
+                &settings.publisher_url,
+            ),
         };
         let outbox_wakeup = Arc::new(Notify::new());
         let jobs = Jobs {

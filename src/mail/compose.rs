@@ -6,7 +6,6 @@ use askama::Template;
 use crate::db::models::contact::Contact;
 use crate::db::models::lead::Lead;
 use crate::db::models::outbox::NewMail;
-use crate::db::queries::overdue::OverdueLead;
 use crate::domain::attribution::Attribution;
 use crate::domain::country::Country;
 use crate::domain::lead_kind::LeadKind;
@@ -27,6 +26,35 @@ pub struct MailSetup {
     pub mail_domain: String,
     /// First-response targets: the sales notification says when a lead is due.
     pub targets: ResponseTargets,
+    /// Who the buyer deals with, in every buyer mail's footer.
+    pub publisher: Publisher,
+}
+
+/// The publisher as buyer mails name it. Unset parts say so plainly, so a
+/// missing setting shows in the first test mail rather than going unnoticed.
+#[derive(Debug, Clone)]
+pub struct Publisher {
+    pub name: String,
+    pub address: String,
+    pub url: String,
+}
+
+impl Publisher {
+    pub fn new(name: &str, address: &str, url: &str) -> Self {
+        let or_unset = |value: &str, setting: &str| {
+            let value = one_line(value.trim());
+            if value.is_empty() {
+                format!("[{setting} is not set]")
+            } else {
+                value
+            }
+        };
+        Self {
+            name: or_unset(name, "REPORTDESK_PUBLISHER_NAME"),
+            address: or_unset(address, "REPORTDESK_PUBLISHER_ADDRESS"),
+            url: or_unset(url, "REPORTDESK_PUBLISHER_URL"),
+        }
+    }
 }
 
 /// The report a lead is about, as mails link to it.
@@ -151,12 +179,16 @@ struct SalesHtml<'a> {
 #[template(path = "mail/buyer_confirmation.txt")]
 struct BuyerText<'a> {
     m: &'a LeadMailContext<'a>,
+    p: &'a Publisher,
+    privacy_url: &'a str,
 }
 
 #[derive(Template)]
 #[template(path = "mail/buyer_confirmation.html")]
 struct BuyerHtml<'a> {
     m: &'a LeadMailContext<'a>,
+    p: &'a Publisher,
+    privacy_url: &'a str,
 }
 
 impl LeadMailContext<'_> {
@@ -242,6 +274,9 @@ pub fn lead_mails(
     let owner_name = owner.map_or("nobody yet", |o| o.name.as_str());
     let due = format_time(ctx.received_at + settings.targets.for_kind(request.kind));
     let (m, due) = (ctx, due.as_str());
+    let p = &settings.publisher;
+    let privacy_url = format!("{}/privacy", settings.public_base);
+    let privacy_url = privacy_url.as_str();
     let sales = NewMail {
         lead_id: Some(ctx.lead_id),
         kind: MailKind::SalesNotification,
@@ -278,8 +313,8 @@ pub fn lead_mails(
             None => one_line(&settings.sales_inbox),
         }),
         subject: one_line(&format!("We received your request: {}", ctx.report_title)),
-        body_text: BuyerText { m: ctx }.render()?,
-        body_html: BuyerHtml { m: ctx }.render()?,
+        body_text: BuyerText { m, p, privacy_url }.render()?,
+        body_html: BuyerHtml { m, p, privacy_url }.render()?,
         message_id: message_id(&settings.mail_domain),
     };
     let owner_copy = owner.map(|owner| NewMail {
@@ -316,75 +351,4 @@ mod tests {
         assert!(a.starts_with('<') && a.ends_with("@acme.com>"));
         assert_ne!(a, message_id("acme.com"));
     }
-}
-
-/// What an escalation mail says, in both its parts.
-struct Escalation<'a> {
-    lead: &'a OverdueLead,
-    /// "An inquiry".
-    kind: &'a str,
-    /// "20 min past the target", or "just past the target" within a minute.
-    lateness: String,
-    received: &'a str,
-    admin_url: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "mail/escalation.txt")]
-struct EscalationText<'a> {
-    e: &'a Escalation<'a>,
-}
-
-#[derive(Template)]
-#[template(path = "mail/escalation.html")]
-struct EscalationHtml<'a> {
-    e: &'a Escalation<'a>,
-}
-
-/// The escalation of an overdue lead: to its owner (if any) and the sales inbox.
-pub fn escalation_mails(
-    lead: &OverdueLead,
-    overdue: &str,
-    received: &str,
-    settings: &MailSetup,
-) -> anyhow::Result<Vec<NewMail>> {
-    let kind = lead.kind.with_article();
-    let admin_url = format!("{}/admin/leads/{}", settings.public_base, lead.id);
-    let lateness = if overdue == "0 min" {
-        "just past the target".to_owned()
-    } else {
-        format!("{overdue} past the target")
-    };
-    let subject = one_line(&format!(
-        "[Overdue] {} from {} — {lateness}",
-        lead.kind.label(),
-        lead.company
-    ));
-    let e = Escalation {
-        lead,
-        kind,
-        lateness,
-        received,
-        admin_url: &admin_url,
-    };
-    let body_text = EscalationText { e: &e }.render()?;
-    let body_html = EscalationHtml { e: &e }.render()?;
-    let owner = match (&lead.owner_name, &lead.owner_email) {
-        (Some(name), Some(email)) => Some(mailbox(name, email)),
-        _ => None,
-    };
-    Ok([owner, Some(one_line(&settings.sales_inbox))]
-        .into_iter()
-        .flatten()
-        .map(|to_addr| NewMail {
-            lead_id: Some(lead.id),
-            kind: MailKind::Escalation,
-            to_addr,
-            reply_to: None,
-            subject: subject.clone(),
-            body_text: body_text.clone(),
-            body_html: body_html.clone(),
-            message_id: message_id(&settings.mail_domain),
-        })
-        .collect())
 }

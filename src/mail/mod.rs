@@ -4,6 +4,7 @@
 mod auto_submitted;
 pub mod compose;
 pub mod dkim;
+pub mod escalation_mail;
 pub mod smtp_url;
 pub mod staff_mail;
 pub mod test_mail;

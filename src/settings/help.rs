@@ -5,7 +5,7 @@ use super::Settings;
 /// What each setting means, in the order `--help` lists them; the default
 /// shown beside it comes from `Settings::default()`, or is said here when a
 /// setting has none.
-pub(super) const MEANINGS: [(&str, &str); 28] = [
+pub(super) const MEANINGS: [(&str, &str); 31] = [
     ("bind", "listen address; port 0 = any free port"),
     ("public_url", "absolute base URL for links in mails"),
     (
@@ -42,6 +42,18 @@ pub(super) const MEANINGS: [(&str, &str); 28] = [
     (
         "mail_helo_name",
         "the name given in EHLO [unset = the host of REPORTDESK_PUBLIC_URL]",
+    ),
+    (
+        "publisher_name",
+        "the publisher, signing and footing every buyer mail [unset: the mails say so]",
+    ),
+    (
+        "publisher_address",
+        "postal address, one line, in buyer mails' footer",
+    ),
+    (
+        "publisher_url",
+        "the publisher's website, in buyer mails' footer",
     ),
     (
         "dkim_selector",

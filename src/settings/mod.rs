@@ -38,6 +38,10 @@ pub struct Settings {
     pub mail_ca_file: Option<String>,
     /// The EHLO name; unset, the host of `public_url`.
     pub mail_helo_name: Option<String>,
+    /// Who the buyer deals with: named in every buyer mail's footer.
+    pub publisher_name: String,
+    pub publisher_address: String,
+    pub publisher_url: String,
     /// DKIM: the selector published in DNS, and the private key's PEM file.
     pub dkim_selector: Option<String>,
     pub dkim_private_key_file: Option<String>,
@@ -86,6 +90,9 @@ impl Default for Settings {
             mail_timeout_seconds: 30,
             mail_ca_file: None,
             mail_helo_name: None,
+            publisher_name: String::new(),
+            publisher_address: String::new(),
+            publisher_url: String::new(),
             dkim_selector: None,
             dkim_private_key_file: None,
             form_min_seconds: 3,

@@ -11,7 +11,8 @@ use crate::domain::mail_kind::MailKind;
 use crate::domain::response_clock::duration;
 use crate::domain::response_clock::{Clock, ResponseTargets};
 use crate::format::format_time;
-use crate::mail::compose::{MailSetup, escalation_mails};
+use crate::mail::compose::MailSetup;
+use crate::mail::escalation_mail::escalation_mails;
 
 /// Leads escalated per kind and sweep, at most.
 const SWEEP_LIMIT: i64 = 100;

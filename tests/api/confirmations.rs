@@ -90,3 +90,40 @@ async fn the_confirmation_quotes_nothing_the_buyer_typed_but_their_name(app: &Te
     assert!(!text.contains("Prize Desk"));
 }
 both_backends!(the_confirmation_quotes_nothing_the_buyer_typed_but_their_name);
+
+fn with_a_publisher(settings: &mut reportdesk::settings::Settings) {
+    settings.publisher_name = "Meridian Research Ltd".into();
+    settings.publisher_address = "1 Market Street, London EC1A 1AA, United Kingdom".into();
+    settings.publisher_url = "https://meridian-research.example".into();
+    settings.public_url = "https://reports.meridian-research.example".into();
+}
+
+async fn the_confirmation_is_signed_and_footed_by_the_publisher(app: &TestApp) {
+    app.submit(&format!("{REPORT_PATH}/inquiry"), valid_fields())
+        .await;
+    let (_, text) = &app.outbox_mails("buyer_confirmation")[0];
+    assert!(
+        text.contains("Kind regards,\nMeridian Research Ltd"),
+        "{text}"
+    );
+    assert!(text.contains(
+        "Meridian Research Ltd · 1 Market Street, London EC1A 1AA, United Kingdom · https://meridian-research.example"
+    ));
+    assert!(text.contains("privacy notice: https://reports.meridian-research.example/privacy"));
+    assert!(!text.contains("reportdesk team"));
+}
+both_backends!(
+    the_confirmation_is_signed_and_footed_by_the_publisher,
+    with_a_publisher
+);
+
+async fn an_unset_publisher_is_named_as_unset_in_the_confirmation(app: &TestApp) {
+    app.submit(&format!("{REPORT_PATH}/inquiry"), valid_fields())
+        .await;
+    let (_, text) = &app.outbox_mails("buyer_confirmation")[0];
+    assert!(
+        text.contains("[REPORTDESK_PUBLISHER_NAME is not set]"),
+        "{text}"
+    );
+}
+both_backends!(an_unset_publisher_is_named_as_unset_in_the_confirmation);
