@@ -85,9 +85,11 @@ impl Housekeeping {
             Ok(outcome) => {
                 let url = self.mail_url.clone();
                 let ids = outcome.mail_ids;
-                let removed =
-                    tokio::task::spawn_blocking(move || remove_file_copies(&url, &ids)).await;
-                if let Ok(Err(error)) | Err(error) = removed.map_err(std::io::Error::other) {
+                let removed = tokio::task::spawn_blocking(move || remove_file_copies(&url, &ids))
+                    .await
+                    .map_err(std::io::Error::other)
+                    .and_then(|removed| removed);
+                if let Err(error) = removed {
                     tracing::error!(%error, "erased contacts' mail copies could not be removed");
                 }
                 tracing::info!(

@@ -7,6 +7,7 @@ use super::compose::{MailSetup, mailbox, message_id, one_line};
 use crate::db::models::outbox::NewMail;
 use crate::db::queries::overdue::OverdueLead;
 use crate::domain::mail_kind::MailKind;
+use crate::domain::response_clock::duration;
 
 /// What an escalation mail says, in both its parts.
 struct Escalation<'a> {
@@ -34,16 +35,16 @@ struct EscalationHtml<'a> {
 /// The escalation of an overdue lead: to its owner (if any) and the sales inbox.
 pub fn escalation_mails(
     lead: &OverdueLead,
-    overdue: &str,
+    late_seconds: i64,
     received: &str,
     settings: &MailSetup,
 ) -> anyhow::Result<Vec<NewMail>> {
     let kind = lead.kind.with_article();
     let admin_url = format!("{}/admin/leads/{}", settings.public_base, lead.id);
-    let lateness = if overdue == "0 min" {
+    let lateness = if late_seconds < 60 {
         "just past the target".to_owned()
     } else {
-        format!("{overdue} past the target")
+        format!("{} past the target", duration(late_seconds))
     };
     let subject = one_line(&format!(
         "[Overdue] {} from {} — {lateness}",

@@ -8,7 +8,6 @@ use crate::db::queries::overdue::overdue_unescalated;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::mail_kind::MailKind;
-use crate::domain::response_clock::duration;
 use crate::domain::response_clock::{Clock, ResponseTargets};
 use crate::format::format_time;
 use crate::mail::compose::MailSetup;
@@ -32,7 +31,7 @@ pub fn escalate_overdue(
         else {
             continue;
         };
-        let mails = escalation_mails(&lead, &duration(late), &format_time(lead.created_at), setup)?;
+        let mails = escalation_mails(&lead, late, &format_time(lead.created_at), setup)?;
         let queued = write_transaction(conn, |conn| {
             if lead_has_mail(conn, lead.id, MailKind::Escalation)? {
                 return Ok(false);

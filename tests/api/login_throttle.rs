@@ -120,3 +120,22 @@ both_backends!(
     guesses_spread_over_many_addresses_mail_the_owner_once_and_the_owner_still_logs_in,
     behind_a_proxy
 );
+
+async fn twenty_failures_from_one_address_block_it_whatever_the_accounts(app: &TestApp) {
+    let sprayer = browser_at("198.51.100.9");
+    for i in 1..=20 {
+        let email = format!("guess{i}@publisher.test");
+        let response = app.try_login(&sprayer, &email, "a-wrong-guess-1").await;
+        assert_eq!(response.status(), 422, "attempt {i}");
+    }
+    // Keys sort `address:…` before `pair:…`: the address is blocked, no
+    // single (account, address) pair is.
+    let blocked = blocks(app);
+    assert_eq!(blocked.len(), 21, "{blocked:?}");
+    assert!(blocked[0].is_some(), "the address is blocked");
+    assert!(blocked[1..].iter().all(Option::is_none), "{blocked:?}");
+}
+both_backends!(
+    twenty_failures_from_one_address_block_it_whatever_the_accounts,
+    behind_a_proxy
+);

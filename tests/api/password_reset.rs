@@ -9,43 +9,40 @@ use crate::staff::{PASSWORD, csrf_in, new_browser};
 
 const NEW_PASSWORD: &str = "a-brand-new-passphrase-7";
 
+/// Posts `fields` to `path` with the CSRF token of the page at `csrf_from`
+/// (the browser's session has one token for every page).
+async fn post_with_csrf_of(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    csrf_from: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let page = browser.get(app.url(csrf_from)).send().await.unwrap();
+    let csrf = csrf_in(&page.text().await.unwrap());
+    let mut body = vec![("csrf_token", csrf.as_str())];
+    body.extend_from_slice(fields);
+    post_urlencoded(browser, &app.url(path), &body).await
+}
+
 async fn post(
     app: &TestApp,
     browser: &reqwest::Client,
     path: &str,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
-    let page = browser
-        .get(app.url(path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_in(&page);
-    let mut body = vec![("csrf_token", csrf.as_str())];
-    body.extend_from_slice(fields);
-    post_urlencoded(browser, &app.url(path), &body).await
+    post_with_csrf_of(app, browser, path, path, fields).await
 }
 
-/// Posts `fields` to `path` with the browser's CSRF token (read from the
-/// request form, since a dead link's page has no form).
+/// Posts to a link whose page may have no form (a dead link's), with the
+/// token of the request page.
 async fn post_to_link(
     app: &TestApp,
     browser: &reqwest::Client,
     path: &str,
     fields: &[(&str, &str)],
 ) -> u16 {
-    let page = browser
-        .get(app.url("/admin/password-reset"))
-        .send()
-        .await
-        .unwrap();
-    let csrf = csrf_in(&page.text().await.unwrap());
-    let mut body = vec![("csrf_token", csrf.as_str())];
-    body.extend_from_slice(fields);
-    let response = post_urlencoded(browser, &app.url(path), &body).await;
+    let response = post_with_csrf_of(app, browser, "/admin/password-reset", path, fields).await;
     response.status().as_u16()
 }
 

@@ -17,6 +17,11 @@ pub struct AuditEntry<'a> {
     pub detail: &'a str,
 }
 
+/// A staff account as the trail names it: "Sam Sales <sam@publisher.test>".
+pub fn staff_target(name: &str, email: &str) -> String {
+    format!("{name} <{email}>")
+}
+
 impl AuditEntry<'_> {
     pub fn record(&self, conn: &mut DbConnection, now: i64) -> QueryResult<()> {
         diesel::insert_into(audit_log::table)

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::models::audit_entry::{AuditEntry, audited};
+use crate::db::models::audit_entry::{AuditEntry, audited, staff_target};
 use crate::db::models::login_throttle::{blocked_for, clear, record_failure};
 use crate::db::models::outbox::insert_mails;
 use crate::db::models::staff_session::StaffSession;
@@ -102,7 +102,7 @@ pub async fn submit(
     .await?;
     let target = user.as_ref().map_or_else(
         || "an unknown address".to_owned(),
-        |u| format!("{} <{}>", u.name, u.email),
+        |u| staff_target(&u.name, &u.email),
     );
     if let Some(seconds) = blocked {
         // Refused unchecked, and not counted: it cannot extend the block.

@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::models::audit_entry::{AuditEntry, audited};
+use crate::db::models::audit_entry::{AuditEntry, audited, staff_target};
 use crate::db::models::outbox::insert_mails;
 use crate::db::models::password_reset::{self, issue, redeem};
 use crate::db::models::user::{User, set_password};
@@ -78,7 +78,7 @@ pub async fn send_link(
         let Some(user) = User::find_by_email(conn, &email)?.filter(|u| u.active) else {
             return Ok(false);
         };
-        let target = format!("{} <{}>", user.name, user.email);
+        let target = staff_target(&user.name, &user.email);
         let entry = AuditEntry {
             actor: None,
             action: AuditAction::PasswordResetRequested,
@@ -165,7 +165,7 @@ pub async fn set_new(
         return page::form(&view, true);
     }
     let hash = state.passwords.hash(form.new).await?;
-    let target = format!("{} <{}>", user.name, user.email);
+    let target = staff_target(&user.name, &user.email);
     let changed = run_blocking(&state.pool, move |conn| {
         let now = now_unix();
         let entry = AuditEntry {

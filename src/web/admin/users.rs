@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::models::audit_entry::{AuditEntry, audited};
+use crate::db::models::audit_entry::{AuditEntry, audited, staff_target};
 use crate::db::models::user::{self, NewUser, User, UserChangeError};
 use crate::db::{now_unix, run_blocking};
 use crate::domain::audit_action::AuditAction;
@@ -128,7 +128,7 @@ pub async fn add(
             role,
             password_hash: &hash,
         };
-        let target = format!("{name} <{}>", email.as_str());
+        let target = staff_target(&name, email.as_str());
         let entry = AuditEntry {
             actor: Some(actor),
             action: AuditAction::UserCreated,
@@ -239,7 +239,7 @@ fn audit_user_change(
     change: impl FnOnce(&mut crate::db::DbConnection) -> Result<(), UserChangeError>,
 ) -> Result<(), UserChangeError> {
     let user = User::find(conn, id)?.ok_or(UserChangeError::NotFound)?;
-    let target = format!("{} <{}>", user.name, user.email);
+    let target = staff_target(&user.name, &user.email);
     let entry = AuditEntry {
         actor: Some(actor),
         action,

@@ -4,6 +4,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::error::UrlencodedError;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
+use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, percent_encode};
 use serde::Deserialize;
 
 use super::attribution::{first_touch, utm_from_query};
@@ -276,7 +277,7 @@ pub async fn submit(
 const SENT_TO_COOKIE: &str = "rd_sent_to";
 
 fn sent_to_cookie(email: &str, path: &str, https: bool) -> Cookie<'static> {
-    let value: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
+    let value = percent_encode(email.as_bytes(), NON_ALPHANUMERIC).to_string();
     Cookie::build(SENT_TO_COOKIE, value)
         .path(path.to_owned())
         .max_age(actix_web::cookie::time::Duration::minutes(10))
@@ -290,10 +291,7 @@ fn sent_to_cookie(email: &str, path: &str, https: bool) -> Cookie<'static> {
 /// a well-formed address is shown, whatever the cookie holds.
 fn sent_to(req: &HttpRequest) -> Option<String> {
     let cookie = req.cookie(SENT_TO_COOKIE)?;
-    let decoded: String = url::form_urlencoded::parse(format!("a={}", cookie.value()).as_bytes())
-        .next()?
-        .1
-        .into_owned();
+    let decoded = percent_decode_str(cookie.value()).decode_utf8().ok()?;
     EmailAddress::parse(&decoded)
         .ok()
         .map(|e| e.as_str().to_owned())
