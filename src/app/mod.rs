@@ -116,6 +116,13 @@ impl Application {
                 transport,
                 mail_url: settings.mail_url.clone(),
                 dkim: crate::mail::dkim::dkim_config(&settings, from.email.domain())?.map(Arc::new),
+                buyer_from: Mailbox::new(
+                    Some(settings.publisher_name.trim())
+                        .filter(|name| !name.is_empty())
+                        .map(str::to_owned)
+                        .or(from.name.clone()),
+                    from.email.clone(),
+                ),
                 from,
                 config: WorkerConfig {
                     max_attempts: settings.mail_max_attempts,

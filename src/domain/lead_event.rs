@@ -10,6 +10,10 @@ use super::mail_kind::MailKind;
 /// What replaces erased personal values, here and in every table.
 pub const ERASED: &str = "[erased]";
 
+/// The kind of the event that marks a lead as escalated; a unique index lets
+/// a lead have it once.
+pub const ESCALATED: &str = "escalated";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LeadEvent {
@@ -50,6 +54,12 @@ pub enum LeadEvent {
     Erased {
         on_request: bool,
     },
+    /// The lead went past its first-response target and was reported in the
+    /// sweep's overdue digests (to `owner`, if any, and the sales inbox).
+    Escalated {
+        late_seconds: i64,
+        owner: Option<i64>,
+    },
 }
 
 /// Why a stored event could not be read back.
@@ -71,6 +81,7 @@ impl LeadEvent {
             Self::Released { .. } => "released",
             Self::MailDead { .. } => "mail_dead",
             Self::Erased { .. } => "erased",
+            Self::Escalated { .. } => ESCALATED,
         }
     }
 
@@ -86,7 +97,7 @@ impl LeadEvent {
             Self::Created { .. } | Self::Note { .. } | Self::MailDead { .. } => true,
             Self::Released { spam_reason } => spam_reason.is_some(),
             Self::StatusChanged { reason, .. } => reason.is_some(),
-            Self::Assigned { .. } | Self::Erased { .. } => false,
+            Self::Assigned { .. } | Self::Erased { .. } | Self::Escalated { .. } => false,
         }
     }
 
@@ -234,6 +245,10 @@ mod tests {
             },
             LeadEvent::Erased { on_request: true },
             LeadEvent::Erased { on_request: false },
+            LeadEvent::Escalated {
+                late_seconds: 65,
+                owner: Some(3),
+            },
         ]
     }
 

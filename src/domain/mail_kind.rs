@@ -43,6 +43,12 @@ impl MailKind {
         Self::ALL.into_iter().find(|k| k.as_db() == value)
     }
 
+    /// Mails a buyer receives come from the publisher by name; the rest from
+    /// the desk.
+    pub fn is_to_buyer(&self) -> bool {
+        matches!(self, Self::BuyerConfirmation)
+    }
+
     /// "sales notification", for timelines and exports.
     pub fn label(&self) -> &'static str {
         match self {

@@ -14,6 +14,7 @@ pub mod mail_kind;
 pub mod masking;
 pub mod owner;
 pub mod phone;
+pub mod publisher;
 pub mod report;
 pub mod response_clock;
 pub mod role;

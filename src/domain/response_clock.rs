@@ -75,9 +75,25 @@ pub fn duration(seconds: i64) -> String {
     }
 }
 
+/// "just past the target" within the first minute, else "1 h 05 min past the target".
+pub fn lateness(late_seconds: i64) -> String {
+    if late_seconds < 60 {
+        "just past the target".to_owned()
+    } else {
+        format!("{} past the target", duration(late_seconds))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lateness_reads_as_a_sentence() {
+        assert_eq!(lateness(0), "just past the target");
+        assert_eq!(lateness(59), "just past the target");
+        assert_eq!(lateness(3_900), "1 h 05 min past the target");
+    }
 
     const TARGETS: ResponseTargets = ResponseTargets {
         discount_seconds: 7200,

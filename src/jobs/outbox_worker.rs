@@ -43,6 +43,8 @@ pub struct OutboxWorker {
     /// The transport URL, to keep its credentials out of stored errors.
     pub mail_url: String,
     pub from: Mailbox,
+    /// The From of mails to buyers: the publisher's name at the same address.
+    pub buyer_from: Mailbox,
     /// When set, every mail is DKIM-signed for the From domain.
     pub dkim: Option<Arc<DkimConfig>>,
     pub config: WorkerConfig,
@@ -163,7 +165,12 @@ impl OutboxWorker {
     /// Sends one mail; the outcome is recorded with the rest of its batch.
     #[tracing::instrument(name = "outbox_send", skip_all, fields(outbox_id = mail.id, mail = %mail.mail.kind, to = %mask_email(&mail.mail.to_addr)))]
     async fn deliver(&self, mail: OutboxMail) -> (OutboxMail, Result<(), SendError>) {
-        let outcome = match build_message(&mail.mail, &self.from) {
+        let from = if mail.mail.kind.is_to_buyer() {
+            &self.buyer_from
+        } else {
+            &self.from
+        };
+        let outcome = match build_message(&mail.mail, from) {
             Ok(mut message) => {
                 if let Some(dkim) = &self.dkim {
                     message.sign(dkim);

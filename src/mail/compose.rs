@@ -12,6 +12,7 @@ use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_request::LeadRequest;
 use crate::domain::mail_kind::MailKind;
 use crate::domain::owner::AssignedOwner;
+pub use crate::domain::publisher::Publisher;
 use crate::domain::response_clock::ResponseTargets;
 use crate::domain::scoring::Score;
 use crate::format::format_time;
@@ -28,33 +29,6 @@ pub struct MailSetup {
     pub targets: ResponseTargets,
     /// Who the buyer deals with, in every buyer mail's footer.
     pub publisher: Publisher,
-}
-
-/// The publisher as buyer mails name it. Unset parts say so plainly, so a
-/// missing setting shows in the first test mail rather than going unnoticed.
-#[derive(Debug, Clone)]
-pub struct Publisher {
-    pub name: String,
-    pub address: String,
-    pub url: String,
-}
-
-impl Publisher {
-    pub fn new(name: &str, address: &str, url: &str) -> Self {
-        let or_unset = |value: &str, setting: &str| {
-            let value = one_line(value.trim());
-            if value.is_empty() {
-                format!("[{setting} is not set]")
-            } else {
-                value
-            }
-        };
-        Self {
-            name: or_unset(name, "REPORTDESK_PUBLISHER_NAME"),
-            address: or_unset(address, "REPORTDESK_PUBLISHER_ADDRESS"),
-            url: or_unset(url, "REPORTDESK_PUBLISHER_URL"),
-        }
-    }
 }
 
 /// The report a lead is about, as mails link to it.
@@ -181,6 +155,7 @@ struct BuyerText<'a> {
     m: &'a LeadMailContext<'a>,
     p: &'a Publisher,
     privacy_url: &'a str,
+    reply: &'a ReplyPromise,
 }
 
 #[derive(Template)]
@@ -189,6 +164,7 @@ struct BuyerHtml<'a> {
     m: &'a LeadMailContext<'a>,
     p: &'a Publisher,
     privacy_url: &'a str,
+    reply: &'a ReplyPromise,
 }
 
 impl LeadMailContext<'_> {
@@ -238,6 +214,27 @@ impl LeadMailContext<'_> {
     }
 }
 
+/// When the buyer hears from us: the kind's first-response target.
+pub struct ReplyPromise {
+    /// "4 hours".
+    pub within: String,
+    /// "26 Nov 2026, 18:00 UTC".
+    pub by: String,
+}
+
+/// A response target as a buyer reads it: "30 minutes", "4 hours", "2 days".
+fn in_words(seconds: i64) -> String {
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    let minutes = (seconds.max(60) + 59) / 60;
+    if minutes % 1440 == 0 {
+        plural(minutes / 1440, "day")
+    } else if minutes % 60 == 0 {
+        plural(minutes / 60, "hour")
+    } else {
+        plural(minutes, "minute")
+    }
+}
+
 /// Mail headers are one line; values from buyers are made sure of it here too,
 /// whatever the form checks upstream.
 pub(crate) fn one_line(value: &str) -> String {
@@ -272,7 +269,12 @@ pub fn lead_mails(
     let request = ctx.request;
     // Who answers and by when, before anything else about the lead.
     let owner_name = owner.map_or("nobody yet", |o| o.name.as_str());
-    let due = format_time(ctx.received_at + settings.targets.for_kind(request.kind));
+    let target = settings.targets.for_kind(request.kind);
+    let due = format_time(ctx.received_at + target);
+    let reply = ReplyPromise {
+        within: in_words(target),
+        by: due.clone(),
+    };
     let (m, due) = (ctx, due.as_str());
     let p = &settings.publisher;
     let privacy_url = format!("{}/privacy", settings.public_base);
@@ -313,8 +315,20 @@ pub fn lead_mails(
             None => one_line(&settings.sales_inbox),
         }),
         subject: one_line(&format!("We received your request: {}", ctx.report_title)),
-        body_text: BuyerText { m, p, privacy_url }.render()?,
-        body_html: BuyerHtml { m, p, privacy_url }.render()?,
+        body_text: BuyerText {
+            m,
+            p,
+            privacy_url,
+            reply: &reply,
+        }
+        .render()?,
+        body_html: BuyerHtml {
+            m,
+            p,
+            privacy_url,
+            reply: &reply,
+        }
+        .render()?,
         message_id: message_id(&settings.mail_domain),
     };
     let owner_copy = owner.map(|owner| NewMail {
@@ -343,6 +357,15 @@ mod tests {
             mailbox("Jane \"The\" <Boss>", "jane@acme.com"),
             "\"Jane The Boss\" <jane@acme.com>"
         );
+    }
+
+    #[test]
+    fn response_targets_read_as_a_buyer_would_say_them() {
+        assert_eq!(in_words(14_400), "4 hours");
+        assert_eq!(in_words(3_600), "1 hour");
+        assert_eq!(in_words(5_400), "90 minutes");
+        assert_eq!(in_words(172_800), "2 days");
+        assert_eq!(in_words(0), "1 minute");
     }
 
     #[test]

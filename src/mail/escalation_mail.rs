@@ -1,5 +1,9 @@
-//! The escalation of a lead past its first-response target: to its owner
-//! (if any) and the sales inbox.
+//! Overdue digests: one mail per owner listing their leads that went past the
+//! first-response target in a sweep, and one to the sales inbox listing all.
+//! They carry no buyer data (no name, company or address), so erasing a buyer
+//! has nothing to find in them.
+
+use std::collections::BTreeMap;
 
 use askama::Template;
 
@@ -7,75 +11,126 @@ use super::compose::{MailSetup, mailbox, message_id, one_line};
 use crate::db::models::outbox::NewMail;
 use crate::db::queries::overdue::OverdueLead;
 use crate::domain::mail_kind::MailKind;
-use crate::domain::response_clock::duration;
+use crate::domain::response_clock::lateness;
+use crate::format::format_time;
 
-/// What an escalation mail says, in both its parts.
-struct Escalation<'a> {
-    lead: &'a OverdueLead,
+/// Leads listed one by one in a digest; the rest are counted and linked.
+pub const DIGEST_LISTED: usize = 50;
+
+/// One overdue lead as a digest line.
+pub struct OverdueLine {
     /// "An inquiry".
-    kind: &'a str,
+    pub kind: &'static str,
+    pub report_title: String,
     /// "20 min past the target", or "just past the target" within a minute.
-    lateness: String,
-    received: &'a str,
-    admin_url: &'a str,
+    pub lateness: String,
+    pub received: String,
+    pub owner: String,
+    pub admin_url: String,
+    late_seconds: i64,
+}
+
+/// What a digest says, in both its parts.
+struct Digest<'a> {
+    /// "Sam Sales" or "the sales desk".
+    greeting: &'a str,
+    lines: &'a [OverdueLine],
+    /// Leads past the listed ones.
+    more: usize,
+    list_url: String,
 }
 
 #[derive(Template)]
 #[template(path = "mail/escalation.txt")]
-struct EscalationText<'a> {
-    e: &'a Escalation<'a>,
+struct DigestText<'a> {
+    d: &'a Digest<'a>,
 }
 
 #[derive(Template)]
 #[template(path = "mail/escalation.html")]
-struct EscalationHtml<'a> {
-    e: &'a Escalation<'a>,
+struct DigestHtml<'a> {
+    d: &'a Digest<'a>,
 }
 
-/// The escalation of an overdue lead: to its owner (if any) and the sales inbox.
-pub fn escalation_mails(
-    lead: &OverdueLead,
-    late_seconds: i64,
-    received: &str,
-    settings: &MailSetup,
-) -> anyhow::Result<Vec<NewMail>> {
-    let kind = lead.kind.with_article();
-    let admin_url = format!("{}/admin/leads/{}", settings.public_base, lead.id);
-    let lateness = if late_seconds < 60 {
-        "just past the target".to_owned()
+fn line(lead: &OverdueLead, late_seconds: i64, setup: &MailSetup) -> OverdueLine {
+    OverdueLine {
+        kind: lead.kind.with_article(),
+        report_title: lead.report_title.clone(),
+        lateness: lateness(late_seconds),
+        received: format_time(lead.created_at),
+        owner: lead
+            .owner_name
+            .clone()
+            .unwrap_or_else(|| "nobody yet".to_owned()),
+        admin_url: format!("{}/admin/leads/{}", setup.public_base, lead.id),
+        late_seconds,
+    }
+}
+
+fn digest(
+    to_addr: String,
+    greeting: &str,
+    mut lines: Vec<OverdueLine>,
+    setup: &MailSetup,
+) -> anyhow::Result<NewMail> {
+    // The longest waiting first: they are answered first.
+    lines.sort_by_key(|l| std::cmp::Reverse(l.late_seconds));
+    let total = lines.len();
+    lines.truncate(DIGEST_LISTED);
+    let d = Digest {
+        greeting,
+        lines: &lines,
+        more: total - lines.len(),
+        list_url: format!("{}/admin/leads?status=new", setup.public_base),
+    };
+    let subject = if total == 1 {
+        format!("[Overdue] {} is past its response target", lines[0].kind)
     } else {
-        format!("{} past the target", duration(late_seconds))
+        format!("[Overdue] {total} leads are past their response target")
     };
-    let subject = one_line(&format!(
-        "[Overdue] {} from {} — {lateness}",
-        lead.kind.label(),
-        lead.company
-    ));
-    let e = Escalation {
-        lead,
-        kind,
-        lateness,
-        received,
-        admin_url: &admin_url,
-    };
-    let body_text = EscalationText { e: &e }.render()?;
-    let body_html = EscalationHtml { e: &e }.render()?;
-    let owner = match (&lead.owner_name, &lead.owner_email) {
-        (Some(name), Some(email)) => Some(mailbox(name, email)),
-        _ => None,
-    };
-    Ok([owner, Some(one_line(&settings.sales_inbox))]
-        .into_iter()
-        .flatten()
-        .map(|to_addr| NewMail {
-            lead_id: Some(lead.id),
-            kind: MailKind::Escalation,
-            to_addr,
-            reply_to: None,
-            subject: subject.clone(),
-            body_text: body_text.clone(),
-            body_html: body_html.clone(),
-            message_id: message_id(&settings.mail_domain),
-        })
-        .collect())
+    Ok(NewMail {
+        lead_id: None,
+        kind: MailKind::Escalation,
+        to_addr,
+        reply_to: None,
+        subject: one_line(&subject),
+        body_text: DigestText { d: &d }.render()?,
+        body_html: DigestHtml { d: &d }.render()?,
+        message_id: message_id(&setup.mail_domain),
+    })
+}
+
+/// The digests of one sweep: one per owner with overdue leads, one to the
+/// sales inbox with every lead. `overdue` pairs each lead with how late it is.
+pub fn escalation_digests(
+    overdue: &[(OverdueLead, i64)],
+    setup: &MailSetup,
+) -> anyhow::Result<Vec<NewMail>> {
+    if overdue.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut by_owner: BTreeMap<(String, String), Vec<OverdueLine>> = BTreeMap::new();
+    for (lead, late) in overdue {
+        if let (Some(name), Some(email)) = (&lead.owner_name, &lead.owner_email) {
+            by_owner
+                .entry((email.clone(), name.clone()))
+                .or_default()
+                .push(line(lead, *late, setup));
+        }
+    }
+    let mut mails = Vec::with_capacity(by_owner.len() + 1);
+    for ((email, name), lines) in by_owner {
+        mails.push(digest(mailbox(&name, &email), &name, lines, setup)?);
+    }
+    let all = overdue
+        .iter()
+        .map(|(lead, late)| line(lead, *late, setup))
+        .collect();
+    mails.push(digest(
+        one_line(&setup.sales_inbox),
+        "the sales desk",
+        all,
+        setup,
+    )?);
+    Ok(mails)
 }

@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use askama::Template;
 
 use super::error::PageError;
+use crate::domain::publisher::Publisher;
 
 /// Renders a page with a status: 200 for a page, 422 for a form shown again
 /// with what was wrong.
@@ -47,6 +48,8 @@ pub struct PageMeta {
     /// Absolute URL; `None` for pages that must not be indexed (errors).
     pub canonical: Option<String>,
     pub og_type: &'static str,
+    /// Public pages name the publisher in their footer.
+    pub footer: Option<Publisher>,
 }
 
 pub const SITE_NAME: &str = "reportdesk";
@@ -58,7 +61,13 @@ impl PageMeta {
             description: description.to_owned(),
             canonical: Some(format!("{public_base}{path}")),
             og_type: "website",
+            footer: None,
         }
+    }
+
+    pub fn footed_by(mut self, publisher: &Publisher) -> Self {
+        self.footer = Some(publisher.clone());
+        self
     }
 
     pub fn article(mut self) -> Self {
@@ -73,6 +82,7 @@ impl PageMeta {
             description: format!("{title}."),
             canonical: None,
             og_type: "website",
+            footer: None,
         }
     }
 }

@@ -1,52 +1,71 @@
-//! Overdue leads: one escalation mail per lead, to its owner and the sales
+//! Overdue leads: each sweep marks every lead that went past its first-response
+//! target as escalated and queues one digest per owner and one to the sales
 //! inbox, however many instances sweep at once.
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use crate::db::models::outbox::{insert_mails, lead_has_mail};
+use crate::db::models::lead_event::record;
+use crate::db::models::outbox::insert_mails;
 use crate::db::queries::overdue::overdue_unescalated;
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::lead_event::LeadEvent;
 use crate::domain::lead_status::LeadStatus;
-use crate::domain::mail_kind::MailKind;
 use crate::domain::response_clock::{Clock, ResponseTargets};
-use crate::format::format_time;
 use crate::mail::compose::MailSetup;
-use crate::mail::escalation_mail::escalation_mails;
+use crate::mail::escalation_mail::escalation_digests;
 
-/// Leads escalated per kind and sweep, at most.
-const SWEEP_LIMIT: i64 = 100;
+/// Leads escalated per kind and sweep, at most: a fresh install with years of
+/// history reports them in one digest, listed up to a point and counted after.
+const SWEEP_LIMIT: i64 = 10_000;
 
-/// Queues the escalation of every overdue lead not yet escalated, each in its
-/// own transaction; answers the leads escalated.
+/// Marks every overdue lead not yet escalated and queues the sweep's digests,
+/// in one transaction; answers the leads escalated.
 pub fn escalate_overdue(
     conn: &mut DbConnection,
     targets: &ResponseTargets,
     now: i64,
     setup: &MailSetup,
 ) -> anyhow::Result<Vec<i64>> {
-    let mut escalated = Vec::new();
-    for lead in overdue_unescalated(conn, targets, now, SWEEP_LIMIT)? {
-        let Clock::Overdue(late) =
-            Clock::of(lead.kind, LeadStatus::New, lead.created_at, targets, now)
-        else {
-            continue;
-        };
-        let mails = escalation_mails(&lead, late, &format_time(lead.created_at), setup)?;
-        let queued = write_transaction(conn, |conn| {
-            if lead_has_mail(conn, lead.id, MailKind::Escalation)? {
-                return Ok(false);
-            }
-            insert_mails(conn, &mails, now)?;
-            Ok(true)
-        });
-        match queued {
-            Ok(true) => escalated.push(lead.id),
-            Ok(false) => {}
-            // Another instance escalated between our check and insert; the
-            // unique index kept theirs.
-            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {}
-            Err(error) => return Err(error.into()),
-        }
+    // Most sweeps find nothing: a read, so an idle instance never takes
+    // SQLite's write lock every few seconds.
+    if overdue_unescalated(conn, targets, now, 1)?.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(escalated)
+    let swept = write_transaction(conn, |conn| -> anyhow::Result<Vec<i64>> {
+        let mut overdue = Vec::new();
+        for lead in overdue_unescalated(conn, targets, now, SWEEP_LIMIT)? {
+            if let Clock::Overdue(late) =
+                Clock::of(lead.kind, LeadStatus::New, lead.created_at, targets, now)
+            {
+                overdue.push((lead, late));
+            }
+        }
+        for (lead, late) in &overdue {
+            let event = LeadEvent::Escalated {
+                late_seconds: *late,
+                owner: lead.owner_id,
+            };
+            record(conn, lead.id, None, &event, now)?;
+        }
+        insert_mails(conn, &escalation_digests(&overdue, setup)?, now)?;
+        Ok(overdue.iter().map(|(lead, _)| lead.id).collect())
+    });
+    match swept {
+        Ok(escalated) => Ok(escalated),
+        // Another instance escalated some of these leads between our read and
+        // our write: the unique index kept theirs and rolled ours back whole,
+        // digests included; the next sweep picks up whatever is left.
+        Err(error)
+            if matches!(
+                error.downcast_ref::<DieselError>(),
+                Some(DieselError::DatabaseError(
+                    DatabaseErrorKind::UniqueViolation,
+                    _
+                ))
+            ) =>
+        {
+            Ok(Vec::new())
+        }
+        Err(error) => Err(error),
+    }
 }

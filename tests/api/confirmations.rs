@@ -127,3 +127,38 @@ async fn an_unset_publisher_is_named_as_unset_in_the_confirmation(app: &TestApp)
     );
 }
 both_backends!(an_unset_publisher_is_named_as_unset_in_the_confirmation);
+
+async fn the_confirmation_comes_from_the_publisher_and_recaps_the_request(app: &TestApp) {
+    let fields = with_field(valid_fields(), "licence", "enterprise");
+    app.submit(&format!("{REPORT_PATH}/discount"), fields).await;
+    let (_, text) = &app.outbox_mails("buyer_confirmation")[0];
+    assert!(text.contains("Request:  Discount"), "{text}");
+    assert!(
+        text.contains("Licence:  Enterprise (whole organisation)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Message:  received with your request"),
+        "{text}"
+    );
+    // The discount target is two hours; the buyer reads it, and the time.
+    assert!(text.contains("within 2 hours, by 20"), "{text}");
+    let sent = app.sent_eml(2).await;
+    let confirmation = sent
+        .iter()
+        .find(|raw| raw.contains("Auto-Submitted: auto-replied"))
+        .expect("the confirmation was sent");
+    assert!(
+        confirmation.contains("From: \"Meridian Research Ltd\" <no-reply@localhost>"),
+        "{confirmation}"
+    );
+    let notification = sent
+        .iter()
+        .find(|raw| raw.contains("Auto-Submitted: auto-generated"))
+        .expect("the sales notification was sent");
+    assert!(notification.contains("From: reportdesk <no-reply@localhost>"));
+}
+both_backends!(
+    the_confirmation_comes_from_the_publisher_and_recaps_the_request,
+    with_a_publisher
+);

@@ -94,3 +94,39 @@ async fn an_https_deployment_sends_strict_transport_security() {
     let page = response.text().await.unwrap();
     assert!(page.contains("<link rel=\"canonical\" href=\"https://reports.example.com/reports/"));
 }
+
+fn with_a_publisher(settings: &mut reportdesk::settings::Settings) {
+    settings.publisher_name = "Meridian Research Ltd".into();
+    settings.publisher_address = "1 Market Street, London EC1A 1AA".into();
+    settings.publisher_url = "https://meridian-research.example".into();
+}
+
+async fn every_public_page_names_the_publisher_in_its_footer(app: &TestApp) {
+    let form = format!("{REPORT_PATH}/inquiry");
+    let thanks = format!("{REPORT_PATH}/thank-you?kind=inquiry");
+    for path in ["/", REPORT_PATH, &form, &thanks, "/privacy"] {
+        let page = app.get_page(path).await;
+        let footer = crate::helpers::html::texts(&page, "footer .publisher");
+        assert_eq!(
+            footer,
+            [
+                "Published by Meridian Research Ltd · 1 Market Street, London EC1A 1AA · https://meridian-research.example · Privacy notice"
+            ],
+            "{path}"
+        );
+    }
+}
+both_backends!(
+    every_public_page_names_the_publisher_in_its_footer,
+    with_a_publisher
+);
+
+async fn an_unset_publisher_shows_as_unset_on_the_public_pages(app: &TestApp) {
+    let page = app.get_page(REPORT_PATH).await;
+    let footer = crate::helpers::html::texts(&page, "footer .publisher").join(" ");
+    assert!(
+        footer.contains("[REPORTDESK_PUBLISHER_NAME is not set]"),
+        "{footer}"
+    );
+}
+both_backends!(an_unset_publisher_shows_as_unset_on_the_public_pages);

@@ -18,7 +18,10 @@ async fn a_locked_database_gives_the_buyer_503_with_their_input_kept() {
     // Another process holds the write lock past the busy timeout.
     let path = reportdesk::settings::sqlite_path(&app.db.url).unwrap();
     let mut other = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
-    other.batch_execute("BEGIN IMMEDIATE").unwrap();
+    // Waiting out a write of the app's own background jobs, if one is under way.
+    other
+        .batch_execute("PRAGMA busy_timeout = 5000; BEGIN IMMEDIATE")
+        .unwrap();
 
     let form = format!("{REPORT_PATH}/inquiry");
     let refused = app.submit(&form, valid_fields()).await;

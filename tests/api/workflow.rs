@@ -307,27 +307,25 @@ async fn escalation(backend: Backend) {
     assert_eq!(
         mails_after.len(),
         2,
-        "one escalation to the owner, one to the sales inbox"
+        "one digest to the owner, one to the sales inbox"
     );
     let mut recipients: Vec<String> = mails.iter().map(|m| m.recipients[0].clone()).collect();
     recipients.sort();
     assert_eq!(recipients, ["sales@publisher.test", "sam@publisher.test"]);
     let subject = mails[0].header("Subject").unwrap();
-    assert!(
-        subject.starts_with("[Overdue] Discount from Acme"),
-        "{subject}"
-    );
-    assert!(
-        mails[0]
-            .part("text/plain")
-            .contains(&format!("/admin/leads/{id}"))
+    assert_eq!(
+        subject,
+        "[Overdue] A discount request is past its response target"
     );
     let text = mails[0].part("text/plain");
+    assert!(text.contains(&format!("/admin/leads/{id}")));
     assert!(
-        text.contains("A discount request is waiting for its first reply: 1 h 0"),
+        text.contains("- A discount request about \"Global Medical Second Opinion Market"),
         "{text}"
     );
+    assert!(text.contains(": 1 h 0"), "{text}");
     assert!(text.contains("past the target."));
+    assert!(text.contains("owner: Sam Sales"));
 
     let ada = app.admin().await;
     let list = ada.page("/admin/leads").await;
@@ -335,22 +333,110 @@ async fn escalation(backend: Backend) {
         list.contains("<span class=\"badge-overdue\">overdue by 1 h"),
         "overdue badge in the list"
     );
+    let detail = ada.page(&format!("/admin/leads/{id}")).await;
+    assert!(detail.contains("First response: overdue by"));
     assert!(
-        ada.page(&format!("/admin/leads/{id}"))
-            .await
-            .contains("First response: overdue by")
+        detail.contains("in the overdue digest to Sam Sales and the sales inbox"),
+        "the escalation is on the lead's timeline"
     );
     app.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_overdue_lead_shows_a_badge_and_sends_exactly_one_escalation_on_sqlite() {
+async fn an_overdue_lead_shows_a_badge_and_is_escalated_exactly_once_on_sqlite() {
     escalation(Backend::Sqlite).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_overdue_lead_shows_a_badge_and_sends_exactly_one_escalation_on_postgres() {
+async fn an_overdue_lead_shows_a_badge_and_is_escalated_exactly_once_on_postgres() {
     escalation(Backend::Postgres).await;
+}
+
+async fn digests(backend: Backend) {
+    let Some(db) = TestDatabase::create(backend).await else {
+        return;
+    };
+    reportdesk::app::prepare_database(&db.url).await.unwrap();
+    let smtp = SmtpServer::start();
+    let app = TestApp::spawn_on(db, |s| {
+        s.mail_url = smtp.url();
+        s.sales_inbox = "sales@publisher.test".into();
+    })
+    .await;
+    app.create_user("sam@publisher.test", "Sam Sales", "sales");
+    app.create_user("ria@publisher.test", "Ria Sales", "sales");
+    // A fresh install with history: 9 leads long past their targets,
+    // shared out between the two owners.
+    let old = reportdesk::db::now_unix() - 30 * 24 * 3600;
+    for n in 0..9 {
+        let kind = LeadKind::ALL[n % 3];
+        let email = format!("buyer{n}@acme.test");
+        app.seed_lead(kind, &email, "Acme", LeadStatus::New, old + n as i64);
+    }
+    assert_eq!(app.escalate_now().await, 9);
+    app.drain_outbox().await;
+    let first = smtp.wait_for(3).await;
+    let mut counts: Vec<(String, String)> = first
+        .iter()
+        .map(|m| (m.recipients[0].clone(), m.header("Subject").unwrap()))
+        .collect();
+    counts.sort();
+    assert_eq!(
+        counts,
+        [
+            (
+                "ria@publisher.test".to_owned(),
+                "[Overdue] 4 leads are past their response target".to_owned()
+            ),
+            (
+                "sales@publisher.test".to_owned(),
+                "[Overdue] 9 leads are past their response target".to_owned()
+            ),
+            (
+                "sam@publisher.test".to_owned(),
+                "[Overdue] 5 leads are past their response target".to_owned()
+            ),
+        ],
+        "one digest per owner and one to sales, not one mail per lead"
+    );
+    for mail in &first {
+        let text = mail.part("text/plain");
+        assert!(!text.contains("acme.test"), "no buyer address: {text}");
+        assert!(!text.contains("Acme"), "no buyer company: {text}");
+        assert!(!text.contains("Buyer"), "no buyer name: {text}");
+    }
+
+    // The next sweep reports only what became overdue since.
+    let late = app.seed_lead(
+        LeadKind::Inquiry,
+        "late@acme.test",
+        "Acme",
+        LeadStatus::New,
+        old,
+    );
+    assert_eq!(app.escalate_now().await, 1);
+    assert_eq!(app.escalate_now().await, 0);
+    app.drain_outbox().await;
+    let all = smtp.wait_for(5).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(smtp.received().len(), 5);
+    let second: Vec<_> = all.iter().skip(3).collect();
+    for mail in second {
+        let text = mail.part("text/plain");
+        assert!(text.contains("This lead is waiting"), "{text}");
+        assert!(text.contains(&format!("/admin/leads/{late}")));
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leads_overdue_at_start_come_in_one_digest_per_owner_and_one_to_sales_on_sqlite() {
+    digests(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leads_overdue_at_start_come_in_one_digest_per_owner_and_one_to_sales_on_postgres() {
+    digests(Backend::Postgres).await;
 }
 
 async fn owner_copy(backend: Backend) {
@@ -390,3 +476,57 @@ async fn the_owner_gets_the_notification_too_on_sqlite() {
 async fn the_owner_gets_the_notification_too_on_postgres() {
     owner_copy(Backend::Postgres).await;
 }
+
+async fn two_instances_sweeping_at_once_escalate_each_lead_once(app: &TestApp) {
+    use reportdesk::db::schema::{lead_events, outbox};
+    use reportdesk::mail::compose::{MailSetup, Publisher};
+    app.create_user("sam@publisher.test", "Sam Sales", "sales");
+    let old = reportdesk::db::now_unix() - 24 * 3600;
+    for n in 0..20 {
+        let email = format!("buyer{n}@acme.test");
+        app.seed_lead(LeadKind::Inquiry, &email, "Acme", LeadStatus::New, old);
+    }
+    let settings = reportdesk::settings::Settings::defaults().unwrap();
+    let setup = MailSetup {
+        public_base: "https://reports.example".into(),
+        sales_inbox: "sales@publisher.test".into(),
+        mail_domain: "publisher.test".into(),
+        targets: settings.response_targets(),
+        publisher: Publisher::new("", "", ""),
+    };
+    let now = reportdesk::db::now_unix();
+    let escalated: usize = std::thread::scope(|scope| {
+        let sweeps: Vec<_> = (0..2)
+            .map(|_| {
+                let (pool, setup) = (app.pool(), setup.clone());
+                scope.spawn(move || {
+                    let mut conn = pool.get().unwrap();
+                    reportdesk::workflow::escalate::escalate_overdue(
+                        &mut conn,
+                        &setup.targets,
+                        now,
+                        &setup,
+                    )
+                    .unwrap()
+                    .len()
+                })
+            })
+            .collect();
+        sweeps.into_iter().map(|s| s.join().unwrap()).sum()
+    });
+    assert_eq!(escalated, 20);
+    let mut conn = app.pool().get().unwrap();
+    let marks: i64 = lead_events::table
+        .filter(lead_events::kind.eq("escalated"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(marks, 20);
+    let digests: i64 = outbox::table
+        .filter(outbox::kind.eq("escalation"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(digests, 2, "one digest to the owner, one to sales");
+}
+both_backends!(two_instances_sweeping_at_once_escalate_each_lead_once);

@@ -248,16 +248,6 @@ impl MailRow {
     }
 }
 
-/// Whether a lead already has a mail of this kind (one escalation per lead).
-pub fn lead_has_mail(conn: &mut DbConnection, lead_id: i64, kind: MailKind) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        outbox::table
-            .filter(outbox::lead_id.eq(lead_id))
-            .filter(outbox::kind.eq(kind)),
-    ))
-    .get_result(conn)
-}
-
 /// Erasure: a mail not yet sent would now go nowhere, so it is closed as
 /// dead; every mail's addresses and text are replaced.
 /// The Message-IDs of the leads' mails (to find copies kept elsewhere).

@@ -1,24 +1,23 @@
-//! New leads past their first-response target that have no escalation yet.
+//! New leads past their first-response target that are not escalated yet.
 
 use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{contacts, leads, outbox, reports, users};
+use crate::db::schema::{lead_events, leads, reports, users};
+use crate::domain::lead_event::ESCALATED;
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
-use crate::domain::mail_kind::MailKind;
 use crate::domain::response_clock::ResponseTargets;
 
-/// What an escalation mail says about a lead.
+/// What an overdue digest says about a lead: nothing of the buyer.
 #[derive(Debug, Clone, Queryable)]
 pub struct OverdueLead {
     pub id: i64,
     pub kind: LeadKind,
     pub created_at: i64,
-    pub name: String,
-    pub company: String,
     pub report_title: String,
+    pub owner_id: Option<i64>,
     pub owner_name: Option<String>,
     pub owner_email: Option<String>,
 }
@@ -33,16 +32,15 @@ pub fn overdue_unescalated(
     for kind in LeadKind::ALL {
         let cutoff = now - targets.for_kind(kind);
         let rows: Vec<OverdueLead> = leads::table
-            .inner_join(contacts::table)
             .inner_join(reports::table)
             .left_join(users::table)
             .filter(leads::status.eq(LeadStatus::New))
             .filter(leads::kind.eq(kind))
             .filter(leads::created_at.lt(cutoff))
             .filter(not(exists(
-                outbox::table
-                    .filter(outbox::lead_id.eq(leads::id.nullable()))
-                    .filter(outbox::kind.eq(MailKind::Escalation)),
+                lead_events::table
+                    .filter(lead_events::lead_id.eq(leads::id))
+                    .filter(lead_events::kind.eq(ESCALATED)),
             )))
             .order(leads::id)
             .limit(limit)
@@ -50,9 +48,8 @@ pub fn overdue_unescalated(
                 leads::id,
                 leads::kind,
                 leads::created_at,
-                contacts::name,
-                contacts::company,
                 reports::title,
+                leads::assignee_id,
                 users::name.nullable(),
                 users::email.nullable(),
             ))

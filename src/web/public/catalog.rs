@@ -57,7 +57,8 @@ pub async fn catalog(
             "/",
             "Market research reports",
             "Market research reports with forecasts, segment analysis and key players.",
-        ),
+        )
+        .footed_by(&state.mail_setup.publisher),
         query: q,
         reports: rows
             .into_iter()

@@ -112,7 +112,9 @@ fn form_page(
             .form_tokens
             .reissue(kind, report.id, now_unix(), opened_at),
     };
-    LeadFormPage::new(ctx, input, errors, notice)
+    let mut page = LeadFormPage::new(ctx, input, errors, notice);
+    page.meta = page.meta.footed_by(&state.mail_setup.publisher);
+    page
 }
 
 #[tracing::instrument(name = "lead_form", skip(state, req))]
@@ -335,6 +337,7 @@ pub async fn thank_you(
         kind,
     );
     thanks.sent_to = sent_to(&req);
+    thanks.meta = thanks.meta.footed_by(&state.mail_setup.publisher);
     let mut response = page::ok(&thanks)?;
     // It may name the buyer's address: for this browser only.
     response.headers_mut().insert(

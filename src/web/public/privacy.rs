@@ -12,7 +12,8 @@ pub async fn privacy(state: web::Data<AppState>) -> Result<HttpResponse, PageErr
             "/privacy",
             "Privacy notice",
             "What we store when you request a sample, an inquiry or a discount, why, and for how long.",
-        ),
+        )
+        .footed_by(&state.mail_setup.publisher),
     };
     page::ok(&privacy)
 }

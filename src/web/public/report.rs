@@ -55,6 +55,7 @@ pub async fn report_page(
     };
     let html = Bytes::from(
         ReportPage::new(state.settings.public_base(), row.document()?)
+            .footed_by(&state.mail_setup.publisher)
             .render()
             .map_err(anyhow::Error::from)?,
     );

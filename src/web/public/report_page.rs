@@ -41,6 +41,11 @@ pub struct NumberedEntry {
 }
 
 impl ReportPage {
+    pub fn footed_by(mut self, publisher: &crate::domain::publisher::Publisher) -> Self {
+        self.meta = self.meta.footed_by(publisher);
+        self
+    }
+
     pub fn new(public_base: &str, doc: ReportDocument) -> Self {
         let path = format!("/reports/{}", doc.slug);
         let meta = PageMeta::new(public_base, &path, &doc.title, &doc.summary).article();

@@ -121,6 +121,27 @@ impl TestApp {
         while self.jobs.outbox.run_once().await > 0 {}
     }
 
+    /// The mails written by the file transport, each as its raw text, once
+    /// there are `expected` (the background worker may be writing some).
+    pub async fn sent_eml(&self, expected: usize) -> Vec<String> {
+        let mut sent = Vec::new();
+        for _ in 0..100 {
+            self.drain_outbox().await;
+            sent = std::fs::read_dir(self.db.dir.path().join("mail"))
+                .map(|dir| {
+                    dir.flatten()
+                        .filter_map(|f| std::fs::read_to_string(f.path()).ok())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if sent.len() >= expected {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        sent
+    }
+
     /// Runs the overdue sweep now; answers how many leads it escalated.
     pub async fn escalate_now(&self) -> usize {
         self.jobs.housekeeping.escalate_now().await

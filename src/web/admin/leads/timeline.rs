@@ -8,6 +8,7 @@ use crate::db::models::outbox::MailRow;
 use crate::db::queries::repeat_interest::RepeatInterest;
 use crate::domain::lead_event::LeadEvent;
 use crate::domain::masking::mask_email;
+use crate::domain::response_clock::lateness;
 use crate::format::{format_time, ordinal};
 
 pub struct TimelineItem {
@@ -59,6 +60,17 @@ pub fn describe_event(row: &EventRow, names: &HashMap<i64, String>) -> (String, 
         } => (
             "Mail gave up".into(),
             format!("{mail} after {attempts} attempts: {error}"),
+        ),
+        LeadEvent::Escalated {
+            late_seconds,
+            owner,
+        } => (
+            "Escalated".into(),
+            format!(
+                "{}; in the overdue digest to {}the sales inbox",
+                lateness(late_seconds),
+                owner.map_or(String::new(), |o| format!("{} and ", name_of(Some(o))))
+            ),
         ),
         LeadEvent::Erased { on_request } => (
             "Personal data erased".into(),
