@@ -2,6 +2,7 @@
 
 use reportdesk::db::Backend;
 
+use crate::faulty_relay::{Fault, FaultyRelay};
 use crate::helpers::{TestApp, TestDatabase, test_settings, valid_fields, with_field};
 use crate::lead_mail::{app_sending_to, inquiry, outbox_rows, wait_for_outbox};
 use crate::smtp::{SmtpServer, TestCa};
@@ -250,4 +251,47 @@ async fn a_refused_recipient_among_several_makes_the_mail_dead_at_once_and_says_
     let events = app.event_details("mail_dead");
     assert!(events[0].contains("550"), "{}", events[0]);
     app.stop().await;
+}
+
+/// The relay fails the first two connections with `fault`, then works: each
+/// failure is one counted attempt, retried, and both of the lead's mails land.
+async fn a_faulty_relay_costs_an_attempt_and_the_mail_lands_once_it_recovers(fault: Fault) {
+    let relay = FaultyRelay::start(fault, 2);
+    let app = app_sending_to(Backend::Sqlite, relay.url(), |s| {
+        s.mail_timeout_seconds = 2;
+    })
+    .await
+    .unwrap();
+    app.submit(&inquiry(), valid_fields()).await;
+    let rows = wait_for_outbox(&app, |rows| {
+        rows.len() == 2 && rows.iter().all(|r| r.status == "sent")
+    })
+    .await;
+    assert!(
+        rows.iter().all(|r| r.status == "sent"),
+        "{fault:?}: {rows:?}"
+    );
+    assert!(
+        rows.iter().any(|r| r.attempts >= 2),
+        "{fault:?}: the failed attempt was counted: {rows:?}"
+    );
+    assert!(relay.connections() >= 3, "{fault:?}");
+    assert_eq!(relay.behind.received().len(), 2, "{fault:?}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_that_hangs_after_the_greeting_costs_an_attempt_not_the_mail() {
+    a_faulty_relay_costs_an_attempt_and_the_mail_lands_once_it_recovers(Fault::HangAfterGreeting)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_that_stops_mid_reply_costs_an_attempt_not_the_mail() {
+    a_faulty_relay_costs_an_attempt_and_the_mail_lands_once_it_recovers(Fault::HangMidReply).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_421_busy_relay_is_retried_not_given_up() {
+    a_faulty_relay_costs_an_attempt_and_the_mail_lands_once_it_recovers(Fault::Busy421).await;
 }

@@ -2,6 +2,7 @@
 //! and, when `REPORTDESK_TEST_POSTGRES_URL` is set, a fresh PostgreSQL database.
 
 mod browser;
+mod faulty_relay;
 mod helpers;
 mod process;
 mod smtp;
