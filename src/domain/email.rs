@@ -45,6 +45,17 @@ impl EmailAddress {
         let deliverable = value
             .rsplit_once('@')
             .is_some_and(|(_, domain)| is_mail_domain(domain));
+        // The domain may be international (it is sent in punycode), but a
+        // non-ASCII name before the @ needs SMTPUTF8 at every relay on the way.
+        if value
+            .rsplit_once('@')
+            .is_some_and(|(local, _)| !local.is_ascii())
+        {
+            return Err(
+                "Use only Latin letters, digits and . _ - + before the @ in your email address"
+                    .into(),
+            );
+        }
         if !plain || !value.validate_email() || !deliverable {
             return Err("Enter an email address like name@company.com".into());
         }
@@ -94,6 +105,10 @@ mod tests {
         ] {
             assert!(EmailAddress::parse(good).is_ok(), "{good}");
         }
+        assert_eq!(
+            EmailAddress::parse("jörg@bücher.de").unwrap_err(),
+            "Use only Latin letters, digits and . _ - + before the @ in your email address"
+        );
     }
 
     #[test]

@@ -165,13 +165,31 @@ pub fn redact(text: &str, url: &str) -> String {
     text.chars().take(500).collect()
 }
 
+/// The mailbox with its domain in IDNA (punycode) form: `bücher.example` is
+/// `xn--bcher-kva.example`. Every relay takes that in RCPT TO, SMTPUTF8 or not,
+/// and the header stays 7-bit. (A non-ASCII local part has no ASCII form and
+/// would need SMTPUTF8; the forms refuse such addresses.)
+fn with_ascii_domain(mailbox: Mailbox) -> Result<Mailbox, String> {
+    let domain = mailbox.email.domain();
+    if domain.is_ascii() {
+        return Ok(mailbox);
+    }
+    let ascii = idna::domain_to_ascii(domain)
+        .map_err(|_| "an address's domain has no IDNA form".to_owned())?;
+    let email = lettre::Address::new(mailbox.email.user(), ascii)
+        .map_err(|e| format!("bad address: {e}"))?;
+    Ok(Mailbox::new(mailbox.name, email))
+}
+
+fn mailboxes(list: &str, what: &str) -> Result<Vec<Mailbox>, String> {
+    let parsed: Mailboxes = list.parse().map_err(|e| format!("bad {what}: {e}"))?;
+    parsed.into_iter().map(with_ascii_domain).collect()
+}
+
 /// The message exactly as it will be sent, every attempt alike (same Message-ID).
 pub fn build_message(mail: &NewMail, from: &Mailbox) -> Result<Message, String> {
     // A sales inbox may be several addresses: each is a recipient.
-    let to: Mailboxes = mail
-        .to_addr
-        .parse()
-        .map_err(|e| format!("bad recipient: {e}"))?;
+    let to = mailboxes(&mail.to_addr, "recipient")?;
     let mut builder = Message::builder()
         .from(from.clone())
         .subject(mail.subject.clone())
@@ -181,8 +199,7 @@ pub fn build_message(mail: &NewMail, from: &Mailbox) -> Result<Message, String> 
         builder = builder.to(to);
     }
     if let Some(reply_to) = &mail.reply_to {
-        let reply_to: Mailboxes = reply_to.parse().map_err(|e| format!("bad Reply-To: {e}"))?;
-        for reply_to in reply_to {
+        for reply_to in mailboxes(reply_to, "Reply-To")? {
             builder = builder.reply_to(reply_to);
         }
     }
@@ -228,6 +245,36 @@ mod tests {
                 &SmtpOptions::default()
             )
             .is_ok()
+        );
+    }
+
+    #[test]
+    fn international_domains_are_written_in_punycode_and_headers_stay_ascii() {
+        let mail = NewMail {
+            lead_id: Some(1),
+            kind: crate::domain::mail_kind::MailKind::BuyerConfirmation,
+            to_addr: "\"Jörg Müller\" <jorg@bücher.example>".into(),
+            reply_to: Some("sales@publisher.test".into()),
+            subject: "We received your request: Märkte".into(),
+            body_text: "Grüße".into(),
+            body_html: "<p>Grüße</p>".into(),
+            message_id: "<abc@publisher.test>".into(),
+        };
+        let from: Mailbox = "Publisher <no-reply@publisher.test>".parse().unwrap();
+        let message = build_message(&mail, &from).unwrap();
+        let to: Vec<String> = message
+            .envelope()
+            .to()
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        assert_eq!(to, ["jorg@xn--bcher-kva.example"]);
+        let raw = message.formatted();
+        assert!(raw.is_ascii(), "{}", String::from_utf8_lossy(&raw));
+        assert!(
+            String::from_utf8(raw)
+                .unwrap()
+                .contains("<jorg@xn--bcher-kva.example>")
         );
     }
 

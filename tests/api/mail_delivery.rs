@@ -295,3 +295,36 @@ async fn a_relay_that_stops_mid_reply_costs_an_attempt_not_the_mail() {
 async fn a_421_busy_relay_is_retried_not_given_up() {
     a_faulty_relay_costs_an_attempt_and_the_mail_lands_once_it_recovers(Fault::Busy421).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_buyer_at_an_international_domain_is_mailed_in_punycode_with_7_bit_headers() {
+    let smtp = SmtpServer::start();
+    let app = app_with(Backend::Sqlite, &smtp, |_| {}).await.unwrap();
+    let fields = with_field(valid_fields(), "email", "jorg@bücher.example");
+    let fields = with_field(fields, "name", "Jörg Müller");
+    app.submit(&inquiry(), fields).await;
+    let received = smtp.wait_for(2).await;
+    let confirmation = received
+        .iter()
+        .find(|m| m.recipients[0] != "sales@publisher.test")
+        .expect("the buyer's confirmation");
+    assert_eq!(confirmation.recipients, ["jorg@xn--bcher-kva.example"]);
+    for mail in &received {
+        assert!(
+            mail.raw.is_ascii(),
+            "{}",
+            String::from_utf8_lossy(&mail.raw)
+        );
+    }
+    let sales = received
+        .iter()
+        .find(|m| m.recipients[0] == "sales@publisher.test")
+        .unwrap();
+    assert!(
+        sales
+            .header("Reply-To")
+            .unwrap()
+            .contains("jorg@xn--bcher-kva.example")
+    );
+    app.stop().await;
+}
