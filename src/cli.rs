@@ -39,6 +39,24 @@ pub enum MailCommand {
         #[arg(long)]
         to: String,
     },
+    /// Make a DKIM key (RSA 2048, or Ed25519) and print the DNS TXT record to publish.
+    DkimKeygen {
+        /// The selector, one DNS label: the record is SELECTOR._domainkey.<From domain>.
+        #[arg(long)]
+        selector: String,
+        /// An Ed25519 key instead of RSA (publish both if some receivers lack Ed25519).
+        #[arg(long)]
+        ed25519: bool,
+        /// Where to write the private key (a new file; default dkim-SELECTOR.pem).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Print the SPF, DKIM and DMARC records the From domain needs and whether DNS has them.
+    Doctor {
+        /// Ask this DNS server (IP:PORT) instead of the system's resolver.
+        #[arg(long)]
+        dns: Option<std::net::SocketAddr>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

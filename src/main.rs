@@ -98,6 +98,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{token}");
             }
         }
+        Command::Mail(MailCommand::DkimKeygen {
+            selector,
+            ed25519,
+            out,
+        }) => {
+            println!(
+                "{}",
+                mail::dkim_keys::keygen(&settings, &selector, ed25519, out)?
+            );
+        }
+        Command::Mail(MailCommand::Doctor { dns }) => {
+            let (report, all_fine) = mail::doctor::doctor(&settings, dns).await?;
+            println!("{report}");
+            anyhow::ensure!(
+                all_fine,
+                "some records are missing, wrong or unknown (see above)"
+            );
+        }
         Command::Mail(MailCommand::Test { to }) => {
             mail::test_mail::send_test_mail(&settings, &to).await?;
             println!(

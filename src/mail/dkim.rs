@@ -17,7 +17,7 @@ use lettre::message::{
 use crate::settings::Settings;
 
 /// An Ed25519 private key in PKCS#8 DER is this prefix and the 32-byte seed.
-const ED25519_PKCS8_PREFIX: [u8; 16] = [
+pub(super) const ED25519_PKCS8_PREFIX: [u8; 16] = [
     0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
 ];
 
@@ -56,7 +56,7 @@ pub fn dkim_config(settings: &Settings, domain: &str) -> anyhow::Result<Option<D
     )))
 }
 
-fn signing_key(pem: &str) -> anyhow::Result<DkimSigningKey> {
+pub(super) fn signing_key(pem: &str) -> anyhow::Result<DkimSigningKey> {
     if pem.contains("BEGIN RSA PRIVATE KEY") {
         return DkimSigningKey::new(pem, DkimSigningAlgorithm::Rsa)
             .map_err(|e| anyhow::anyhow!("not a usable RSA key: {e}"));

@@ -4,6 +4,8 @@
 mod auto_submitted;
 pub mod compose;
 pub mod dkim;
+pub mod dkim_keys;
+pub mod doctor;
 pub mod escalation_mail;
 pub mod smtp_url;
 pub mod staff_mail;

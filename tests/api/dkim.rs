@@ -46,11 +46,20 @@ fn dkimpy_verifies(raw: &[u8], txt_record: &str, dir: &std::path::Path) -> bool 
 }
 
 async fn signed_mail_verifies(key_args: &[&str], public_args: &[&str], k: &str) {
+    if !crate::helpers::tools::dkimpy() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     openssl(dir.path(), key_args);
     let public_der = openssl(dir.path(), public_args);
     let record = format!("v=DKIM1; k={k}; p={}", base64_of(&public_der, k));
-    let key_file = dir.path().join("dkim.pem").display().to_string();
+    mail_signed_with_verifies(dir.path(), "dkim.pem", &record).await;
+}
+
+/// Mail signed with the key in `dir/key_file` verifies with dkimpy given
+/// `record`, and fails once changed.
+async fn mail_signed_with_verifies(dir: &std::path::Path, key_file: &str, record: &str) {
+    let key_file = dir.join(key_file).display().to_string();
     let smtp = SmtpServer::start();
     let app = app_sending_to(Backend::Sqlite, smtp.url(), |s| {
         s.dkim_selector = Some("rd2026".into());
@@ -65,14 +74,14 @@ async fn signed_mail_verifies(key_args: &[&str], public_args: &[&str], k: &str) 
         let signature = mail.header("DKIM-Signature").expect("signed");
         assert!(signature.contains("d=publisher.test") && signature.contains("s=rd2026"));
         assert!(
-            dkimpy_verifies(&mail.raw, &record, dir.path()),
+            dkimpy_verifies(&mail.raw, record, dir),
             "dkimpy verifies it"
         );
         let mut tampered = mail.raw.clone();
         let at = tampered.len() - 10;
         tampered[at] ^= 1;
         assert!(
-            !dkimpy_verifies(&tampered, &record, dir.path()),
+            !dkimpy_verifies(&tampered, record, dir),
             "a changed body fails"
         );
     }
@@ -109,4 +118,16 @@ async fn a_signed_confirmation_verifies_with_an_independent_dkim_checker_ed25519
         "ed25519",
     )
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_from_dkim_keygen_signs_mail_dkimpy_verifies_with_the_printed_record() {
+    if !crate::helpers::tools::dkimpy() {
+        return;
+    }
+    for ed25519 in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let record = crate::mail_doctor::keygen(dir.path(), "rd2026", ed25519);
+        mail_signed_with_verifies(dir.path(), "dkim-rd2026.pem", &record).await;
+    }
 }

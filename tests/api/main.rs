@@ -32,6 +32,7 @@ mod login_throttle;
 mod logs;
 mod mail_crash;
 mod mail_delivery;
+mod mail_doctor;
 mod migrations;
 mod pages;
 mod password_reset;

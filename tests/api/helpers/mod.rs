@@ -4,6 +4,7 @@ mod app;
 mod db;
 mod forms;
 pub mod html;
+pub mod tools;
 
 pub use app::{TestApp, test_settings};
 pub use db::{TestDatabase, random_hex};
