@@ -57,6 +57,22 @@ impl RunningApp {
         panic!("reportdesk did not start");
     }
 
+    /// Asks the process to stop (SIGTERM, as a service manager does) and
+    /// waits up to `limit`; answers how long it took, or `None` if it did not.
+    pub fn terminate(&mut self, limit: Duration) -> Option<Duration> {
+        let started = std::time::Instant::now();
+        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
+        // SAFETY: kill(2) with a child's pid and a signal number.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        while started.elapsed() < limit {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return Some(started.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
