@@ -7,9 +7,7 @@ use diesel::prelude::*;
 use reportdesk::db::Backend;
 use reportdesk::db::schema::outbox;
 
-use crate::helpers::{
-    REPORT_PATH, TestDatabase, form_token_in, post_urlencoded, random_hex, valid_fields, with_field,
-};
+use crate::helpers::{TestDatabase, random_hex, valid_fields};
 use crate::process::RunningApp;
 use crate::smtp::{SmtpServer, black_hole};
 
@@ -31,23 +29,7 @@ async fn killed_mid_send(backend: Backend) {
     let mut first = RunningApp::start(&db, &secret, &format!("smtp://127.0.0.1:{}", black_hole()));
     first.wait_until_healthy().await;
 
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let form = format!("{}{REPORT_PATH}/inquiry", first.address);
-    let page = client
-        .get(&form)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let fields = with_field(valid_fields(), "form_token", &form_token_in(&page));
-    let response = post_urlencoded(&client, &form, &fields).await;
-    assert_eq!(response.status(), 303);
+    assert_eq!(first.submit_inquiry(valid_fields()).await, 303);
 
     let mut rows = Vec::new();
     for _ in 0..100 {

@@ -3,7 +3,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crate::helpers::TestDatabase;
+use crate::helpers::{REPORT_PATH, TestDatabase, form_token_in, post_urlencoded, with_field};
 use crate::smtp::free_port;
 
 /// The real binary, killed when dropped (also when the test fails).
@@ -55,6 +55,29 @@ impl RunningApp {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("reportdesk did not start");
+    }
+
+    /// A buyer's inquiry with `fields` (the form's token added), on a
+    /// connection that is closed afterwards; answers the status.
+    pub async fn submit_inquiry(&self, fields: Vec<(&'static str, String)>) -> u16 {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let form = format!("{}{REPORT_PATH}/inquiry", self.address);
+        let page = client
+            .get(&form)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let fields = with_field(fields, "form_token", &form_token_in(&page));
+        post_urlencoded(&client, &form, &fields)
+            .await
+            .status()
+            .as_u16()
     }
 
     /// Asks the process to stop (SIGTERM, as a service manager does) and
