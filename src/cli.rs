@@ -68,6 +68,12 @@ pub enum ReportCommand {
     },
     /// List the reports in the database.
     List,
+    /// Write the sample PDF a buyer of this report would receive.
+    Sample {
+        slug: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -9,6 +9,15 @@ pub fn format_time(unix: i64) -> String {
         .unwrap_or_else(|| "–".to_owned())
 }
 
+/// A day as a person writes it: "26 November 2026".
+pub fn format_date(unix: i64) -> String {
+    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_else(|| "–".to_owned())
+}
+
 /// A count for display: "1,234", or "10,000+" past `cap`.
 pub fn count_label(count: i64, cap: i64) -> String {
     let capped = count > cap;

@@ -9,6 +9,7 @@ pub mod format;
 pub mod generate;
 pub mod jobs;
 pub mod mail;
+pub mod sample_pdf;
 pub mod security;
 pub mod settings;
 pub mod state;

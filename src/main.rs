@@ -44,7 +44,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = db::connect(&settings.database_url, 1)?;
             let mut conn = pool.get()?;
             db::run_migrations(&mut conn)?;
-            let (slug, outcome) = content::import_file(&mut conn, &file)?;
+            let samples = content::SampleContext::from_settings(&settings);
+            let (slug, outcome) = content::import_file(&mut conn, &file, &samples)?;
             let verb = match outcome {
                 ImportOutcome::Created => "created",
                 ImportOutcome::Updated => "updated",
@@ -59,6 +60,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             for (slug, title) in reports {
                 println!("{slug}\t{title}");
             }
+        }
+        Command::Report(ReportCommand::Sample { slug, out }) => {
+            let pool = db::connect(&settings.database_url, 1)?;
+            let mut conn = pool.get()?;
+            db::run_migrations(&mut conn)?;
+            content::import_bundled_if_empty(&mut conn)?;
+            let sample = content::current_sample(
+                &mut conn,
+                &slug,
+                &content::SampleContext::from_settings(&settings),
+            )?;
+            std::fs::write(&out, &sample.bytes)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "wrote {} ({} bytes, version {})",
+                out.display(),
+                sample.bytes.len(),
+                &sample.sha256[..12]
+            );
         }
         Command::User(command) => {
             println!("{}", reportdesk::users_cli::run(&settings, command)?);

@@ -107,6 +107,8 @@ impl Application {
                 &settings.publisher_address,
                 &settings.publisher_url,
             ),
+            sample_rules: settings.sample_rules(),
+            sample_tokens: crate::security::sample_token::SampleTokens::new(&secret_key),
         };
         let outbox_wakeup = Arc::new(Notify::new());
         let jobs = Jobs {

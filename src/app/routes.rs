@@ -52,6 +52,17 @@ pub fn serve(
                             .default_service(web::to(handlers::method_not_allowed)),
                     )
                     .service(
+                        web::resource("/samples/{token}")
+                            // GET only: a HEAD must not count as a download.
+                            .route(web::get().to(public::sample::download))
+                            .default_service(web::to(handlers::method_not_allowed)),
+                    )
+                    .service(
+                        web::resource("/samples/{token}/fresh")
+                            .route(web::post().to(public::sample::fresh_link))
+                            .default_service(web::to(handlers::method_not_allowed)),
+                    )
+                    .service(
                         web::resource("/reports/{slug}")
                             .route(read().to(public::report::report_page))
                             .default_service(web::to(handlers::method_not_allowed)),
@@ -129,6 +140,7 @@ fn admin_scope(
         .service(resource("/leads/{id}/assign").route(web::post().to(leads::actions::assign)))
         .service(resource("/leads/{id}/notes").route(web::post().to(leads::actions::add_note)))
         .service(resource("/leads/{id}/release").route(web::post().to(leads::actions::release)))
+        .service(resource("/leads/{id}/sample").route(web::post().to(leads::actions::send_sample)))
         .service(resource("/contacts/{id}").route(read().to(contacts::show)))
         .service(resource("/contacts/{id}/export.json").route(read().to(contacts::export)))
         .service(resource("/contacts/{id}/erase").route(web::post().to(contacts::erase)))

@@ -37,6 +37,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    report_samples (id) {
+        id -> BigInt,
+        report_id -> BigInt,
+        sha256 -> Text,
+        file_name -> Text,
+        size -> BigInt,
+        bytes -> Binary,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    sample_deliveries (id) {
+        id -> BigInt,
+        lead_id -> BigInt,
+        sample_id -> BigInt,
+        sent_at -> BigInt,
+        expires_at -> BigInt,
+        downloads -> Integer,
+        first_download_at -> Nullable<BigInt>,
+        last_download_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     password_resets (id) {
         id -> BigInt,
         token_hash -> Text,
@@ -208,6 +233,9 @@ diesel::joinable!(leads -> users (assignee_id));
 diesel::joinable!(lead_events -> leads (lead_id));
 diesel::joinable!(lead_events -> users (actor_user_id));
 diesel::joinable!(outbox -> leads (lead_id));
+diesel::joinable!(report_samples -> reports (report_id));
+diesel::joinable!(sample_deliveries -> leads (lead_id));
+diesel::joinable!(sample_deliveries -> report_samples (sample_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     reports,
@@ -223,5 +251,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_trail,
     login_throttles,
     health_probe,
-    password_resets
+    password_resets,
+    report_samples,
+    sample_deliveries
 );

@@ -54,6 +54,19 @@ pub enum LeadEvent {
     Erased {
         on_request: bool,
     },
+    /// A sample link was made and mailed (by a person, or at once on release).
+    SampleSent {
+        delivery_id: i64,
+        /// The first 12 hex digits of the sample file's SHA-256.
+        version: String,
+        expires_at: i64,
+    },
+    /// The buyer downloaded the sample through a link (`count`: that link's
+    /// downloads so far).
+    SampleDownloaded {
+        delivery_id: i64,
+        count: i32,
+    },
     /// The lead went past its first-response target and was reported in the
     /// sweep's overdue digests (to `owner`, if any, and the sales inbox).
     Escalated {
@@ -82,13 +95,21 @@ impl LeadEvent {
             Self::MailDead { .. } => "mail_dead",
             Self::Erased { .. } => "erased",
             Self::Escalated { .. } => ESCALATED,
+            Self::SampleSent { .. } => "sample_sent",
+            Self::SampleDownloaded { .. } => "sample_downloaded",
         }
     }
 
     /// The kinds staff cause (the audit log's filter): the others are the
     /// system's.
-    pub const STAFF_ACTIONS: [&'static str; 5] =
-        ["status_changed", "assigned", "note", "released", "erased"];
+    pub const STAFF_ACTIONS: [&'static str; 6] = [
+        "status_changed",
+        "assigned",
+        "note",
+        "released",
+        "erased",
+        "sample_sent",
+    ];
 
     /// Whether the event may quote or name the buyer (notes, reasons typed by
     /// staff, score reasons, relay errors): erasure redacts exactly these.
@@ -97,7 +118,11 @@ impl LeadEvent {
             Self::Created { .. } | Self::Note { .. } | Self::MailDead { .. } => true,
             Self::Released { spam_reason } => spam_reason.is_some(),
             Self::StatusChanged { reason, .. } => reason.is_some(),
-            Self::Assigned { .. } | Self::Erased { .. } | Self::Escalated { .. } => false,
+            Self::Assigned { .. }
+            | Self::Erased { .. }
+            | Self::Escalated { .. }
+            | Self::SampleSent { .. }
+            | Self::SampleDownloaded { .. } => false,
         }
     }
 
@@ -248,6 +273,15 @@ mod tests {
             LeadEvent::Escalated {
                 late_seconds: 65,
                 owner: Some(3),
+            },
+            LeadEvent::SampleSent {
+                delivery_id: 4,
+                version: "9e2d1820f433".into(),
+                expires_at: 1_800_000_000,
+            },
+            LeadEvent::SampleDownloaded {
+                delivery_id: 4,
+                count: 2,
             },
         ]
     }

@@ -16,16 +16,22 @@ pub enum MailKind {
     AccountAlert,
     /// To a staff member who forgot their password: a link to set one.
     PasswordReset,
+    /// To the buyer: the link to their report sample.
+    SampleLink,
+    /// To the lead's owner: the buyer opened the sample.
+    SampleOpened,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 6] = [
+    pub const ALL: [MailKind; 8] = [
         Self::SalesNotification,
         Self::BuyerConfirmation,
         Self::OwnerNotification,
         Self::Escalation,
         Self::AccountAlert,
         Self::PasswordReset,
+        Self::SampleLink,
+        Self::SampleOpened,
     ];
 
     pub fn as_db(&self) -> &'static str {
@@ -36,6 +42,8 @@ impl MailKind {
             Self::Escalation => "escalation",
             Self::AccountAlert => "account_alert",
             Self::PasswordReset => "password_reset",
+            Self::SampleLink => "sample_link",
+            Self::SampleOpened => "sample_opened",
         }
     }
 
@@ -46,7 +54,7 @@ impl MailKind {
     /// Mails a buyer receives come from the publisher by name; the rest from
     /// the desk.
     pub fn is_to_buyer(&self) -> bool {
-        matches!(self, Self::BuyerConfirmation)
+        matches!(self, Self::BuyerConfirmation | Self::SampleLink)
     }
 
     /// "sales notification", for timelines and exports.
@@ -58,6 +66,8 @@ impl MailKind {
             Self::Escalation => "escalation",
             Self::AccountAlert => "account alert",
             Self::PasswordReset => "password reset",
+            Self::SampleLink => "sample link",
+            Self::SampleOpened => "sample opened",
         }
     }
 }

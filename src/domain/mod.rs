@@ -18,6 +18,7 @@ pub mod publisher;
 pub mod report;
 pub mod response_clock;
 pub mod role;
+pub mod sample;
 pub mod scoring;
 pub mod slug;
 pub mod text;

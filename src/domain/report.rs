@@ -18,6 +18,10 @@ pub struct ReportDocument {
     pub intro: Vec<String>,
     pub key_players: Vec<String>,
     pub market: MarketFigures,
+    /// The sample PDF, relative to the report file (`samples/x.pdf`); without
+    /// one, a sample is made from the report's own content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<String>,
     #[serde(flatten)]
     pub sections: ReportSections,
 }

@@ -3,13 +3,10 @@
 
 use askama::Template;
 
-use crate::db::models::contact::Contact;
-use crate::db::models::lead::Lead;
+pub use super::lead_facts::LeadFacts;
 use crate::db::models::outbox::NewMail;
 use crate::domain::attribution::Attribution;
-use crate::domain::country::Country;
 use crate::domain::lead_kind::LeadKind;
-use crate::domain::lead_request::LeadRequest;
 use crate::domain::mail_kind::MailKind;
 use crate::domain::owner::AssignedOwner;
 pub use crate::domain::publisher::Publisher;
@@ -29,6 +26,9 @@ pub struct MailSetup {
     pub targets: ResponseTargets,
     /// Who the buyer deals with, in every buyer mail's footer.
     pub publisher: Publisher,
+    /// How samples are handed out, and the key their links are signed with.
+    pub sample_rules: crate::domain::sample::SampleRules,
+    pub sample_tokens: crate::security::sample_token::SampleTokens,
 }
 
 /// The report a lead is about, as mails link to it.
@@ -37,63 +37,6 @@ pub struct ReportLink<'a> {
     pub id: i64,
     pub slug: &'a str,
     pub title: &'a str,
-}
-
-/// A lead as the mails describe it: from a fresh request, or from the database
-/// when a held lead is released.
-#[derive(Debug, Clone)]
-pub struct LeadFacts {
-    pub kind: LeadKind,
-    pub name: String,
-    pub email: String,
-    pub company: String,
-    pub job_title: Option<String>,
-    pub phone: Option<String>,
-    pub country_code: String,
-    pub country_name: String,
-    pub message: Option<String>,
-    pub licence: Option<&'static str>,
-    pub budget: Option<String>,
-    pub marketing_opt_in: bool,
-}
-
-impl LeadFacts {
-    pub fn from_request(request: &LeadRequest) -> Self {
-        Self {
-            kind: request.kind,
-            name: request.name.clone(),
-            email: request.email.as_str().to_owned(),
-            company: request.company.clone(),
-            job_title: request.job_title.clone(),
-            phone: request.phone.as_ref().map(|p| p.as_str().to_owned()),
-            country_code: request.country.code().to_owned(),
-            country_name: request.country.name().to_owned(),
-            message: request.message.clone(),
-            licence: request.licence.map(|l| l.label()),
-            budget: request.budget.clone(),
-            marketing_opt_in: request.marketing_opt_in,
-        }
-    }
-
-    /// A stored lead (released from spam) as its mails describe it.
-    pub fn from_stored(lead: &Lead, contact: &Contact) -> Self {
-        let sent = lead.submitted.or(contact.details());
-        Self {
-            kind: lead.kind,
-            name: sent.name.to_owned(),
-            email: contact.email_normalized.clone(),
-            company: sent.company.to_owned(),
-            job_title: sent.job_title.map(str::to_owned),
-            phone: sent.phone.map(str::to_owned),
-            country_code: sent.country.to_owned(),
-            country_name: Country::parse(sent.country)
-                .map_or(sent.country.to_owned(), |c| c.name().to_owned()),
-            message: lead.message.clone(),
-            licence: lead.licence.map(|l| l.label()),
-            budget: lead.budget.clone(),
-            marketing_opt_in: lead.marketing_opt_in,
-        }
-    }
 }
 
 /// What the templates may say about a lead.
@@ -107,6 +50,18 @@ pub struct LeadMailContext<'a> {
     pub attribution: &'a Attribution,
     /// When the lead came in (its response clock starts then).
     pub received_at: i64,
+    /// For a sample request: the link, or that a person checks first.
+    pub sample: SampleNotice,
+}
+
+/// What a sample request's confirmation says of the sample.
+#[derive(Debug, Clone, Default)]
+pub enum SampleNotice {
+    /// Not a sample request.
+    #[default]
+    None,
+    Link(crate::mail::sample_mail::SampleLink),
+    AwaitingReview,
 }
 
 impl<'a> LeadMailContext<'a> {
@@ -129,6 +84,7 @@ impl<'a> LeadMailContext<'a> {
             score,
             attribution,
             received_at,
+            sample: SampleNotice::None,
         }
     }
 }
@@ -202,6 +158,24 @@ impl LeadMailContext<'_> {
 
     pub fn landing_path(&self) -> &str {
         Self::or_dash(self.attribution.landing_path.as_deref())
+    }
+
+    pub fn sample_url(&self) -> Option<&str> {
+        match &self.sample {
+            SampleNotice::Link(link) => Some(&link.url),
+            _ => None,
+        }
+    }
+
+    pub fn sample_terms(&self) -> String {
+        match &self.sample {
+            SampleNotice::Link(link) => link.terms(),
+            _ => String::new(),
+        }
+    }
+
+    pub fn sample_awaits_review(&self) -> bool {
+        matches!(self.sample, SampleNotice::AwaitingReview)
     }
 
     /// What the buyer asked for, in their words.

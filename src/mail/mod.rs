@@ -7,6 +7,8 @@ pub mod dkim;
 pub mod dkim_keys;
 pub mod doctor;
 pub mod escalation_mail;
+mod lead_facts;
+pub mod sample_mail;
 pub mod smtp_url;
 pub mod staff_mail;
 pub mod test_mail;

@@ -7,4 +7,5 @@ pub mod headers;
 pub mod login_throttle;
 pub mod password;
 pub mod rate_limit;
+pub mod sample_token;
 pub mod session;

@@ -5,7 +5,7 @@ use super::Settings;
 /// What each setting means, in the order `--help` lists them; the default
 /// shown beside it comes from `Settings::default()`, or is said here when a
 /// setting has none.
-pub(super) const MEANINGS: [(&str, &str); 31] = [
+pub(super) const MEANINGS: [(&str, &str); 35] = [
     ("bind", "listen address; port 0 = any free port"),
     ("public_url", "absolute base URL for links in mails"),
     (
@@ -71,6 +71,19 @@ pub(super) const MEANINGS: [(&str, &str); 31] = [
     (
         "confirmations_per_client_per_hour",
         "buyer confirmations one client IP may cause per hour (leads are stored regardless)",
+    ),
+    (
+        "sample_release",
+        "business: a sample request from a business address with a score ≥ sample_min_score gets the sample at once; all; review: never automatic",
+    ),
+    (
+        "sample_min_score",
+        "least score for an automatic sample under business",
+    ),
+    ("sample_link_days", "days a mailed sample link works"),
+    (
+        "sample_max_downloads",
+        "downloads a mailed sample link allows",
     ),
     (
         "request_timeout_seconds",

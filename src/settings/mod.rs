@@ -49,6 +49,13 @@ pub struct Settings {
     pub rate_limit_per_minute: u32,
     /// Buyer confirmations one client address may cause in an hour.
     pub confirmations_per_client_per_hour: u32,
+    /// Which sample requests get the sample at once: `business`, `all` or `review`.
+    pub sample_release: crate::domain::sample::SampleRelease,
+    /// Under `business`, the least score a request needs for its sample.
+    pub sample_min_score: i32,
+    /// A sample link works this many days, and this many downloads.
+    pub sample_link_days: i64,
+    pub sample_max_downloads: i32,
     /// A request body must have arrived this long after it began.
     pub request_timeout_seconds: u64,
     /// A staff session ends after this long without a request.
@@ -98,6 +105,10 @@ impl Default for Settings {
             form_min_seconds: 3,
             rate_limit_per_minute: 10,
             confirmations_per_client_per_hour: 10,
+            sample_release: crate::domain::sample::SampleRelease::Business,
+            sample_min_score: 40,
+            sample_link_days: 7,
+            sample_max_downloads: 5,
             request_timeout_seconds: 10,
             session_idle_seconds: 30 * 60,
             session_max_seconds: 12 * 60 * 60,
@@ -139,6 +150,11 @@ impl Settings {
         if settings.retention_days.is_some_and(|d| d < 1) {
             bail!("REPORTDESK_RETENTION_DAYS must be at least 1 (or unset)");
         }
+        if settings.sample_link_days < 1 || settings.sample_max_downloads < 1 {
+            bail!(
+                "REPORTDESK_SAMPLE_LINK_DAYS and REPORTDESK_SAMPLE_MAX_DOWNLOADS must be at least 1"
+            );
+        }
         if settings.mail_max_attempts < 1 {
             bail!("REPORTDESK_MAIL_MAX_ATTEMPTS must be at least 1");
         }
@@ -162,6 +178,15 @@ impl Settings {
     /// Public URL without a trailing slash, for building absolute links.
     pub fn public_base(&self) -> &str {
         self.public_url.trim_end_matches('/')
+    }
+
+    pub fn sample_rules(&self) -> crate::domain::sample::SampleRules {
+        crate::domain::sample::SampleRules {
+            release: self.sample_release,
+            min_score: self.sample_min_score,
+            link_days: self.sample_link_days,
+            max_downloads: self.sample_max_downloads,
+        }
     }
 
     pub fn response_targets(&self) -> crate::domain::response_clock::ResponseTargets {

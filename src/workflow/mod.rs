@@ -4,6 +4,7 @@
 
 pub mod assign_owner;
 pub mod change_lead;
+pub mod deliver_sample;
 pub mod escalate;
 pub mod release_lead;
 pub mod retention;

@@ -4,6 +4,7 @@
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::assign_owner::assign_new_lead;
+use super::deliver_sample::new_sample_link;
 use crate::db::models::contact::Contact;
 use crate::db::models::lead::{Lead, NewLead};
 use crate::db::models::lead_event;
@@ -11,11 +12,15 @@ use crate::db::models::outbox::insert_mails;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::attribution::Attribution;
 use crate::domain::lead_event::LeadEvent;
+use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_request::LeadRequest;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::mail_kind::MailKind;
 use crate::domain::scoring::Score;
-use crate::mail::compose::{LeadFacts, LeadMailContext, MailSetup, ReportLink, lead_mails};
+use crate::domain::scoring::is_free_mail_domain;
+use crate::mail::compose::{
+    LeadFacts, LeadMailContext, MailSetup, ReportLink, SampleNotice, lead_mails,
+};
 
 /// Buyer confirmations one address gets in a day, at most.
 pub const CONFIRMATIONS_PER_DAY: i64 = 3;
@@ -115,7 +120,11 @@ fn store(
     if real {
         let owner = assign_new_lead(conn, lead_id, s.request.country.code(), s.now)?;
         let facts = LeadFacts::from_request(s.request);
-        let ctx = LeadMailContext::new(
+        // Anyone can type anyone's address: a flood of forms must not become
+        // a flood of our mail to that address. Sales still hear of each lead.
+        let recent = Lead::real_of_contact_since(conn, contact_id, s.now - DAY)?;
+        let confirm = recent <= CONFIRMATIONS_PER_DAY && s.client_may_be_confirmed;
+        let mut ctx = LeadMailContext::new(
             lead_id,
             &facts,
             s.report,
@@ -124,11 +133,11 @@ fn store(
             s.now,
             setup,
         );
+        if s.request.kind == LeadKind::SampleRequest {
+            ctx.sample = sample_notice(conn, s, lead_id, confirm, setup)?;
+        }
         let mut mails = lead_mails(&ctx, setup, owner.as_ref())?;
-        // Anyone can type anyone's address: a flood of forms must not become
-        // a flood of our mail to that address. Sales still hear of each lead.
-        let recent = Lead::real_of_contact_since(conn, contact_id, s.now - DAY)?;
-        if recent > CONFIRMATIONS_PER_DAY || !s.client_may_be_confirmed {
+        if !confirm {
             mails.retain(|mail| mail.kind != MailKind::BuyerConfirmation);
         }
         confirmed = mails
@@ -137,6 +146,28 @@ fn store(
         insert_mails(conn, &mails, s.now)?;
     }
     Ok(SubmitOutcome::Stored { lead_id, confirmed })
+}
+
+/// A released request's confirmation carries its sample link (made only when
+/// the confirmation goes out); the others wait for a person.
+fn sample_notice(
+    conn: &mut DbConnection,
+    s: &Submission<'_>,
+    lead_id: i64,
+    confirm: bool,
+    setup: &MailSetup,
+) -> anyhow::Result<SampleNotice> {
+    let rules = &setup.sample_rules;
+    let free_mail = is_free_mail_domain(&s.request.email.domain());
+    if !confirm
+        || !rules
+            .release
+            .releases(s.score.value, rules.min_score, free_mail)
+    {
+        return Ok(SampleNotice::AwaitingReview);
+    }
+    let link = new_sample_link(conn, lead_id, s.report.slug, None, setup, s.now)?;
+    Ok(SampleNotice::Link(link))
 }
 
 fn is_unique_violation(error: &anyhow::Error) -> bool {

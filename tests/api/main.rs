@@ -38,6 +38,7 @@ mod pages;
 mod password_reset;
 mod report_import;
 mod report_page;
+mod samples;
 mod scale_out;
 mod sessions;
 mod unavailable;

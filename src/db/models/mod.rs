@@ -10,6 +10,8 @@ pub mod login_throttle;
 pub mod outbox;
 pub mod password_reset;
 pub mod report;
+pub mod report_sample;
 pub mod routing;
+pub mod sample_delivery;
 pub mod staff_session;
 pub mod user;

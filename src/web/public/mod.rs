@@ -7,3 +7,4 @@ pub mod lead_form_page;
 pub mod privacy;
 pub mod report;
 pub mod report_page;
+pub mod sample;

@@ -1,16 +1,16 @@
-//! Verifiers written by others (dkimpy, dnsmasq) that a fresh machine may not
+//! Verifiers written by others (dkimpy, dnsmasq, qpdf, pdftotext) that a fresh machine may not
 //! have: their tests say SKIPPED loudly without them, and fail instead when
-//! `REPORTDESK_TEST_REQUIRE_MAIL_TOOLS=1` (set by `.ci/run`).
+//! `REPORTDESK_TEST_REQUIRE_TOOLS=1` (set by `.ci/run`).
 
 /// Whether the tool is here; prints why a test is skipped when it is not.
-pub fn mail_tool_available(tool: &str, available: bool, install: &str) -> bool {
+pub fn tool_available(tool: &str, available: bool, install: &str) -> bool {
     if available {
         return true;
     }
-    let required = std::env::var("REPORTDESK_TEST_REQUIRE_MAIL_TOOLS").as_deref() == Ok("1");
+    let required = std::env::var("REPORTDESK_TEST_REQUIRE_TOOLS").as_deref() == Ok("1");
     assert!(
         !required,
-        "REPORTDESK_TEST_REQUIRE_MAIL_TOOLS=1 but {tool} is missing ({install})"
+        "REPORTDESK_TEST_REQUIRE_TOOLS=1 but {tool} is missing ({install})"
     );
     eprintln!("SKIPPED: {tool} is not installed ({install})");
     false
@@ -22,7 +22,7 @@ pub fn dkimpy() -> bool {
         .args(["-c", "import dkim, nacl"])
         .output()
         .is_ok_and(|o| o.status.success());
-    mail_tool_available("dkimpy", here, "pip install 'dkimpy[ed25519]'")
+    tool_available("dkimpy", here, "pip install 'dkimpy[ed25519]'")
 }
 
 /// dnsmasq, the DNS server the mail doctor is asked.
@@ -30,7 +30,17 @@ pub fn dnsmasq() -> Option<&'static str> {
     let binary = ["/usr/sbin/dnsmasq", "/usr/bin/dnsmasq"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists());
-    mail_tool_available("dnsmasq", binary.is_some(), "apt-get install dnsmasq-base")
-        .then_some(())?;
+    tool_available("dnsmasq", binary.is_some(), "apt-get install dnsmasq-base").then_some(())?;
     binary
+}
+
+/// qpdf and pdftotext (poppler-utils), which check the sample PDFs.
+pub fn pdf_tools() -> bool {
+    let runs = |tool: &str, arg: &str| std::process::Command::new(tool).arg(arg).output().is_ok();
+    let here = runs("qpdf", "--version") && runs("pdftotext", "-v");
+    tool_available(
+        "qpdf and pdftotext",
+        here,
+        "apt-get install qpdf poppler-utils",
+    )
 }

@@ -5,9 +5,10 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::detail::render_detail;
-use crate::db::{now_unix, run_blocking};
+use crate::db::{DbConnection, now_unix, run_blocking};
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::text::multi_line;
+use crate::mail::compose::MailSetup;
 use crate::state::AppState;
 use crate::web::error::PageError;
 use crate::web::extract::{CsrfForm, Staff};
@@ -142,16 +143,40 @@ pub async fn release(
     id: web::Path<i64>,
     _confirmed: CsrfForm<Confirm>,
 ) -> Result<HttpResponse, PageError> {
-    let id = id.into_inner();
+    change_and_mail(state, staff, id.into_inner(), |conn, id, actor, setup| {
+        release_lead(conn, id, actor, now_unix(), setup)
+    })
+    .await
+}
+
+/// "Send sample" / "Send again": a fresh link mailed to the buyer.
+pub async fn send_sample(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i64>,
+    _confirmed: CsrfForm<Confirm>,
+) -> Result<HttpResponse, PageError> {
+    change_and_mail(state, staff, id.into_inner(), |conn, id, actor, setup| {
+        crate::workflow::deliver_sample::send_sample(conn, id, Some(actor), setup, now_unix())
+    })
+    .await
+}
+
+/// Runs a change that queues mail, then wakes the outbox worker if it was made.
+async fn change_and_mail(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: i64,
+    change: impl FnOnce(&mut DbConnection, i64, i64, &MailSetup) -> Result<(), LeadChangeError>
+    + Send
+    + 'static,
+) -> Result<HttpResponse, PageError> {
     let actor = staff.user.id;
     let setup = state.mail_setup.clone();
-    let outcome = run_blocking(&state.pool, move |conn| {
-        Ok(release_lead(conn, id, actor, now_unix(), &setup))
-    })
-    .await;
-    let released = matches!(outcome, Ok(Ok(())));
+    let outcome = run_blocking(&state.pool, move |conn| Ok(change(conn, id, actor, &setup))).await;
+    let changed = matches!(outcome, Ok(Ok(())));
     let response = after_change(&state, &staff, id, outcome).await;
-    if released {
+    if changed {
         state.outbox_wakeup.notify_one();
     }
     response

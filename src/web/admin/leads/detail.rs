@@ -5,11 +5,14 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::timeline::{TimelineItem, describe_repeat, timeline};
+use crate::db::models::report_sample;
+use crate::db::models::sample_delivery::{self, SampleDelivery};
 use crate::db::models::user::User;
 use crate::db::queries::lead_detail::{LeadDetail, LeadSummary, lead_detail};
 use crate::db::queries::repeat_interest::{Asked, repeat_interest};
 use crate::db::{now_unix, run_blocking};
 use crate::domain::country::Country;
+use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::response_clock::Clock;
 use crate::format::format_time;
@@ -31,6 +34,48 @@ pub struct LeadDetailPage {
     /// The statuses staff may choose (spam is left by releasing).
     pub statuses: Vec<LeadStatus>,
     pub problem: Option<String>,
+    /// For a sample request: where its sample stands.
+    pub sample: Option<SampleView>,
+}
+
+pub struct SampleView {
+    /// "Awaiting review", "Sent …", "Downloaded …".
+    pub state: String,
+    /// "Send sample" before any link, "Send again" after.
+    pub button: &'static str,
+}
+
+impl SampleView {
+    fn of(deliveries: &[SampleDelivery], version: Option<String>) -> Self {
+        let Some(last) = deliveries.last() else {
+            return Self {
+                state: "Awaiting review: no sample sent yet".into(),
+                button: "Send sample",
+            };
+        };
+        let downloads: i64 = deliveries.iter().map(|d| i64::from(d.downloads)).sum();
+        let first = deliveries.iter().filter_map(|d| d.first_download_at).min();
+        let latest = deliveries.iter().filter_map(|d| d.last_download_at).max();
+        let sent = format!(
+            "Sent {} (version {}), link until {}",
+            format_time(last.sent_at),
+            version.unwrap_or_else(|| "–".into()),
+            format_time(last.expires_at)
+        );
+        let state = match (first, latest) {
+            (Some(first), Some(latest)) => format!(
+                "Downloaded {downloads} time{}: first {}, last {}. {sent}",
+                if downloads == 1 { "" } else { "s" },
+                format_time(first),
+                format_time(latest)
+            ),
+            _ => format!("{sent}; not downloaded yet"),
+        };
+        Self {
+            state,
+            button: "Send again",
+        }
+    }
 }
 
 pub struct LeadView {
@@ -115,10 +160,23 @@ pub async fn render_detail(
             .into_iter()
             .map(|u| (u.id, u.name))
             .collect();
-        Ok(Some((detail, repeat, owners, User::names(conn)?)))
+        let sample = if detail.lead.kind == LeadKind::SampleRequest
+            && detail.lead.status != LeadStatus::Spam
+        {
+            let deliveries = sample_delivery::of_lead(conn, id)?;
+            let version = match deliveries.last() {
+                Some(last) => report_sample::find(conn, last.sample_id)?
+                    .map(|s| s.sha256.chars().take(12).collect()),
+                None => None,
+            };
+            Some(SampleView::of(&deliveries, version))
+        } else {
+            None
+        };
+        Ok(Some((detail, repeat, owners, User::names(conn)?, sample)))
     })
     .await?;
-    let Some((detail, repeat, owners, names)) = loaded else {
+    let Some((detail, repeat, owners, names, sample)) = loaded else {
         return Err(PageError::NotFound);
     };
     let targets = state.settings.response_targets();
@@ -142,6 +200,7 @@ pub async fn render_detail(
             .filter(|s| *s != LeadStatus::Spam)
             .collect(),
         problem,
+        sample,
         lead: lead_view(&detail, clock, repeat.as_ref().map(describe_repeat), &names),
     };
     page::form(&view, has_problem)

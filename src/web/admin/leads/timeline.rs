@@ -72,6 +72,21 @@ pub fn describe_event(row: &EventRow, names: &HashMap<i64, String>) -> (String, 
                 owner.map_or(String::new(), |o| format!("{} and ", name_of(Some(o))))
             ),
         ),
+        LeadEvent::SampleSent {
+            version,
+            expires_at,
+            ..
+        } => (
+            "Sample sent".into(),
+            format!(
+                "version {version}; the link works until {}",
+                format_time(expires_at)
+            ),
+        ),
+        LeadEvent::SampleDownloaded { count, .. } => (
+            "Sample downloaded".into(),
+            format!("{} download of its link", ordinal(count.max(0) as usize)),
+        ),
         LeadEvent::Erased { on_request } => (
             "Personal data erased".into(),
             if on_request {

@@ -1,0 +1,2 @@
+DROP TABLE sample_deliveries;
+DROP TABLE report_samples;

@@ -1,0 +1,58 @@
+//! Samples: which requests get theirs at once, and where a lead's sample
+//! stands.
+
+use serde::{Deserialize, Serialize};
+
+/// `REPORTDESK_SAMPLE_RELEASE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SampleRelease {
+    /// A business address (not free mail) and a score at or above the minimum.
+    Business,
+    /// Every request that is not spam.
+    All,
+    /// None automatically: a person sends each.
+    Review,
+}
+
+impl SampleRelease {
+    /// Whether a (non-spam) request gets its sample without a person's check.
+    pub fn releases(self, score: i32, min_score: i32, free_mail: bool) -> bool {
+        match self {
+            Self::Business => !free_mail && score >= min_score,
+            Self::All => true,
+            Self::Review => false,
+        }
+    }
+}
+
+/// How samples are handed out (`REPORTDESK_SAMPLE_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SampleRules {
+    pub release: SampleRelease,
+    pub min_score: i32,
+    pub link_days: i64,
+    pub max_downloads: i32,
+}
+
+/// Where a sample request's sample stands, for the desk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SampleState {
+    AwaitingReview,
+    Sent { at: i64, version: String },
+    Downloaded { first: i64, last: i64, count: i64 },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn business_releases_only_business_addresses_with_the_score() {
+        assert!(SampleRelease::Business.releases(55, 40, false));
+        assert!(!SampleRelease::Business.releases(55, 40, true));
+        assert!(!SampleRelease::Business.releases(30, 40, false));
+        assert!(SampleRelease::All.releases(0, 40, true));
+        assert!(!SampleRelease::Review.releases(100, 40, false));
+    }
+}

@@ -1,0 +1,155 @@
+//! `GET /samples/{token}`: the sample PDF through a mailed link, and
+//! `POST /samples/{token}/fresh`: a new link to the lead's own address when
+//! that one has run out.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::db::{now_unix, run_blocking};
+use crate::security::sample_token::SampleClaims;
+use crate::state::AppState;
+use crate::web::error::PageError;
+use crate::web::extract::limit;
+use crate::web::page::{self, PageMeta};
+use crate::workflow::LeadChangeError;
+use crate::workflow::deliver_sample::{Download, download as count_download, send_sample};
+
+/// Fresh links one lead may ask for in a day.
+const FRESH_LINKS_PER_DAY: i64 = 3;
+
+#[derive(Template)]
+#[template(path = "public/sample_link.html")]
+pub struct SampleLinkPage {
+    pub meta: PageMeta,
+    pub heading: &'static str,
+    pub text: &'static str,
+    /// Where "send me a fresh link" posts, when one may be asked for.
+    pub fresh_action: Option<String>,
+}
+
+fn page_of(
+    state: &AppState,
+    heading: &'static str,
+    text: &'static str,
+    fresh_action: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let page = SampleLinkPage {
+        meta: PageMeta::plain(heading).footed_by(&state.mail_setup.publisher),
+        heading,
+        text,
+        fresh_action,
+    };
+    let mut response = page::render(&page, status)?;
+    no_store(&mut response);
+    Ok(response)
+}
+
+fn no_store(response: &mut HttpResponse) {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    headers.insert(
+        header::HeaderName::from_static("x-robots-tag"),
+        header::HeaderValue::from_static("noindex"),
+    );
+}
+
+/// A token we did not sign, or one changed by a byte: no such link.
+fn claims_of(state: &AppState, token: &str) -> Result<SampleClaims, PageError> {
+    state
+        .mail_setup
+        .sample_tokens
+        .verify(token)
+        .ok_or(PageError::NotFound)
+}
+
+pub async fn download(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let token = token.into_inner();
+    let claims = claims_of(&state, &token)?;
+    let setup = state.mail_setup.clone();
+    let outcome = run_blocking(&state.pool, move |conn| {
+        count_download(conn, &claims, &setup, now_unix())
+    })
+    .await?;
+    match outcome {
+        None => Err(PageError::NotFound),
+        Some(Download::File { bytes, file_name }) => {
+            // The first download queued the owner's mail.
+            state.outbox_wakeup.notify_one();
+            let mut response = HttpResponse::Ok()
+                .content_type("application/pdf")
+                .insert_header((
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file_name}\""),
+                ))
+                .body(bytes);
+            no_store(&mut response);
+            Ok(response)
+        }
+        Some(Download::Gone { erased: true, .. }) => page_of(
+            &state,
+            "This link no longer works",
+            "The details this sample was sent for have been erased, so the link has been closed.",
+            None,
+            StatusCode::GONE,
+        ),
+        Some(Download::Gone { erased: false, .. }) => page_of(
+            &state,
+            "This sample link has run out",
+            "Sample links work for a limited time and number of downloads. We can send a fresh link to the address the sample was sent to.",
+            Some(format!("/samples/{token}/fresh")),
+            StatusCode::GONE,
+        ),
+    }
+}
+
+pub async fn fresh_link(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let now = now_unix();
+    limit(&state.rate_limiter, &state, &req, now)?;
+    let claims = claims_of(&state, &token)?;
+    let setup = state.mail_setup.clone();
+    let outcome = run_blocking(&state.pool, move |conn| {
+        let recent =
+            crate::db::models::sample_delivery::sent_since(conn, claims.lead_id, now - 86_400)?;
+        if recent >= FRESH_LINKS_PER_DAY {
+            return Ok(None);
+        }
+        Ok(Some(send_sample(conn, claims.lead_id, None, &setup, now)))
+    })
+    .await?;
+    match outcome {
+        None => Err(PageError::TooManyRequests {
+            retry_after_seconds: 3_600,
+        }),
+        Some(Ok(())) => {
+            state.outbox_wakeup.notify_one();
+            page_of(
+                &state,
+                "A fresh link is on its way",
+                "We have mailed a new sample link to the address the sample was sent to. It should arrive within a few minutes.",
+                None,
+                StatusCode::OK,
+            )
+        }
+        Some(Err(LeadChangeError::NotFound)) => Err(PageError::NotFound),
+        Some(Err(LeadChangeError::Refused(_))) => page_of(
+            &state,
+            "This link no longer works",
+            "We cannot send a fresh link for this sample.",
+            None,
+            StatusCode::GONE,
+        ),
+        Some(Err(other)) => Err(PageError::Internal(anyhow::anyhow!(other))),
+    }
+}
