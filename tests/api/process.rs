@@ -60,11 +60,16 @@ impl RunningApp {
     /// A buyer's inquiry with `fields` (the form's token added), on a
     /// connection that is closed afterwards; answers the status.
     pub async fn submit_inquiry(&self, fields: Vec<(&'static str, String)>) -> u16 {
+        self.submit_form("inquiry", fields).await
+    }
+
+    /// The same through the form `kind` (`sample-request`, `inquiry`, `discount`).
+    pub async fn submit_form(&self, kind: &str, fields: Vec<(&'static str, String)>) -> u16 {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        let form = format!("{}{REPORT_PATH}/inquiry", self.address);
+        let form = format!("{}{REPORT_PATH}/{kind}", self.address);
         let page = client
             .get(&form)
             .send()

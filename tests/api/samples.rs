@@ -251,3 +251,62 @@ async fn the_generated_sample_passes_qpdf_and_names_the_title_and_every_chapter(
     assert_eq!(stored_sample_bytes(&app), [served]);
     app.stop().await;
 }
+
+async fn an_erased_buyers_link_is_gone_for_good(app: &TestApp) {
+    app.submit(&sample_form(), valid_fields()).await;
+    let link = link_in(&app.outbox_mails("buyer_confirmation")[0].1);
+    let contact_id = app.contacts()[0].id;
+    let ada = app.admin().await;
+    let contact = format!("/admin/contacts/{contact_id}");
+    let erased = ada
+        .post(
+            &contact,
+            &format!("{contact}/erase"),
+            &[("confirm", "erase")],
+        )
+        .await;
+    assert_eq!(erased.status(), 303);
+    let gone = app.get(&link).await;
+    assert_eq!(gone.status(), 410);
+    let page = gone.text().await.unwrap();
+    assert!(page.contains("This link no longer works"));
+    assert!(!page.contains("Send me a fresh link"));
+}
+both_backends!(an_erased_buyers_link_is_gone_for_good);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sample_link_made_on_one_instance_downloads_from_another() {
+    let Some(db) = crate::helpers::TestDatabase::create(Backend::Postgres).await else {
+        return;
+    };
+    reportdesk::app::prepare_database(&db.url).await.unwrap();
+    let secret = crate::helpers::random_hex(64);
+    let smtp = crate::smtp::SmtpServer::start();
+    let a = crate::process::RunningApp::start(&db, &secret, &smtp.url());
+    let b = crate::process::RunningApp::start(&db, &secret, &smtp.url());
+    a.wait_until_healthy().await;
+    b.wait_until_healthy().await;
+    assert_eq!(a.submit_form("sample-request", valid_fields()).await, 303);
+    let text: String = {
+        use reportdesk::db::schema::outbox;
+        let mut conn = db.pool().get().unwrap();
+        outbox::table
+            .filter(outbox::kind.eq("buyer_confirmation"))
+            .select(outbox::body_text)
+            .first(&mut conn)
+            .unwrap()
+    };
+    let link = link_in(&text);
+    let from_b = reqwest::get(format!("{}{link}", b.address)).await.unwrap();
+    assert_eq!(from_b.status(), 200);
+    let bytes = from_b.bytes().await.unwrap();
+    let stored: Vec<u8> = {
+        let mut conn = db.pool().get().unwrap();
+        report_samples::table
+            .select(report_samples::bytes)
+            .first(&mut conn)
+            .unwrap()
+    };
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert_eq!(bytes.to_vec(), stored);
+}
