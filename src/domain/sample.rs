@@ -35,6 +35,51 @@ pub struct SampleRules {
     pub max_downloads: i32,
 }
 
+/// Where a sample request's sample stands, for the list and its filter:
+/// nothing sent yet, a link sent, a link used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleStage {
+    Awaiting,
+    Sent,
+    Downloaded,
+}
+
+impl SampleStage {
+    pub const ALL: [SampleStage; 3] = [Self::Awaiting, Self::Sent, Self::Downloaded];
+
+    /// The value in the list's query string.
+    pub fn as_param(&self) -> &'static str {
+        match self {
+            Self::Awaiting => "awaiting",
+            Self::Sent => "sent",
+            Self::Downloaded => "downloaded",
+        }
+    }
+
+    pub fn from_param(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_param() == value)
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Awaiting => "awaiting review",
+            Self::Sent => "sent",
+            Self::Downloaded => "downloaded",
+        }
+    }
+
+    /// A sample request's stage from its links: whether it has any, and
+    /// whether any was used. `None` for the other kinds.
+    pub fn of(is_sample_request: bool, has_link: bool, downloaded: bool) -> Option<Self> {
+        match (is_sample_request, has_link, downloaded) {
+            (false, _, _) => None,
+            (true, _, true) => Some(Self::Downloaded),
+            (true, true, false) => Some(Self::Sent),
+            (true, false, false) => Some(Self::Awaiting),
+        }
+    }
+}
+
 /// Where a sample request's sample stands, for the desk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SampleState {

@@ -34,6 +34,16 @@ fn seed(app: &TestApp) -> (Vec<i64>, Vec<i64>) {
         let owner = [None, Some(owners[0]), Some(owners[1])][(i % 3) as usize];
         let mut conn = app.pool().get().unwrap();
         Lead::set_owner(&mut conn, id, owner, T0).unwrap();
+        // Some sample requests were sent their sample, some of those opened it.
+        if kind == LeadKind::SampleRequest && i % 2 == 0 {
+            use reportdesk::db::models::{report_sample, sample_delivery};
+            let report_id = Lead::find(&mut conn, id).unwrap().unwrap().report_id;
+            let sample = report_sample::store(&mut conn, report_id, "s.pdf", b"%PDF-1.4", T0);
+            let link = sample_delivery::create(&mut conn, id, sample.unwrap().id, T0, T0 + DAY);
+            if i % 4 == 0 {
+                sample_delivery::count_download(&mut conn, link.unwrap(), 5, T0).unwrap();
+            }
+        }
     }
     let mut conn = app.pool().get().unwrap();
     let contacts: Vec<i64> = leads::table
@@ -60,28 +70,44 @@ fn filters(
     let owner = proptest::option::of(proptest::sample::select(owner_choices));
     let day = proptest::option::of((0..16_i64).prop_map(|d| T0 + d * DAY - DAY / 2));
     let people = proptest::option::of(proptest::sample::subsequence(contacts, 0..6));
-    (status, kind, report, owner, day.clone(), day, people).prop_map(
-        |(status, kind, report_id, owner, from, to, people)| LeadFilter {
-            status,
-            kind,
-            report_id,
-            owner,
-            text: people.as_ref().map(|_| "seeded".to_owned()),
-            text_match: people.map(TextMatch::Few),
-            from,
-            to,
-            ..LeadFilter::default()
-        },
+    let sample = proptest::option::of(proptest::sample::select(
+        reportdesk::domain::sample::SampleStage::ALL.to_vec(),
+    ));
+    (
+        status,
+        kind,
+        report,
+        owner,
+        day.clone(),
+        day,
+        people,
+        sample,
     )
+        .prop_map(
+            |(status, kind, report_id, owner, from, to, people, sample)| LeadFilter {
+                status,
+                kind,
+                report_id,
+                owner,
+                text: people.as_ref().map(|_| "seeded".to_owned()),
+                text_match: people.map(TextMatch::Few),
+                from,
+                to,
+                sample,
+                ..LeadFilter::default()
+            },
+        )
 }
 
 fn check(conn: &mut DbConnection, all: &[Lead], filter: &LeadFilter) -> Result<(), TestCaseError> {
     let scopes = LeadStatus::ALL.map(StatusScope::Only);
+    let ids: Vec<i64> = all.iter().map(|lead| lead.id).collect();
+    let links = reportdesk::db::models::sample_delivery::link_states(conn, &ids).unwrap();
     for scope in std::iter::once(StatusScope::AsFiltered).chain(scopes) {
         let in_sql = filter.ids(conn, scope).unwrap();
         let in_memory: Vec<i64> = all
             .iter()
-            .filter(|lead| filter.matches(&FilteredFields::from(*lead), scope))
+            .filter(|lead| filter.matches(&FilteredFields::of(lead, &links), scope))
             .map(|lead| lead.id)
             .collect();
         prop_assert_eq!(in_sql, in_memory, "{:?} {:?}", filter, scope);

@@ -310,3 +310,23 @@ async fn a_sample_link_made_on_one_instance_downloads_from_another() {
     assert!(bytes.starts_with(b"%PDF-"));
     assert_eq!(bytes.to_vec(), stored);
 }
+
+async fn the_list_shows_and_filters_by_where_the_sample_stands(app: &TestApp) {
+    let waiting = with_field(valid_fields(), "email", "wait@gmail.com");
+    let waiting = with_field(waiting, "company", "Waiting Co");
+    app.submit(&sample_form(), waiting).await;
+    app.submit(&sample_form(), valid_fields()).await;
+    let link = link_in(&app.outbox_mails("buyer_confirmation")[1].1);
+    assert_eq!(app.get(&link).await.status(), 200);
+    let ada = app.admin().await;
+    let companies = |page: &str| crate::helpers::html::texts(page, "tbody td:nth-child(5)");
+    let awaiting = ada.page("/admin/leads?sample=awaiting").await;
+    assert_eq!(companies(&awaiting), ["Waiting Co"]);
+    let downloaded = ada.page("/admin/leads?sample=downloaded").await;
+    assert_eq!(companies(&downloaded), ["Acme Health"]);
+    assert!(companies(&ada.page("/admin/leads?sample=sent").await).is_empty());
+    let all = ada.page("/admin/leads").await;
+    let stages = crate::helpers::html::texts(&all, "tbody td:last-child");
+    assert_eq!(stages, ["downloaded", "awaiting review"]);
+}
+both_backends!(the_list_shows_and_filters_by_where_the_sample_stands);

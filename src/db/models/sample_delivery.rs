@@ -99,3 +99,24 @@ pub fn sent_since(conn: &mut DbConnection, lead_id: i64, since: i64) -> QueryRes
         .count()
         .get_result(conn)
 }
+
+/// The sample stage of each of these leads that has a link: (has a link,
+/// downloaded); leads without a link are absent.
+pub fn link_states(
+    conn: &mut DbConnection,
+    lead_ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, bool>> {
+    let rows: Vec<(i64, Option<i64>)> = sample_deliveries::table
+        .filter(sample_deliveries::lead_id.eq_any(lead_ids))
+        .select((
+            sample_deliveries::lead_id,
+            sample_deliveries::first_download_at,
+        ))
+        .load(conn)?;
+    let mut states = std::collections::HashMap::new();
+    for (lead_id, first_download) in rows {
+        let downloaded = states.entry(lead_id).or_insert(false);
+        *downloaded |= first_download.is_some();
+    }
+    Ok(states)
+}

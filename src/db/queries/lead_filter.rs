@@ -14,6 +14,7 @@ use crate::db::models::lead::Lead;
 use crate::db::schema::leads;
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
+use crate::domain::sample::SampleStage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
@@ -55,6 +56,8 @@ pub struct LeadFilter {
     pub from: Option<i64>,
     /// Unix seconds, exclusive.
     pub to: Option<i64>,
+    /// Sample requests whose sample stands here.
+    pub sample: Option<SampleStage>,
     pub sort: Sort,
 }
 
@@ -88,10 +91,13 @@ pub struct FilteredFields {
     pub assignee_id: Option<i64>,
     pub contact_id: i64,
     pub created_at: i64,
+    /// From the lead's sample links (`SampleStage::of`).
+    pub sample: Option<SampleStage>,
 }
 
-impl From<&Lead> for FilteredFields {
-    fn from(lead: &Lead) -> Self {
+impl FilteredFields {
+    /// A lead read with its sample links' state (`link_states`).
+    pub fn of(lead: &Lead, links: &std::collections::HashMap<i64, bool>) -> Self {
         Self {
             kind: lead.kind,
             status: lead.status,
@@ -99,8 +105,19 @@ impl From<&Lead> for FilteredFields {
             assignee_id: lead.assignee_id,
             contact_id: lead.contact_id,
             created_at: lead.created_at,
+            sample: sample_stage(lead.kind, links.get(&lead.id).copied()),
         }
     }
+}
+
+/// The stage of a lead of `kind` whose links are `link` (downloaded or not),
+/// `None` without links.
+pub fn sample_stage(kind: LeadKind, link: Option<bool>) -> Option<SampleStage> {
+    SampleStage::of(
+        kind == LeadKind::SampleRequest,
+        link.is_some(),
+        link == Some(true),
+    )
 }
 
 impl LeadFilter {
@@ -161,6 +178,19 @@ impl LeadFilter {
         if let Some(to) = self.to {
             conditions.push(Box::new(leads::created_at.lt(to)));
         }
+        if let Some(stage) = self.sample {
+            conditions.push(Box::new(leads::kind.eq(LeadKind::SampleRequest)));
+            // As `sql` fragments on `leads.id`, so they box for a joined
+            // source like the owner condition above.
+            let link = "SELECT 1 FROM sample_deliveries d WHERE d.lead_id = leads.id";
+            let used = format!("{link} AND d.first_download_at IS NOT NULL");
+            let condition = match stage {
+                SampleStage::Awaiting => format!("NOT EXISTS ({link})"),
+                SampleStage::Sent => format!("EXISTS ({link}) AND NOT EXISTS ({used})"),
+                SampleStage::Downloaded => format!("EXISTS ({used})"),
+            };
+            conditions.push(Box::new(sql::<Bool>(&condition)));
+        }
         match &self.text_match {
             Some(TextMatch::Few(ids)) => {
                 conditions.push(Box::new(leads::contact_id.eq_any(ids.clone())))
@@ -194,6 +224,7 @@ impl LeadFilter {
             }
             && self.from.is_none_or(|from| lead.created_at >= from)
             && self.to.is_none_or(|to| lead.created_at < to)
+            && self.sample.is_none_or(|stage| lead.sample == Some(stage))
     }
 
     /// The ids of every lead the filter lets through, in id order (for bulk

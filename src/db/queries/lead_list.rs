@@ -4,11 +4,13 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::lead_filter::{FilteredFields, LeadFilter, Sort, StatusScope, TextMatch};
+use super::lead_filter::{FilteredFields, LeadFilter, Sort, StatusScope, TextMatch, sample_stage};
 use crate::db::DbConnection;
+use crate::db::models::sample_delivery::link_states;
 use crate::db::schema::{contacts, leads, reports};
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
+use crate::domain::sample::SampleStage;
 
 #[derive(Debug, Clone)]
 pub struct LeadListRow {
@@ -25,6 +27,7 @@ pub struct LeadListRow {
     pub country: String,
     pub contact_id: i64,
     pub email_domain: String,
+    pub sample: Option<SampleStage>,
 }
 
 pub const PAGE_SIZE: i64 = 50;
@@ -49,7 +52,7 @@ struct PageRow {
 }
 
 impl PageRow {
-    fn filtered(&self) -> FilteredFields {
+    fn filtered(&self, links: &HashMap<i64, bool>) -> FilteredFields {
         FilteredFields {
             kind: self.kind,
             status: self.status,
@@ -57,6 +60,7 @@ impl PageRow {
             assignee_id: self.assignee_id,
             contact_id: self.contact_id,
             created_at: self.created_at,
+            sample: sample_stage(self.kind, links.get(&self.id).copied()),
         }
     }
 }
@@ -118,17 +122,19 @@ pub fn list_page(conn: &mut DbConnection, filter: &LeadFilter, page: i64) -> Que
                 .filter(leads::contact_id.eq_any(contact_ids))
                 .select(PageRow::as_select())
                 .load(conn)?;
+            let ids: Vec<i64> = all.iter().map(|r| r.id).collect();
+            let links = link_states(conn, &ids)?;
             let counts = LeadStatus::ALL.map(|status| {
                 let scope = StatusScope::Only(status);
                 let n = all
                     .iter()
-                    .filter(|r| filter.matches(&r.filtered(), scope))
+                    .filter(|r| filter.matches(&r.filtered(&links), scope))
                     .count();
                 (status, n as i64)
             });
             let mut rows: Vec<PageRow> = all
                 .into_iter()
-                .filter(|row| filter.matches(&row.filtered(), StatusScope::AsFiltered))
+                .filter(|row| filter.matches(&row.filtered(&links), StatusScope::AsFiltered))
                 .collect();
             match filter.sort {
                 Sort::Newest => rows.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id))),
@@ -214,6 +220,8 @@ fn with_people(conn: &mut DbConnection, page_rows: Vec<PageRow>) -> QueryResult<
         .load::<(i64, Person)>(conn)?
         .into_iter()
         .collect();
+    let ids: Vec<i64> = page_rows.iter().map(|r| r.id).collect();
+    let links = link_states(conn, &ids)?;
     let titles: HashMap<i64, String> = reports::table
         .select((reports::id, reports::title))
         .load::<(i64, String)>(conn)?
@@ -238,6 +246,7 @@ fn with_people(conn: &mut DbConnection, page_rows: Vec<PageRow>) -> QueryResult<
                 country,
                 contact_id: row.contact_id,
                 email_domain,
+                sample: sample_stage(row.kind, links.get(&row.id).copied()),
             }
         })
         .collect())

@@ -5,6 +5,7 @@ use crate::db::queries::lead_filter::{FEW_PEOPLE, LeadFilter, OwnerFilter, Sort}
 use crate::db::queries::lead_list::{COUNT_CAP, PAGE_SIZE};
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
+use crate::domain::sample::SampleStage;
 use crate::format::count_label;
 
 const DAY: i64 = 24 * 60 * 60;
@@ -27,6 +28,8 @@ pub struct FilterValues {
     pub from: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub to: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sample: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub sort: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -65,6 +68,7 @@ impl FilterValues {
             text_match: None,
             from: parse_date(&self.from),
             to: parse_date(&self.to).map(|d| d + DAY),
+            sample: SampleStage::from_param(&self.sample),
             sort: Sort::parse(&self.sort),
         }
     }

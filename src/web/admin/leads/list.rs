@@ -1,5 +1,6 @@
 //! `GET /admin/leads`: the filtered list with its status tabs.
 
+use crate::domain::sample::SampleStage;
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, web};
@@ -35,6 +36,8 @@ pub struct LeadListPage {
     pub filters: FilterValues,
     /// (stored value, label) of every kind, for the kind filter.
     pub kinds: Vec<(&'static str, &'static str)>,
+    /// The sample stages the list filters by.
+    pub sample_stages: Vec<(&'static str, &'static str)>,
     pub reports: Vec<(i64, String)>,
     pub owners: Vec<(i64, String)>,
     /// "55 leads, page 1 of 2", or what a broad search shows instead.
@@ -66,6 +69,9 @@ pub struct LeadRowView {
     pub owner: String,
     /// The lead's mail together (see `delivery_states`), or "none".
     pub delivery: String,
+    /// A sample request's sample: "awaiting review", "sent", "downloaded";
+    /// "–" for the other kinds.
+    pub sample: &'static str,
     /// Time left to answer, or how late; empty once answered.
     pub clock: String,
     pub overdue: bool,
@@ -131,6 +137,7 @@ pub async fn list(
         tabs: tabs(&values, loaded.page.counts.as_deref()),
         rows,
         kinds: LeadKind::ALL.map(|k| (k.as_db(), k.label())).to_vec(),
+        sample_stages: SampleStage::ALL.map(|s| (s.as_param(), s.label())).to_vec(),
         previous_href: (page_number > 1)
             .then(|| values.href("/admin/leads", |v| v.page = (page_number - 1).to_string())),
         next_href: loaded
@@ -212,6 +219,7 @@ fn row_view(
             .deliveries
             .get(&row.id)
             .map_or_else(|| "none".to_owned(), |s| s.to_string()),
+        sample: row.sample.map_or("–", |s| s.label()),
         clock: clock.describe(),
         overdue: clock.is_overdue(),
         repeat: loaded
