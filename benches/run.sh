@@ -176,3 +176,4 @@ for run in 1 2 3; do
   python3 -c "print(f'{($exported-1)/($end-$start):.0f}')"
 done >"$work/p4.txt"
 say "P4 CSV export: $((exported - 1)) rows, three runs $(sort -n "$work/p4.txt" | paste -sd' ' -) rows/s, median $(sort -n "$work/p4.txt" | sed -n 2p) rows/s, peak RSS $(( $(peak_kib "$app_pid") / 1024 )) MiB"
+bash benches/p7_samples.sh

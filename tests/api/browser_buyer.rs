@@ -8,7 +8,7 @@ use reportdesk::db::Backend;
 use crate::browser::Browser;
 use crate::helpers::{REPORT_PATH, TestApp};
 
-async fn fill_valid(browser: &Browser, kind: &str) {
+pub async fn fill_valid(browser: &Browser, kind: &str) {
     browser.fill("#name", "Jane Doe").await;
     browser.fill("#email", "jane.doe@acme-health.com").await;
     browser.fill("#company", "Acme Health").await;
