@@ -152,6 +152,7 @@ impl Application {
             outbox_wakeup,
             mail_setup,
             report_pages: PageCache::default(),
+            samples: Default::default(),
             group_commit,
             form_tokens: FormTokens::new(&secret_key),
             rate_limiter: RateLimiter::new(settings.rate_limit_per_minute),

@@ -3,6 +3,7 @@
 //! which import it), so neither imports the other's importer.
 
 pub mod page_cache;
+pub mod sample_cache;
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub mail_setup: MailSetup,
     /// Rendered report pages.
     pub report_pages: PageCache,
+    /// Sample PDFs by version, once read.
+    pub samples: sample_cache::SampleCache,
     /// On SQLite, lead submissions share commits (see `db::group_commit`).
     pub group_commit: Option<GroupCommitter>,
 }

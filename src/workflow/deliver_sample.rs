@@ -10,7 +10,6 @@ use crate::db::models::lead::Lead;
 use crate::db::models::lead_event;
 use crate::db::models::outbox::insert_mails;
 use crate::db::models::report::ReportRef;
-use crate::db::models::report_sample::{self, ReportSample};
 use crate::db::models::sample_delivery;
 use crate::db::models::user::User;
 use crate::db::{DbConnection, write_transaction};
@@ -112,8 +111,9 @@ pub fn send_sample(
 
 /// What a sample link gives.
 pub enum Download {
+    /// Counted: the version to send (`report_samples.id`).
     File {
-        bytes: Vec<u8>,
+        sample_id: i64,
         /// `<slug>-sample.pdf`.
         file_name: String,
     },
@@ -123,7 +123,8 @@ pub enum Download {
 }
 
 /// A download through a verified link: counted, recorded, and on the lead's
-/// first download the owner is mailed. One transaction.
+/// first download the owner is mailed. One transaction; the bytes are the
+/// caller's to fetch (they never change for a version).
 pub fn download(
     conn: &mut DbConnection,
     claims: &SampleClaims,
@@ -177,13 +178,9 @@ pub fn download(
             };
             insert_mails(conn, &[sample_opened_mail(&opened, setup)?], now)?;
         }
-        let Some(sample) = report_sample::find(conn, delivery.sample_id)? else {
-            return Ok(None);
-        };
-        let ReportSample { bytes, .. } = sample;
         let slug = report.map_or_else(|| "report".to_owned(), |r| r.slug);
         Ok(Some(Download::File {
-            bytes,
+            sample_id: delivery.sample_id,
             file_name: format!("{slug}-sample.pdf"),
         }))
     })

@@ -3,10 +3,11 @@
 //! that one has run out.
 
 use actix_web::http::{StatusCode, header};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::db::{now_unix, run_blocking};
+use crate::db::{DbConnection, now_unix, run_blocking};
 use crate::security::sample_token::SampleClaims;
 use crate::state::AppState;
 use crate::web::error::PageError;
@@ -74,13 +75,19 @@ pub async fn download(
     let token = token.into_inner();
     let claims = claims_of(&state, &token)?;
     let setup = state.mail_setup.clone();
-    let outcome = run_blocking(&state.pool, move |conn| {
-        count_download(conn, &claims, &setup, now_unix())
-    })
-    .await?;
+    let count = move |conn: &mut DbConnection| count_download(conn, &claims, &setup, now_unix());
+    // On SQLite, downloads share commits with submissions (`db::group_commit`).
+    let outcome = match &state.group_commit {
+        Some(group) => group.run(count).await?,
+        None => run_blocking(&state.pool, count).await?,
+    };
     match outcome {
         None => Err(PageError::NotFound),
-        Some(Download::File { bytes, file_name }) => {
+        Some(Download::File {
+            sample_id,
+            file_name,
+        }) => {
+            let bytes = sample_bytes(&state, sample_id).await?;
             // The first download queued the owner's mail.
             state.outbox_wakeup.notify_one();
             let mut response = HttpResponse::Ok()
@@ -108,6 +115,21 @@ pub async fn download(
             StatusCode::GONE,
         ),
     }
+}
+
+/// A version's bytes, from memory once read.
+async fn sample_bytes(state: &AppState, sample_id: i64) -> Result<Bytes, PageError> {
+    if let Some(bytes) = state.samples.get(sample_id) {
+        return Ok(bytes);
+    }
+    let sample = run_blocking(&state.pool, move |conn| {
+        Ok(crate::db::models::report_sample::find(conn, sample_id)?)
+    })
+    .await?
+    .ok_or(PageError::NotFound)?;
+    let bytes = Bytes::from(sample.bytes);
+    state.samples.put(sample_id, bytes.clone());
+    Ok(bytes)
 }
 
 pub async fn fresh_link(

@@ -1,0 +1,31 @@
+//! Sample PDFs by version, kept in memory once read: a version never changes
+//! (a new file is a new version), so a cached copy is never stale, and a
+//! download copies no bytes out of the database.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use actix_web::web::Bytes;
+
+/// Versions kept at most; more (a re-import loop) start the cache afresh.
+const MAX_VERSIONS: usize = 64;
+
+#[derive(Default)]
+pub struct SampleCache {
+    versions: Mutex<HashMap<i64, Bytes>>,
+}
+
+impl SampleCache {
+    pub fn get(&self, sample_id: i64) -> Option<Bytes> {
+        let versions = self.versions.lock().unwrap_or_else(|p| p.into_inner());
+        versions.get(&sample_id).cloned()
+    }
+
+    pub fn put(&self, sample_id: i64, bytes: Bytes) {
+        let mut versions = self.versions.lock().unwrap_or_else(|p| p.into_inner());
+        if versions.len() >= MAX_VERSIONS {
+            versions.clear();
+        }
+        versions.insert(sample_id, bytes);
+    }
+}
