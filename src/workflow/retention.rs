@@ -66,6 +66,8 @@ pub fn apply_retention(
     write_transaction(conn, |conn| {
         lead_event::delete_of_leads(conn, &spam_ids)?;
         outbox::delete_of_leads(conn, &spam_ids)?;
+        // Spam never gets a sample link; were one made, it goes with the lead.
+        crate::db::models::sample_delivery::delete_of_leads(conn, &spam_ids)?;
         Lead::delete(conn, &spam_ids)?;
         // Contacts that only ever sent spam go with it.
         for (_, contact_id) in &spam {

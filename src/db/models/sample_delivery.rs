@@ -120,3 +120,9 @@ pub fn link_states(
     }
     Ok(states)
 }
+
+/// Removes the links of leads being deleted.
+pub fn delete_of_leads(conn: &mut DbConnection, lead_ids: &[i64]) -> QueryResult<usize> {
+    diesel::delete(sample_deliveries::table.filter(sample_deliveries::lead_id.eq_any(lead_ids)))
+        .execute(conn)
+}

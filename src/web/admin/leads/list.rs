@@ -69,8 +69,7 @@ pub struct LeadRowView {
     pub owner: String,
     /// The lead's mail together (see `delivery_states`), or "none".
     pub delivery: String,
-    /// A sample request's sample: "awaiting review", "sent", "downloaded";
-    /// "–" for the other kinds.
+    /// A sample request's sample stage (`SampleStage::label`); "–" for the other kinds.
     pub sample: &'static str,
     /// Time left to answer, or how late; empty once answered.
     pub clock: String,
