@@ -18,6 +18,19 @@ pub fn format_date(unix: i64) -> String {
         .unwrap_or_else(|| "–".to_owned())
 }
 
+/// A response target as a buyer reads it: "30 minutes", "4 hours", "2 days".
+pub fn within_words(seconds: i64) -> String {
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    let minutes = (seconds.max(60) + 59) / 60;
+    if minutes % 1440 == 0 {
+        plural(minutes / 1440, "day")
+    } else if minutes % 60 == 0 {
+        plural(minutes / 60, "hour")
+    } else {
+        plural(minutes, "minute")
+    }
+}
+
 /// A count for display: "1,234", or "10,000+" past `cap`.
 pub fn count_label(count: i64, cap: i64) -> String {
     let capped = count > cap;
@@ -50,6 +63,15 @@ pub fn ordinal(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn response_targets_read_as_a_buyer_would_say_them() {
+        assert_eq!(within_words(14_400), "4 hours");
+        assert_eq!(within_words(3_600), "1 hour");
+        assert_eq!(within_words(5_400), "90 minutes");
+        assert_eq!(within_words(172_800), "2 days");
+        assert_eq!(within_words(0), "1 minute");
+    }
 
     #[test]
     fn counts_are_grouped_and_capped() {

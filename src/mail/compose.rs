@@ -196,19 +196,6 @@ pub struct ReplyPromise {
     pub by: String,
 }
 
-/// A response target as a buyer reads it: "30 minutes", "4 hours", "2 days".
-fn in_words(seconds: i64) -> String {
-    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
-    let minutes = (seconds.max(60) + 59) / 60;
-    if minutes % 1440 == 0 {
-        plural(minutes / 1440, "day")
-    } else if minutes % 60 == 0 {
-        plural(minutes / 60, "hour")
-    } else {
-        plural(minutes, "minute")
-    }
-}
-
 /// Mail headers are one line; values from buyers are made sure of it here too,
 /// whatever the form checks upstream.
 pub(crate) fn one_line(value: &str) -> String {
@@ -246,7 +233,7 @@ pub fn lead_mails(
     let target = settings.targets.for_kind(request.kind);
     let due = format_time(ctx.received_at + target);
     let reply = ReplyPromise {
-        within: in_words(target),
+        within: crate::format::within_words(target),
         by: due.clone(),
     };
     let (m, due) = (ctx, due.as_str());
@@ -331,15 +318,6 @@ mod tests {
             mailbox("Jane \"The\" <Boss>", "jane@acme.com"),
             "\"Jane The Boss\" <jane@acme.com>"
         );
-    }
-
-    #[test]
-    fn response_targets_read_as_a_buyer_would_say_them() {
-        assert_eq!(in_words(14_400), "4 hours");
-        assert_eq!(in_words(3_600), "1 hour");
-        assert_eq!(in_words(5_400), "90 minutes");
-        assert_eq!(in_words(172_800), "2 days");
-        assert_eq!(in_words(0), "1 minute");
     }
 
     #[test]

@@ -130,3 +130,32 @@ async fn an_unset_publisher_shows_as_unset_on_the_public_pages(app: &TestApp) {
     );
 }
 both_backends!(an_unset_publisher_shows_as_unset_on_the_public_pages);
+
+fn with_a_one_hour_inquiry_target_and_samples_reviewed(
+    settings: &mut reportdesk::settings::Settings,
+) {
+    settings.response_target_inquiry_minutes = 60;
+    settings.sample_release = reportdesk::domain::sample::SampleRelease::Review;
+}
+
+async fn the_forms_promise_what_the_settings_say(app: &TestApp) {
+    let inquiry = app.get_page(&format!("{REPORT_PATH}/inquiry")).await;
+    assert!(
+        inquiry.contains("An analyst replies within 1 hour."),
+        "{inquiry}"
+    );
+    let sample = app.get_page(&format!("{REPORT_PATH}/sample-request")).await;
+    assert!(
+        sample.contains("Our team checks each request and sends the sample within 4 hours."),
+        "{sample}"
+    );
+    let discount = app
+        .get_page(&format!("{REPORT_PATH}/thank-you?kind=discount"))
+        .await;
+    assert!(discount.contains("for the licence you chose within 2 hours."));
+    assert!(!inquiry.contains("working day") && !sample.contains("working day"));
+}
+both_backends!(
+    the_forms_promise_what_the_settings_say,
+    with_a_one_hour_inquiry_target_and_samples_reviewed
+);

@@ -8,7 +8,9 @@ use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, percent_encode};
 use serde::Deserialize;
 
 use super::attribution::{first_touch, utm_from_query};
-use super::lead_form_page::{CONSENT_TEXT_VERSION, LeadFormContext, LeadFormPage, ThankYouPage};
+use super::lead_form_page::{
+    CONSENT_TEXT_VERSION, LeadFormContext, LeadFormPage, Promises, ThankYouPage,
+};
 use crate::db::models::report::ReportRef;
 use crate::db::{now_unix, run_blocking};
 use crate::domain::email::EmailAddress;
@@ -111,6 +113,7 @@ fn form_page(
         form_token: state
             .form_tokens
             .reissue(kind, report.id, now_unix(), opened_at),
+        promises: promises(state),
     };
     let mut page = LeadFormPage::new(ctx, input, errors, notice);
     page.meta = page.meta.footed_by(&state.mail_setup.publisher);
@@ -335,6 +338,7 @@ pub async fn thank_you(
         &report.slug,
         &report.title,
         kind,
+        &promises(&state),
     );
     thanks.sent_to = sent_to(&req);
     thanks.meta = thanks.meta.footed_by(&state.mail_setup.publisher);
@@ -345,6 +349,14 @@ pub async fn thank_you(
         header::HeaderValue::from_static("private, no-store"),
     );
     Ok(response)
+}
+
+/// What the forms and thank-you pages promise, from the settings.
+fn promises(state: &AppState) -> Promises {
+    Promises {
+        targets: state.settings.response_targets(),
+        release: state.settings.sample_release,
+    }
 }
 
 #[cfg(test)]

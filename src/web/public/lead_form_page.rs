@@ -1,5 +1,8 @@
 //! The three lead forms (one template, worded per kind) and the thank-you page.
 
+use crate::domain::response_clock::ResponseTargets;
+use crate::domain::sample::SampleRelease;
+use crate::format::within_words;
 use askama::Template;
 
 use crate::domain::country::all_countries;
@@ -14,25 +17,62 @@ pub const CONSENT_TEXT_VERSION: &str = "2026-11-25";
 
 pub struct FormWording {
     pub heading: &'static str,
-    pub promise: &'static str,
+    pub promise: String,
     pub submit: &'static str,
 }
 
-pub fn wording(kind: LeadKind) -> FormWording {
+/// What the desk promises, from its settings: the first-response target of
+/// each kind, and whether samples go out at once.
+#[derive(Debug, Clone, Copy)]
+pub struct Promises {
+    pub targets: ResponseTargets,
+    pub release: SampleRelease,
+}
+
+impl Promises {
+    /// "within 4 hours" for the kind.
+    fn within(&self, kind: LeadKind) -> String {
+        format!("within {}", within_words(self.targets.for_kind(kind)))
+    }
+
+    /// When a requested sample arrives.
+    fn sample_arrives(&self) -> String {
+        let checked = self.within(LeadKind::SampleRequest);
+        match self.release {
+            SampleRelease::All => "It arrives within minutes.".to_owned(),
+            SampleRelease::Business => format!(
+                "Asked from a company address, it usually arrives within minutes; otherwise our team checks the request first and sends it {checked}."
+            ),
+            SampleRelease::Review => {
+                format!("Our team checks each request and sends the sample {checked}.")
+            }
+        }
+    }
+}
+
+pub fn wording(kind: LeadKind, promises: &Promises) -> FormWording {
+    let within = promises.within(kind);
     match kind {
         LeadKind::SampleRequest => FormWording {
             heading: "Download a free sample",
-            promise: "We email you sample pages of this report: the full table of contents, the research methodology and selected charts and tables, usually within one working day.",
+            promise: format!(
+                "We email you a free sample of this report: the full table of contents, the introduction, the headline figures and the forecast chart. {}",
+                promises.sample_arrives()
+            ),
             submit: "Send me the sample",
         },
         LeadKind::Inquiry => FormWording {
             heading: "Make an inquiry",
-            promise: "Ask our analysts about this report: its scope, methodology, data, or a customised version. An analyst replies within one working day.",
+            promise: format!(
+                "Ask our analysts about this report: its scope, methodology, data, or a customised version. An analyst replies {within}."
+            ),
             submit: "Send my inquiry",
         },
         LeadKind::Discount => FormWording {
             heading: "Ask for a discount",
-            promise: "Tell us which licence you need and our sales team replies with a price for your organisation within one working day.",
+            promise: format!(
+                "Tell us which licence you need and our sales team replies with a price for your organisation {within}."
+            ),
             submit: "Request my discount",
         },
     }
@@ -176,6 +216,7 @@ pub struct LeadFormContext<'a> {
     pub kind: LeadKind,
     pub action: String,
     pub form_token: String,
+    pub promises: Promises,
 }
 
 impl LeadFormPage {
@@ -185,7 +226,7 @@ impl LeadFormPage {
         errors: &FieldErrors,
         notice: Option<&'static str>,
     ) -> Self {
-        let words = wording(ctx.kind);
+        let words = wording(ctx.kind, &ctx.promises);
         let report_href = format!("/reports/{}", ctx.report_slug);
         let path = format!("{report_href}/{}", ctx.kind.path_segment());
         Self {
@@ -193,7 +234,7 @@ impl LeadFormPage {
                 ctx.public_base,
                 &path,
                 &format!("{} – {}", words.heading, ctx.report_title),
-                words.promise,
+                &words.promise,
             ),
             report_title: ctx.report_title.to_owned(),
             report_href,
@@ -220,7 +261,7 @@ impl LeadFormPage {
 pub struct ThankYouPage {
     pub meta: PageMeta,
     pub heading: &'static str,
-    pub next_steps: &'static str,
+    pub next_steps: String,
     pub report_title: String,
     pub report_href: String,
     /// The address the confirmation went to, when this browser sent the form.
@@ -228,23 +269,38 @@ pub struct ThankYouPage {
 }
 
 impl ThankYouPage {
-    pub fn new(public_base: &str, slug: &str, report_title: &str, kind: Option<LeadKind>) -> Self {
+    pub fn new(
+        public_base: &str,
+        slug: &str,
+        report_title: &str,
+        kind: Option<LeadKind>,
+        promises: &Promises,
+    ) -> Self {
         let (heading, next_steps) = match kind {
             Some(LeadKind::SampleRequest) => (
                 "Thank you: your sample is on its way",
-                "We have your request. Our team emails the sample pages to you, usually within one working day. Check your inbox, and your spam folder if it does not arrive.",
+                format!(
+                    "We have your request. {} Check your inbox, and your spam folder if it does not arrive.",
+                    promises.sample_arrives()
+                ),
             ),
             Some(LeadKind::Inquiry) => (
                 "Thank you: your inquiry has reached our analysts",
-                "An analyst will reply by email within one working day. If your question is urgent, reply to our confirmation email with a phone number and a good time to call.",
+                format!(
+                    "An analyst will reply by email {}. If your question is urgent, reply to our confirmation email with a phone number and a good time to call.",
+                    promises.within(LeadKind::Inquiry)
+                ),
             ),
             Some(LeadKind::Discount) => (
                 "Thank you: we are preparing your offer",
-                "Our sales team will email you a price for the licence you chose within one working day.",
+                format!(
+                    "Our sales team will email you a price for the licence you chose {}.",
+                    promises.within(LeadKind::Discount)
+                ),
             ),
             None => (
                 "Thank you: we have your request",
-                "Our team will reply by email within one working day.",
+                "Our team will reply by email soon.".to_owned(),
             ),
         };
         let report_href = format!("/reports/{slug}");
@@ -253,7 +309,7 @@ impl ThankYouPage {
                 public_base,
                 &format!("{report_href}/thank-you"),
                 heading,
-                next_steps,
+                &next_steps,
             ),
             heading,
             next_steps,
