@@ -166,8 +166,18 @@ fn sample_notice(
     {
         return Ok(SampleNotice::AwaitingReview);
     }
-    let link = new_sample_link(conn, lead_id, s.report.slug, None, setup, s.now)?;
-    Ok(SampleNotice::Link(link))
+    // A savepoint: a sample that cannot be made (an unreadable report, a
+    // failed write) never costs the lead; a person sends it later.
+    let made = write_transaction(conn, |conn| {
+        new_sample_link(conn, lead_id, s.report.slug, None, setup, s.now)
+    });
+    Ok(match made {
+        Ok(link) => SampleNotice::Link(link),
+        Err(error) => {
+            tracing::warn!(lead_id, error = %error, "no sample link: the request waits for review");
+            SampleNotice::AwaitingReview
+        }
+    })
 }
 
 fn is_unique_violation(error: &anyhow::Error) -> bool {

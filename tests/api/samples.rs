@@ -330,3 +330,21 @@ async fn the_list_shows_and_filters_by_where_the_sample_stands(app: &TestApp) {
     assert_eq!(stages, ["downloaded", "awaiting review"]);
 }
 both_backends!(the_list_shows_and_filters_by_where_the_sample_stands);
+
+async fn a_sample_that_cannot_be_made_never_costs_the_lead(app: &TestApp) {
+    {
+        use reportdesk::db::schema::reports;
+        let mut conn = app.pool().get().unwrap();
+        diesel::update(reports::table)
+            .set(reports::content.eq("{ not json"))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let response = app.submit(&sample_form(), valid_fields()).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(lead_count(app), 1);
+    let (_, text) = &app.outbox_mails("buyer_confirmation")[0];
+    assert!(text.contains("We check each sample request"), "{text}");
+    assert_eq!(app.outbox_mails("sales_notification").len(), 1);
+}
+both_backends!(a_sample_that_cannot_be_made_never_costs_the_lead);
