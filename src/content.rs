@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use crate::db::DbConnection;
 use crate::db::models::report::{ImportOutcome, ReportRow, upsert_report};
-use crate::db::models::report_sample::{self, ReportSample};
+use crate::db::models::report_sample::{self, SampleVersion};
 use crate::domain::report::ReportDocument;
 use crate::sample_pdf::{SampleImprint, report_sample_pdf};
 
@@ -127,7 +127,7 @@ pub fn current_sample(
     conn: &mut DbConnection,
     slug: &str,
     samples: &SampleContext,
-) -> anyhow::Result<ReportSample> {
+) -> anyhow::Result<SampleVersion> {
     let report = ReportRow::find_by_slug(conn, slug)?
         .with_context(|| format!("no report with the slug {slug}"))?;
     if let Some(sample) = report_sample::current(conn, report.id)? {

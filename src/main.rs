@@ -66,18 +66,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut conn = pool.get()?;
             db::run_migrations(&mut conn)?;
             content::import_bundled_if_empty(&mut conn)?;
-            let sample = content::current_sample(
+            let version = content::current_sample(
                 &mut conn,
                 &slug,
                 &content::SampleContext::from_settings(&settings),
             )?;
-            std::fs::write(&out, &sample.bytes)
+            let bytes = db::models::report_sample::bytes(&mut conn, version.id)?
+                .context("the sample just stored")?;
+            std::fs::write(&out, &bytes)
                 .with_context(|| format!("cannot write {}", out.display()))?;
             println!(
                 "wrote {} ({} bytes, version {})",
                 out.display(),
-                sample.bytes.len(),
-                &sample.sha256[..12]
+                bytes.len(),
+                version.short()
             );
         }
         Command::User(command) => {

@@ -80,14 +80,6 @@ impl SampleStage {
     }
 }
 
-/// Where a sample request's sample stands, for the desk.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SampleState {
-    AwaitingReview,
-    Sent { at: i64, version: String },
-    Downloaded { first: i64, last: i64, count: i64 },
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

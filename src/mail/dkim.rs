@@ -56,19 +56,26 @@ pub fn dkim_config(settings: &Settings, domain: &str) -> anyhow::Result<Option<D
     )))
 }
 
+/// The 32-byte seed of an Ed25519 key in PKCS#8 PEM; `None` for another
+/// PKCS#8 key.
+pub(super) fn ed25519_seed(pem: &str) -> anyhow::Result<Option<[u8; 32]>> {
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = STANDARD
+        .decode(body.trim())
+        .context("the PEM body is not base64")?;
+    Ok(der
+        .strip_prefix(&ED25519_PKCS8_PREFIX[..])
+        .and_then(|seed| seed.try_into().ok()))
+}
+
 pub(super) fn signing_key(pem: &str) -> anyhow::Result<DkimSigningKey> {
     if pem.contains("BEGIN RSA PRIVATE KEY") {
         return DkimSigningKey::new(pem, DkimSigningAlgorithm::Rsa)
             .map_err(|e| anyhow::anyhow!("not a usable RSA key: {e}"));
     }
     if pem.contains("BEGIN PRIVATE KEY") {
-        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-        let der = STANDARD
-            .decode(body.trim())
-            .context("the PEM body is not base64")?;
-        if der.len() == 48 && der[..16] == ED25519_PKCS8_PREFIX {
-            let seed = STANDARD.encode(&der[16..]);
-            return DkimSigningKey::new(&seed, DkimSigningAlgorithm::Ed25519)
+        if let Some(seed) = ed25519_seed(pem)? {
+            return DkimSigningKey::new(&STANDARD.encode(seed), DkimSigningAlgorithm::Ed25519)
                 .map_err(|e| anyhow::anyhow!("not a usable Ed25519 key: {e}"));
         }
         bail!(

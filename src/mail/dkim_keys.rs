@@ -12,7 +12,7 @@ use base64::engine::general_purpose::STANDARD;
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
 use rsa::pkcs8::{EncodePublicKey, LineEnding};
 
-use super::dkim::ED25519_PKCS8_PREFIX;
+use super::dkim::{ED25519_PKCS8_PREFIX, ed25519_seed};
 
 /// RSA keys shorter than this are refused by Gmail and friends.
 const RSA_BITS: usize = 2048;
@@ -71,12 +71,8 @@ impl DkimKey {
                 public: STANDARD.encode(public.as_bytes()),
             });
         }
-        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-        let der = STANDARD.decode(body.trim()).unwrap_or_default();
-        let seed: [u8; 32] = match der.strip_prefix(&ED25519_PKCS8_PREFIX[..]) {
-            Some(seed) => seed.try_into().context("not an Ed25519 key")?,
-            None => anyhow::bail!("not a PEM private key (RSA as PKCS#1, or Ed25519 as PKCS#8)"),
-        };
+        let seed = ed25519_seed(pem)?
+            .context("not a PEM private key (RSA as PKCS#1, or Ed25519 as PKCS#8)")?;
         let public = ed25519_dalek::SigningKey::from_bytes(&seed)
             .verifying_key()
             .to_bytes();

@@ -134,3 +134,68 @@ pub fn escalation_digests(
     )?);
     Ok(mails)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::lead_kind::LeadKind;
+    use crate::domain::response_clock::ResponseTargets;
+    use crate::domain::sample::{SampleRelease, SampleRules};
+
+    fn setup() -> MailSetup {
+        MailSetup {
+            public_base: "https://reports.example".into(),
+            sales_inbox: "sales@publisher.test".into(),
+            mail_domain: "publisher.test".into(),
+            targets: ResponseTargets {
+                discount_seconds: 7200,
+                sample_request_seconds: 14400,
+                inquiry_seconds: 28800,
+            },
+            publisher: crate::domain::publisher::Publisher::new("", "", ""),
+            sample_rules: SampleRules {
+                release: SampleRelease::Business,
+                min_score: 40,
+                link_days: 7,
+                max_downloads: 5,
+            },
+            sample_tokens: crate::security::sample_token::SampleTokens::new(&[1; 64]),
+        }
+    }
+
+    #[test]
+    fn a_digest_lists_fifty_leads_longest_waiting_first_and_counts_the_rest() {
+        let overdue: Vec<(OverdueLead, i64)> = (1..=52)
+            .map(|id| {
+                let lead = OverdueLead {
+                    id,
+                    kind: LeadKind::Inquiry,
+                    created_at: 0,
+                    report_title: "Report".into(),
+                    owner_id: None,
+                    owner_name: None,
+                    owner_email: None,
+                };
+                (lead, id * 60)
+            })
+            .collect();
+        let mails = escalation_digests(&overdue, &setup()).unwrap();
+        assert_eq!(mails.len(), 1, "nobody owns them: the sales inbox alone");
+        let text = &mails[0].body_text;
+        assert_eq!(text.matches("/admin/leads/").count(), 50);
+        assert!(text.contains("…and 2 more. Every new lead:"), "{text}");
+        let first = text.find("/admin/leads/52").unwrap();
+        assert!(
+            first < text.find("/admin/leads/51").unwrap(),
+            "longest waiting first"
+        );
+        assert!(
+            !text.contains("/admin/leads/1\n"),
+            "the shortest wait is counted, not listed"
+        );
+        assert_eq!(
+            mails[0].subject,
+            "[Overdue] 52 leads are past their response target"
+        );
+    }
+}

@@ -51,7 +51,7 @@ pub fn new_sample_link(
     });
     let sent = LeadEvent::SampleSent {
         delivery_id,
-        version: sample.sha256.chars().take(12).collect(),
+        version: sample.short(),
         expires_at,
     };
     lead_event::record(conn, lead_id, actor, &sent, now)?;

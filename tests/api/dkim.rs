@@ -7,21 +7,7 @@ use reportdesk::db::Backend;
 
 use crate::helpers::valid_fields;
 use crate::lead_mail::{app_sending_to, inquiry};
-use crate::smtp::SmtpServer;
-
-fn openssl(dir: &std::path::Path, args: &[&str]) -> Vec<u8> {
-    let done = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl runs");
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
-    done.stdout
-}
+use crate::smtp::{SmtpServer, openssl};
 
 /// dkimpy's verdict on a raw message, given the DNS TXT record of the key.
 fn dkimpy_verifies(raw: &[u8], txt_record: &str, dir: &std::path::Path) -> bool {

@@ -74,6 +74,8 @@ async fn a_free_mail_request_awaits_review_until_sales_send_the_sample(app: &Tes
     assert_eq!(links.len(), 1);
     assert!(links[0].0.contains("jane.doe@gmail.com"));
     assert_eq!(app.get(&link_in(&links[0].1)).await.status(), 200);
+    let sent = app.event_details("sample_sent");
+    assert_eq!(sent.len(), 1, "the desk's send is on the timeline");
     let page = ada.page(&detail).await;
     assert!(page.contains("Downloaded 1 time: first"), "{page}");
     assert!(page.contains("Send again"));
@@ -83,6 +85,9 @@ both_backends!(a_free_mail_request_awaits_review_until_sales_send_the_sample);
 async fn a_link_gives_five_downloads_and_the_sixth_is_gone(app: &TestApp) {
     app.submit(&sample_form(), valid_fields()).await;
     let link = link_in(&app.outbox_mails("buyer_confirmation")[0].1);
+    // A HEAD (a link checker, a preview) is no download.
+    let head = app.client.head(app.url(&link)).send().await.unwrap();
+    assert_eq!(head.status(), 405);
     for n in 1..=5 {
         assert_eq!(app.get(&link).await.status(), 200, "download {n}");
     }
@@ -117,6 +122,11 @@ async fn an_expired_link_is_gone_and_a_fresh_one_goes_to_the_same_lead(app: &Tes
     assert!(mails[0].0.contains("jane.doe@acme-health.com"));
     assert_eq!(app.get(&link_in(&mails[0].1)).await.status(), 200);
     assert_eq!(lead_count(app), 1, "a fresh link is not a new lead");
+    // Three links a day per lead: the first, this fresh one, one more.
+    let fresh = app.url(&format!("{link}/fresh"));
+    assert_eq!(app.client.post(&fresh).send().await.unwrap().status(), 200);
+    assert_eq!(app.client.post(&fresh).send().await.unwrap().status(), 429);
+    assert_eq!(app.outbox_mails("sample_link").len(), 2);
 }
 both_backends!(an_expired_link_is_gone_and_a_fresh_one_goes_to_the_same_lead);
 

@@ -125,16 +125,7 @@ impl TestCa {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let run = |args: &[&str]| {
-            let done = std::process::Command::new("openssl")
-                .args(args)
-                .current_dir(dir.path())
-                .output()
-                .expect("openssl runs");
-            assert!(
-                done.status.success(),
-                "{}",
-                String::from_utf8_lossy(&done.stderr)
-            );
+            openssl(dir.path(), args);
         };
         std::fs::write(
             dir.path().join("server.ext"),
@@ -191,6 +182,21 @@ impl TestCa {
     pub fn path(&self, name: &str) -> String {
         self.dir.path().join(name).display().to_string()
     }
+}
+
+/// Runs the openssl command line in `dir`; answers what it printed.
+pub fn openssl(dir: &std::path::Path, args: &[&str]) -> Vec<u8> {
+    let done = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    done.stdout
 }
 
 /// A loopback port nobody listens on (for "the mail server is down").

@@ -7,33 +7,46 @@ use sha2::{Digest, Sha256};
 use crate::db::DbConnection;
 use crate::db::schema::report_samples;
 
-/// One stored version.
+/// A version without its bytes: what links and the desk name it by.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = report_samples)]
-pub struct ReportSample {
+pub struct SampleVersion {
     pub id: i64,
-    pub report_id: i64,
     pub sha256: String,
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-    pub created_at: i64,
 }
 
-/// The newest version of a report's sample, if it has one.
-pub fn current(conn: &mut DbConnection, report_id: i64) -> QueryResult<Option<ReportSample>> {
+impl SampleVersion {
+    /// The first 12 hex digits of the file's SHA-256, as the desk shows it.
+    pub fn short(&self) -> String {
+        self.sha256.chars().take(12).collect()
+    }
+}
+
+/// The newest version of a report's sample, if it has one (its bytes stay in
+/// the database: a link only needs its id).
+pub fn current(conn: &mut DbConnection, report_id: i64) -> QueryResult<Option<SampleVersion>> {
     report_samples::table
         .filter(report_samples::report_id.eq(report_id))
         .order(report_samples::id.desc())
-        .select(ReportSample::as_select())
+        .select(SampleVersion::as_select())
         .first(conn)
         .optional()
 }
 
-/// A version by id (the one a link names).
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<ReportSample>> {
+/// A version's id and hash by id, without its bytes.
+pub fn version(conn: &mut DbConnection, id: i64) -> QueryResult<Option<SampleVersion>> {
     report_samples::table
         .find(id)
-        .select(ReportSample::as_select())
+        .select(SampleVersion::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A version's bytes, by id (the one a link names).
+pub fn bytes(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Vec<u8>>> {
+    report_samples::table
+        .find(id)
+        .select(report_samples::bytes)
         .first(conn)
         .optional()
 }
@@ -46,7 +59,7 @@ pub fn store(
     file_name: &str,
     bytes: &[u8],
     now: i64,
-) -> QueryResult<ReportSample> {
+) -> QueryResult<SampleVersion> {
     let sha256 = hex::encode(Sha256::digest(bytes));
     if let Some(newest) = current(conn, report_id)?
         && newest.sha256 == sha256

@@ -122,12 +122,12 @@ async fn sample_bytes(state: &AppState, sample_id: i64) -> Result<Bytes, PageErr
     if let Some(bytes) = state.samples.get(sample_id) {
         return Ok(bytes);
     }
-    let sample = run_blocking(&state.pool, move |conn| {
-        Ok(crate::db::models::report_sample::find(conn, sample_id)?)
+    let stored = run_blocking(&state.pool, move |conn| {
+        Ok(crate::db::models::report_sample::bytes(conn, sample_id)?)
     })
     .await?
     .ok_or(PageError::NotFound)?;
-    let bytes = Bytes::from(sample.bytes);
+    let bytes = Bytes::from(stored);
     state.samples.put(sample_id, bytes.clone());
     Ok(bytes)
 }

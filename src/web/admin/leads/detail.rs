@@ -165,8 +165,7 @@ pub async fn render_detail(
         {
             let deliveries = sample_delivery::of_lead(conn, id)?;
             let version = match deliveries.last() {
-                Some(last) => report_sample::find(conn, last.sample_id)?
-                    .map(|s| s.sha256.chars().take(12).collect()),
+                Some(last) => report_sample::version(conn, last.sample_id)?.map(|v| v.short()),
                 None => None,
             };
             Some(SampleView::of(&deliveries, version))
