@@ -49,6 +49,15 @@ pub fn count_label(count: i64, cap: i64) -> String {
 }
 
 /// "1st", "2nd", "3rd", "11th", "21st".
+/// "812 B", "14 KB", "2.3 MB".
+pub fn bytes(n: usize) -> String {
+    match n {
+        0..1_000 => format!("{n} B"),
+        1_000..1_000_000 => format!("{} KB", n / 1_000),
+        _ => format!("{:.1} MB", n as f64 / 1e6),
+    }
+}
+
 pub fn ordinal(n: usize) -> String {
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",

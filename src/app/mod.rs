@@ -25,6 +25,7 @@ use crate::mail::transport::MailTransport;
 use crate::security::form_token::FormTokens;
 use crate::security::password::PasswordHasherPool;
 use crate::security::rate_limit::RateLimiter;
+use crate::security::reply_address::ReplyAddresses;
 use crate::settings::{Settings, sqlite_path};
 use crate::state::AppState;
 
@@ -32,6 +33,8 @@ use crate::state::page_cache::PageCache;
 
 pub struct Application {
     port: u16,
+    /// Where the inbound SMTP listener took its port, when it runs.
+    inbound_smtp: Option<std::net::SocketAddr>,
     server: Server,
     jobs: Jobs,
     workers: Vec<JoinHandle<()>>,
@@ -97,6 +100,10 @@ impl Application {
             Some(_) => Some(GroupCommitter::start(pool.clone())?),
             None => None,
         };
+        let replies = settings
+            .inbound_domain
+            .as_deref()
+            .map(|domain| ReplyAddresses::new(&secret_key, domain));
         let mail_setup = MailSetup {
             public_base: settings.public_base().to_owned(),
             sales_inbox: settings.sales_inbox.clone(),
@@ -109,14 +116,26 @@ impl Application {
             ),
             sample_rules: settings.sample_rules(),
             sample_tokens: crate::security::sample_token::SampleTokens::new(&secret_key),
+            replies: replies.clone(),
         };
         let outbox_wakeup = Arc::new(Notify::new());
+        let inbound_smtp = match (settings.inbound_smtp_bind, &replies) {
+            (Some(bind), Some(own)) => Some(crate::jobs::inbound_smtp::start(
+                bind,
+                pool.clone(),
+                mail_setup.clone(),
+                own.clone(),
+                outbox_wakeup.clone(),
+            )?),
+            _ => None,
+        };
         let jobs = Jobs {
             outbox: Arc::new(OutboxWorker {
                 pool: pool.clone(),
                 group_commit: group_commit.clone(),
                 transport,
                 mail_url: settings.mail_url.clone(),
+                inbound: replies.clone(),
                 dkim: crate::mail::dkim::dkim_config(&settings, from.email.domain())?.map(Arc::new),
                 buyer_from: Mailbox::new(
                     Some(settings.publisher_name.trim())
@@ -169,6 +188,7 @@ impl Application {
         let server = routes::serve(listener, state, secret_key)?;
         Ok(Self {
             port,
+            inbound_smtp,
             server,
             jobs,
             workers,
@@ -178,6 +198,10 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    pub fn inbound_smtp(&self) -> Option<std::net::SocketAddr> {
+        self.inbound_smtp
     }
 
     /// Stops the server from elsewhere (tests, signal handling).

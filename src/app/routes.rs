@@ -34,6 +34,12 @@ pub fn serve(
                     .route(read().to(health::healthz))
                     .default_service(web::to(handlers::method_not_allowed)),
             )
+            .service(
+                web::resource("/inbound/email")
+                    .app_data(crate::web::inbound::payload_config())
+                    .route(web::post().to(crate::web::inbound::receive))
+                    .default_service(web::to(handlers::method_not_allowed)),
+            )
             .route("/static/{path:.*}", read().to(static_files::asset))
             .route("/favicon.ico", read().to(static_files::favicon))
             .service(admin_scope(session::middleware(&secret_key, https)))
@@ -110,7 +116,8 @@ fn admin_scope(
     >,
 > {
     use admin::{
-        account, audit, contacts, dashboard, leads, login, password_reset, routing, users,
+        account, audit, contacts, dashboard, inbound, leads, login, password_reset, routing,
+        templates, users,
     };
     web::scope("/admin")
         // Pages with buyers' personal data stay out of every cache.
@@ -141,6 +148,19 @@ fn admin_scope(
         .service(resource("/leads/{id}/notes").route(web::post().to(leads::actions::add_note)))
         .service(resource("/leads/{id}/release").route(web::post().to(leads::actions::release)))
         .service(resource("/leads/{id}/sample").route(web::post().to(leads::actions::send_sample)))
+        .service(
+            resource("/leads/{id}/mail").route(web::post().to(leads::conversation::write_mail)),
+        )
+        .service(
+            resource("/leads/{id}/contact").route(web::post().to(leads::conversation::log_contact)),
+        )
+        .service(
+            resource("/templates")
+                .route(read().to(templates::show))
+                .route(web::post().to(templates::save)),
+        )
+        .service(resource("/inbound").route(read().to(inbound::show)))
+        .service(resource("/inbound/{id}").route(web::post().to(inbound::settle)))
         .service(resource("/contacts/{id}").route(read().to(contacts::show)))
         .service(resource("/contacts/{id}/export.json").route(read().to(contacts::export)))
         .service(resource("/contacts/{id}/erase").route(web::post().to(contacts::erase)))

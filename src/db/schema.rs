@@ -126,6 +126,7 @@ diesel::table! {
         updated_at -> BigInt,
         erased_at -> Nullable<BigInt>,
         email_domain -> Text,
+        mail_bounced_at -> Nullable<BigInt>,
     }
 }
 
@@ -159,6 +160,7 @@ diesel::table! {
         job_title -> Nullable<Text>,
         phone -> Nullable<Text>,
         country -> Nullable<Text>,
+        buyer_replied_at -> Nullable<BigInt>,
     }
 }
 
@@ -191,6 +193,8 @@ diesel::table! {
         claimed_until -> Nullable<BigInt>,
         created_at -> BigInt,
         sent_at -> Nullable<BigInt>,
+        from_name -> Nullable<Text>,
+        thread -> Nullable<Text>,
     }
 }
 
@@ -222,6 +226,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_templates (kind) {
+        kind -> Text,
+        subject -> Text,
+        body -> Text,
+        updated_at -> BigInt,
+        updated_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    inbound_mail (id) {
+        id -> BigInt,
+        received_at -> BigInt,
+        via -> Text,
+        sender -> Text,
+        subject -> Text,
+        message_id -> Nullable<Text>,
+        kind -> Text,
+        state -> Text,
+        lead_id -> Nullable<BigInt>,
+        outbox_id -> Nullable<BigInt>,
+        body_text -> Text,
+        attachments -> Text,
+        size -> BigInt,
+    }
+}
+
 diesel::joinable!(leads -> contacts (contact_id));
 diesel::joinable!(staff_sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
@@ -236,6 +268,7 @@ diesel::joinable!(outbox -> leads (lead_id));
 diesel::joinable!(report_samples -> reports (report_id));
 diesel::joinable!(sample_deliveries -> leads (lead_id));
 diesel::joinable!(sample_deliveries -> report_samples (sample_id));
+diesel::joinable!(inbound_mail -> leads (lead_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     reports,
@@ -253,5 +286,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     health_probe,
     password_resets,
     report_samples,
-    sample_deliveries
+    sample_deliveries,
+    mail_templates,
+    inbound_mail
 );

@@ -9,6 +9,7 @@ use diesel::expression::AsExpression;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
+use crate::domain::inbound::{InboundKind, InboundState};
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::licence::Licence;
@@ -56,6 +57,8 @@ stored_as_text! {
     Role => RoleText,
     MailKind => MailKindText,
     OutboxStatus => OutboxStatusText,
+    InboundKind => InboundKindText,
+    InboundState => InboundStateText,
 }
 
 #[cfg(test)]

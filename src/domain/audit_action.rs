@@ -20,10 +20,13 @@ pub enum AuditAction {
     LeadsExported,
     ContactExported,
     ContactErased,
+    TemplateSaved,
+    InboundMailFiled,
+    InboundMailDiscarded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 20] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -41,6 +44,9 @@ impl AuditAction {
         Self::LeadsExported,
         Self::ContactExported,
         Self::ContactErased,
+        Self::TemplateSaved,
+        Self::InboundMailFiled,
+        Self::InboundMailDiscarded,
     ];
 
     /// The value in `audit_log.action`, and in the audit page's filter.
@@ -63,6 +69,9 @@ impl AuditAction {
             Self::LeadsExported => "leads_exported",
             Self::ContactExported => "contact_exported",
             Self::ContactErased => "contact_erased",
+            Self::TemplateSaved => "template_saved",
+            Self::InboundMailFiled => "inbound_mail_filed",
+            Self::InboundMailDiscarded => "inbound_mail_discarded",
         }
     }
 

@@ -73,6 +73,32 @@ pub enum LeadEvent {
         late_seconds: i64,
         owner: Option<i64>,
     },
+    /// Staff wrote to the buyer from the lead's page (the mail is in the
+    /// outbox, row `outbox_id`).
+    MailWritten {
+        outbox_id: i64,
+        subject: String,
+    },
+    /// Staff reached the buyer another way ("call", "meeting").
+    ContactLogged {
+        channel: String,
+        note: String,
+    },
+    /// The buyer answered (the mail is `inbound_mail` row `inbound_id`).
+    BuyerReplied {
+        inbound_id: i64,
+    },
+    /// An automatic answer (out of office): recorded, not a reply.
+    AutoReplied {
+        inbound_id: i64,
+    },
+    /// A mail to the buyer came back undeliverable (`status`: the DSN's
+    /// code, e.g. "5.1.1").
+    MailBounced {
+        outbox_id: i64,
+        inbound_id: i64,
+        status: Option<String>,
+    },
 }
 
 /// Why a stored event could not be read back.
@@ -97,32 +123,46 @@ impl LeadEvent {
             Self::Escalated { .. } => ESCALATED,
             Self::SampleSent { .. } => "sample_sent",
             Self::SampleDownloaded { .. } => "sample_downloaded",
+            Self::MailWritten { .. } => "mail_written",
+            Self::ContactLogged { .. } => "contact_logged",
+            Self::BuyerReplied { .. } => "buyer_replied",
+            Self::AutoReplied { .. } => "auto_replied",
+            Self::MailBounced { .. } => "mail_bounced",
         }
     }
 
     /// The kinds staff cause (the audit log's filter): the others are the
     /// system's.
-    pub const STAFF_ACTIONS: [&'static str; 6] = [
+    pub const STAFF_ACTIONS: [&'static str; 8] = [
         "status_changed",
         "assigned",
         "note",
         "released",
         "erased",
         "sample_sent",
+        "mail_written",
+        "contact_logged",
     ];
 
     /// Whether the event may quote or name the buyer (notes, reasons typed by
     /// staff, score reasons, relay errors): erasure redacts exactly these.
     pub fn holds_personal_data(&self) -> bool {
         match self {
-            Self::Created { .. } | Self::Note { .. } | Self::MailDead { .. } => true,
+            Self::Created { .. }
+            | Self::Note { .. }
+            | Self::MailDead { .. }
+            | Self::MailWritten { .. }
+            | Self::ContactLogged { .. } => true,
             Self::Released { spam_reason } => spam_reason.is_some(),
             Self::StatusChanged { reason, .. } => reason.is_some(),
             Self::Assigned { .. }
             | Self::Erased { .. }
             | Self::Escalated { .. }
             | Self::SampleSent { .. }
-            | Self::SampleDownloaded { .. } => false,
+            | Self::SampleDownloaded { .. }
+            | Self::BuyerReplied { .. }
+            | Self::AutoReplied { .. }
+            | Self::MailBounced { .. } => false,
         }
     }
 
@@ -143,6 +183,14 @@ impl LeadEvent {
                 reason: reason.map(|_| erased()),
             },
             Self::Note { .. } => Self::Note { text: erased() },
+            Self::MailWritten { outbox_id, .. } => Self::MailWritten {
+                outbox_id,
+                subject: erased(),
+            },
+            Self::ContactLogged { channel, .. } => Self::ContactLogged {
+                channel,
+                note: erased(),
+            },
             Self::Released { spam_reason } => Self::Released {
                 spam_reason: spam_reason.map(|_| erased()),
             },

@@ -36,6 +36,15 @@ impl LeadStatus {
         }
     }
 
+    /// The statuses whose lead still waits for a first contact when it has
+    /// had none: closed and spam leads wait for nothing.
+    pub const AWAITING_CONTACT: [LeadStatus; 4] =
+        [Self::New, Self::Contacted, Self::Qualified, Self::Proposal];
+
+    pub fn awaits_contact(&self) -> bool {
+        Self::AWAITING_CONTACT.contains(self)
+    }
+
     pub fn from_db(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_db() == value)
     }

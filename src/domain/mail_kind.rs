@@ -20,10 +20,16 @@ pub enum MailKind {
     SampleLink,
     /// To the lead's owner: the buyer opened the sample.
     SampleOpened,
+    /// To the buyer: written by staff on the lead's page.
+    DeskMail,
+    /// To the lead's owner: the buyer answered.
+    BuyerReplied,
+    /// To the lead's owner: a mail to the buyer bounced.
+    MailBounced,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 8] = [
+    pub const ALL: [MailKind; 11] = [
         Self::SalesNotification,
         Self::BuyerConfirmation,
         Self::OwnerNotification,
@@ -32,6 +38,9 @@ impl MailKind {
         Self::PasswordReset,
         Self::SampleLink,
         Self::SampleOpened,
+        Self::DeskMail,
+        Self::BuyerReplied,
+        Self::MailBounced,
     ];
 
     pub fn as_db(&self) -> &'static str {
@@ -44,6 +53,9 @@ impl MailKind {
             Self::PasswordReset => "password_reset",
             Self::SampleLink => "sample_link",
             Self::SampleOpened => "sample_opened",
+            Self::DeskMail => "desk_mail",
+            Self::BuyerReplied => "buyer_replied",
+            Self::MailBounced => "mail_bounced",
         }
     }
 
@@ -54,6 +66,15 @@ impl MailKind {
     /// Mails a buyer receives come from the publisher by name; the rest from
     /// the desk.
     pub fn is_to_buyer(&self) -> bool {
+        matches!(
+            self,
+            Self::BuyerConfirmation | Self::SampleLink | Self::DeskMail
+        )
+    }
+
+    /// Mails to the buyer that no person wrote: an address that bounced gets
+    /// none of these until the buyer asks again.
+    pub fn is_automatic_to_buyer(&self) -> bool {
         matches!(self, Self::BuyerConfirmation | Self::SampleLink)
     }
 
@@ -68,6 +89,9 @@ impl MailKind {
             Self::PasswordReset => "password reset",
             Self::SampleLink => "sample link",
             Self::SampleOpened => "sample opened",
+            Self::DeskMail => "mail from the desk",
+            Self::BuyerReplied => "buyer replied",
+            Self::MailBounced => "mail bounced",
         }
     }
 }
@@ -85,18 +109,30 @@ impl std::fmt::Display for MailKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutboxStatus {
     Sent,
+    /// Not sent: the address bounced before; the buyer has not asked again.
+    Suppressed,
     Pending,
+    /// Accepted by the relay, then returned as undeliverable.
+    Bounced,
     /// No attempts left; a person must look.
     Dead,
 }
 
 impl OutboxStatus {
-    pub const ALL: [OutboxStatus; 3] = [Self::Sent, Self::Pending, Self::Dead];
+    pub const ALL: [OutboxStatus; 5] = [
+        Self::Sent,
+        Self::Suppressed,
+        Self::Pending,
+        Self::Bounced,
+        Self::Dead,
+    ];
 
     pub fn as_db(&self) -> &'static str {
         match self {
             Self::Pending => "pending",
             Self::Sent => "sent",
+            Self::Suppressed => "suppressed",
+            Self::Bounced => "bounced",
             Self::Dead => "dead",
         }
     }

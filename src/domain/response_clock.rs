@@ -20,24 +20,36 @@ impl ResponseTargets {
     }
 }
 
+/// What the clock needs to know of a lead.
+#[derive(Debug, Clone, Copy)]
+pub struct ClockedLead {
+    pub kind: LeadKind,
+    pub status: LeadStatus,
+    pub created_at: i64,
+    /// `leads.first_response_at`: the first real contact.
+    pub first_contact_at: Option<i64>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Clock {
-    /// Someone has answered (the lead left `new`), or it is not a live lead.
+    /// Someone has made contact (a mail from the desk reached the relay, or a
+    /// call was logged), or the lead is closed or spam.
     Stopped,
     Left(i64),
     Overdue(i64),
 }
 
 impl Clock {
-    /// Only `new` leads are waiting; the clock stops at the first reply.
-    pub fn of(
-        kind: LeadKind,
-        status: LeadStatus,
-        created_at: i64,
-        targets: &ResponseTargets,
-        now: i64,
-    ) -> Self {
-        if status != LeadStatus::New {
+    /// An open lead waits until its first real contact; a status change
+    /// alone does not stop the clock.
+    pub fn of(lead: ClockedLead, targets: &ResponseTargets, now: i64) -> Self {
+        let ClockedLead {
+            kind,
+            status,
+            created_at,
+            first_contact_at,
+        } = lead;
+        if first_contact_at.is_some() || !status.awaits_contact() {
             return Self::Stopped;
         }
         let due = created_at + targets.for_kind(kind);
@@ -101,35 +113,39 @@ mod tests {
         inquiry_seconds: 28800,
     };
 
-    #[test]
-    fn a_new_discount_request_is_due_within_two_hours() {
-        assert_eq!(
-            Clock::of(LeadKind::Discount, LeadStatus::New, 0, &TARGETS, 3600),
-            Clock::Left(3600)
-        );
-        assert_eq!(
-            Clock::of(LeadKind::Discount, LeadStatus::New, 0, &TARGETS, 7300),
-            Clock::Overdue(100)
-        );
-        assert_eq!(
-            Clock::of(LeadKind::Inquiry, LeadStatus::New, 0, &TARGETS, 7300),
-            Clock::Left(21500)
-        );
+    fn lead(kind: LeadKind, status: LeadStatus, first_contact_at: Option<i64>) -> ClockedLead {
+        ClockedLead {
+            kind,
+            status,
+            created_at: 0,
+            first_contact_at,
+        }
     }
 
     #[test]
-    fn the_clock_stops_once_the_lead_leaves_new() {
-        assert_eq!(
-            Clock::of(
-                LeadKind::Discount,
-                LeadStatus::Contacted,
-                0,
-                &TARGETS,
-                99_999
-            ),
-            Clock::Stopped
-        );
+    fn a_new_discount_request_is_due_within_two_hours() {
+        let discount = lead(LeadKind::Discount, LeadStatus::New, None);
+        assert_eq!(Clock::of(discount, &TARGETS, 3600), Clock::Left(3600));
+        assert_eq!(Clock::of(discount, &TARGETS, 7300), Clock::Overdue(100));
+        let inquiry = lead(LeadKind::Inquiry, LeadStatus::New, None);
+        assert_eq!(Clock::of(inquiry, &TARGETS, 7300), Clock::Left(21500));
+    }
+
+    #[test]
+    fn a_status_change_alone_does_not_stop_the_clock_but_a_first_contact_does() {
+        let moved = lead(LeadKind::Discount, LeadStatus::Contacted, None);
+        assert_eq!(Clock::of(moved, &TARGETS, 7300), Clock::Overdue(100));
+        let reached = lead(LeadKind::Discount, LeadStatus::New, Some(50));
+        assert_eq!(Clock::of(reached, &TARGETS, 99_999), Clock::Stopped);
         assert_eq!(Clock::Stopped.describe(), "");
+    }
+
+    #[test]
+    fn closed_and_spam_leads_wait_for_nothing() {
+        for status in [LeadStatus::Won, LeadStatus::Lost, LeadStatus::Spam] {
+            let closed = lead(LeadKind::Discount, status, None);
+            assert_eq!(Clock::of(closed, &TARGETS, 99_999), Clock::Stopped);
+        }
     }
 
     #[test]

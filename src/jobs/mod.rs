@@ -3,4 +3,5 @@
 //! once on demand (tests drain the outbox instead of waiting for it).
 
 pub mod housekeeping;
+pub mod inbound_smtp;
 pub mod outbox_worker;

@@ -15,10 +15,13 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use crate::db::group_commit::GroupCommitter;
+use crate::db::models::lead::Lead;
 use crate::db::models::outbox::{Failure, OutboxMail, claim_due, mark_failed, mark_sent, release};
 use crate::db::{DbConnection, Pool, now_unix, run_blocking, write_transaction};
+use crate::domain::mail_kind::MailKind;
 use crate::domain::masking::{mask_email, mask_emails_in};
 use crate::mail::transport::{MailTransport, PARALLEL_SENDS, SendError, build_message};
+use crate::security::reply_address::ReplyAddresses;
 
 /// Mails claimed per round; a full batch means "look again at once".
 const BATCH: i64 = 20;
@@ -47,6 +50,9 @@ pub struct OutboxWorker {
     pub buyer_from: Mailbox,
     /// When set, every mail is DKIM-signed for the From domain.
     pub dkim: Option<Arc<DkimConfig>>,
+    /// When inbound mail is set up: each mail's envelope sender is its own
+    /// bounce address.
+    pub inbound: Option<ReplyAddresses>,
     pub config: WorkerConfig,
     pub wakeup: Arc<Notify>,
 }
@@ -170,7 +176,8 @@ impl OutboxWorker {
         } else {
             &self.from
         };
-        let outcome = match build_message(&mail.mail, from) {
+        let bounce_to = self.inbound.as_ref().map(|own| own.bounce_to(mail.id));
+        let outcome = match build_message(&mail.mail, from, bounce_to.as_deref()) {
             Ok(mut message) => {
                 if let Some(dkim) = &self.dkim {
                     message.sign(dkim);
@@ -205,7 +212,16 @@ impl OutboxWorker {
                 write_transaction(conn, |conn| {
                     for (mail, outcome) in &outcomes {
                         match outcome {
-                            Ok(()) => mark_sent(conn, mail.id, now)?,
+                            Ok(()) => {
+                                mark_sent(conn, mail.id, now)?;
+                                // Staff's own mail reached the relay: the
+                                // first real contact stops the response clock.
+                                if let (MailKind::DeskMail, Some(lead_id)) =
+                                    (mail.mail.kind, mail.mail.lead_id)
+                                {
+                                    Lead::record_contact(conn, lead_id, now)?;
+                                }
+                            }
                             Err(error) => {
                                 let attempts = mail.attempts + 1;
                                 // A permanent refusal (5xx) is final at once.

@@ -29,6 +29,9 @@ pub struct MailSetup {
     /// How samples are handed out, and the key their links are signed with.
     pub sample_rules: crate::domain::sample::SampleRules,
     pub sample_tokens: crate::security::sample_token::SampleTokens,
+    /// When inbound mail is set up: the buyer's answers go to the lead's
+    /// own `reply+…@` address instead of a person's mailbox.
+    pub replies: Option<crate::security::reply_address::ReplyAddresses>,
 }
 
 /// The report a lead is about, as mails link to it.
@@ -265,15 +268,19 @@ pub fn lead_mails(
         }
         .render()?,
         message_id: message_id(&settings.mail_domain),
+        from_name: None,
+        thread: None,
     };
     let buyer = NewMail {
         lead_id: Some(ctx.lead_id),
         kind: MailKind::BuyerConfirmation,
         to_addr: mailbox(&request.name, &request.email),
-        // The buyer's reply reaches a person: the lead's owner, or sales.
-        reply_to: Some(match owner {
-            Some(owner) => mailbox(&owner.name, &owner.email),
-            None => one_line(&settings.sales_inbox),
+        // The buyer's reply reaches the lead's conversation when inbound
+        // mail is set up; else a person: the lead's owner, or sales.
+        reply_to: Some(match (&settings.replies, owner) {
+            (Some(replies), _) => replies.reply_to(ctx.lead_id),
+            (None, Some(owner)) => mailbox(&owner.name, &owner.email),
+            (None, None) => one_line(&settings.sales_inbox),
         }),
         subject: one_line(&format!("We received your request: {}", ctx.report_title)),
         body_text: BuyerText {
@@ -291,11 +298,15 @@ pub fn lead_mails(
         }
         .render()?,
         message_id: message_id(&settings.mail_domain),
+        from_name: None,
+        thread: None,
     };
     let owner_copy = owner.map(|owner| NewMail {
         kind: MailKind::OwnerNotification,
         to_addr: mailbox(&owner.name, &owner.email),
         message_id: message_id(&settings.mail_domain),
+        from_name: None,
+        thread: None,
         ..sales.clone()
     });
     Ok([Some(sales), owner_copy, Some(buyer)]

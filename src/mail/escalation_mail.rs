@@ -97,6 +97,8 @@ fn digest(
         body_text: DigestText { d: &d }.render()?,
         body_html: DigestHtml { d: &d }.render()?,
         message_id: message_id(&setup.mail_domain),
+        from_name: None,
+        thread: None,
     })
 }
 
@@ -160,6 +162,7 @@ mod tests {
                 max_downloads: 5,
             },
             sample_tokens: crate::security::sample_token::SampleTokens::new(&[1; 64]),
+            replies: None,
         }
     }
 

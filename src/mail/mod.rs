@@ -3,10 +3,12 @@
 
 mod auto_submitted;
 pub mod compose;
+pub mod desk_mail;
 pub mod dkim;
 pub mod dkim_keys;
 pub mod doctor;
 pub mod escalation_mail;
+pub mod inbound;
 mod lead_facts;
 pub mod sample_mail;
 pub mod smtp_url;

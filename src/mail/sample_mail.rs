@@ -87,6 +87,8 @@ pub fn sample_link_mail(
         }
         .render()?,
         message_id: message_id(&setup.mail_domain),
+        from_name: None,
+        thread: None,
     })
 }
 
@@ -133,5 +135,7 @@ pub fn sample_opened_mail(o: &SampleOpened<'_>, setup: &MailSetup) -> anyhow::Re
         body_text: text,
         body_html: html,
         message_id: message_id(&setup.mail_domain),
+        from_name: None,
+        thread: None,
     })
 }

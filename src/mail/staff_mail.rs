@@ -50,6 +50,8 @@ pub fn account_alert_mail(
         }
         .render()?,
         message_id: message_id(&setup.mail_domain),
+        from_name: None,
+        thread: None,
     })
 }
 
@@ -85,5 +87,7 @@ pub fn password_reset_mail(
         body_text: PasswordResetText { name, link }.render()?,
         body_html: PasswordResetHtml { name, link }.render()?,
         message_id: message_id(&setup.mail_domain),
+        from_name: None,
+        thread: None,
     })
 }

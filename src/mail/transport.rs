@@ -12,6 +12,7 @@ use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::db::models::outbox::NewMail;
+use crate::domain::mail_kind::MailKind;
 
 const SMTP_IDLE: Duration = Duration::from_secs(5);
 /// Mails sent at once. An SMTP exchange is mostly round trips, so a few in
@@ -186,15 +187,44 @@ fn mailboxes(list: &str, what: &str) -> Result<Vec<Mailbox>, String> {
     parsed.into_iter().map(with_ascii_domain).collect()
 }
 
-/// The message exactly as it will be sent, every attempt alike (same Message-ID).
-pub fn build_message(mail: &NewMail, from: &Mailbox) -> Result<Message, String> {
+/// The message exactly as it will be sent, every attempt alike (same
+/// Message-ID). `bounce_to`, when inbound mail is set up, is the envelope
+/// sender: a bounce comes back to it and names this very mail.
+pub fn build_message(
+    mail: &NewMail,
+    from: &Mailbox,
+    bounce_to: Option<&str>,
+) -> Result<Message, String> {
     // A sales inbox may be several addresses: each is a recipient.
     let to = mailboxes(&mail.to_addr, "recipient")?;
+    // A mail staff wrote comes from them by name, at our own address.
+    let from = match &mail.from_name {
+        Some(name) => Mailbox::new(Some(name.clone()), from.email.clone()),
+        None => from.clone(),
+    };
     let mut builder = Message::builder()
-        .from(from.clone())
+        .from(from)
         .subject(mail.subject.clone())
-        .message_id(Some(mail.message_id.clone()))
-        .header(AutoSubmitted::of(mail.kind));
+        .message_id(Some(mail.message_id.clone()));
+    // Staff's own words are not auto-submitted: an out-of-office answers them.
+    if mail.kind != MailKind::DeskMail {
+        builder = builder.header(AutoSubmitted::of(mail.kind));
+    }
+    if let Some(thread) = mail.thread.as_deref().filter(|t| !t.trim().is_empty()) {
+        if let Some(last) = thread.split_whitespace().last() {
+            builder = builder.in_reply_to(last.to_owned());
+        }
+        builder = builder.references(thread.trim().to_owned());
+    }
+    if let Some(bounce_to) = bounce_to {
+        let sender: lettre::Address = bounce_to
+            .parse()
+            .map_err(|e| format!("bad bounce address: {e}"))?;
+        let recipients = to.iter().map(|m| m.email.clone()).collect();
+        let envelope = lettre::address::Envelope::new(Some(sender), recipients)
+            .map_err(|e| format!("bad envelope: {e}"))?;
+        builder = builder.envelope(envelope);
+    }
     for to in to {
         builder = builder.to(to);
     }
@@ -259,9 +289,11 @@ mod tests {
             body_text: "Grüße".into(),
             body_html: "<p>Grüße</p>".into(),
             message_id: "<abc@publisher.test>".into(),
+            from_name: None,
+            thread: None,
         };
         let from: Mailbox = "Publisher <no-reply@publisher.test>".parse().unwrap();
-        let message = build_message(&mail, &from).unwrap();
+        let message = build_message(&mail, &from, None).unwrap();
         let to: Vec<String> = message
             .envelope()
             .to()
@@ -289,9 +321,12 @@ mod tests {
             body_text: "text".into(),
             body_html: "<p>html</p>".into(),
             message_id: "<abc@acme.test>".into(),
+            from_name: None,
+            thread: None,
         };
         let from: Mailbox = "reportdesk <no-reply@acme.test>".parse().unwrap();
-        let raw = String::from_utf8(build_message(&mail, &from).unwrap().formatted()).unwrap();
+        let raw =
+            String::from_utf8(build_message(&mail, &from, None).unwrap().formatted()).unwrap();
         assert!(raw.contains("Message-ID: <abc@acme.test>"));
         assert!(raw.contains("multipart/alternative"));
         assert!(raw.contains("Reply-To: \"Jane Doe\" <jane@buyer.test>"));

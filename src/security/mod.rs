@@ -7,5 +7,6 @@ pub mod headers;
 pub mod login_throttle;
 pub mod password;
 pub mod rate_limit;
+pub mod reply_address;
 pub mod sample_token;
 pub mod session;

@@ -5,7 +5,7 @@ use super::Settings;
 /// What each setting means, in the order `--help` lists them; the default
 /// shown beside it comes from `Settings::default()`, or is said here when a
 /// setting has none.
-pub(super) const MEANINGS: [(&str, &str); 35] = [
+pub(super) const MEANINGS: [(&str, &str); 38] = [
     ("bind", "listen address; port 0 = any free port"),
     ("public_url", "absolute base URL for links in mails"),
     (
@@ -84,6 +84,18 @@ pub(super) const MEANINGS: [(&str, &str); 35] = [
     (
         "sample_max_downloads",
         "downloads a mailed sample link allows",
+    ),
+    (
+        "inbound_domain",
+        "domain of the reply+…@ and bounce+…@ addresses (its MX points here) [unset = no inbound mail]",
+    ),
+    (
+        "inbound_token",
+        "bearer token of POST /inbound/email, at least 24 characters [unset = endpoint off]",
+    ),
+    (
+        "inbound_smtp_bind",
+        "address of the inbound SMTP listener, e.g. 127.0.0.1:2525 [unset = off]",
     ),
     (
         "request_timeout_seconds",

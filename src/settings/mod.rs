@@ -56,6 +56,14 @@ pub struct Settings {
     /// A sample link works this many days, and this many downloads.
     pub sample_link_days: i64,
     pub sample_max_downloads: i32,
+    /// The domain whose `reply+…@` and `bounce+…@` addresses reportdesk
+    /// receives (MX to this host); unset = no inbound mail.
+    pub inbound_domain: Option<String>,
+    /// Bearer token of `POST /inbound/email`; unset = the endpoint is off.
+    #[serde(skip_serializing)]
+    pub inbound_token: Option<SecretString>,
+    /// The inbound SMTP listener's address; unset = off.
+    pub inbound_smtp_bind: Option<std::net::SocketAddr>,
     /// A request body must have arrived this long after it began.
     pub request_timeout_seconds: u64,
     /// A staff session ends after this long without a request.
@@ -109,6 +117,9 @@ impl Default for Settings {
             sample_min_score: 40,
             sample_link_days: 7,
             sample_max_downloads: 5,
+            inbound_domain: None,
+            inbound_token: None,
+            inbound_smtp_bind: None,
             request_timeout_seconds: 10,
             session_idle_seconds: 30 * 60,
             session_max_seconds: 12 * 60 * 60,
@@ -153,6 +164,25 @@ impl Settings {
         if settings.sample_link_days < 1 || settings.sample_max_downloads < 1 {
             bail!(
                 "REPORTDESK_SAMPLE_LINK_DAYS and REPORTDESK_SAMPLE_MAX_DOWNLOADS must be at least 1"
+            );
+        }
+        if let Some(domain) = &settings.inbound_domain {
+            if domain.trim().is_empty() || domain.contains(['@', ' ']) || !domain.contains('.') {
+                bail!("REPORTDESK_INBOUND_DOMAIN must be a domain name such as in.example.com");
+            }
+        }
+        if settings
+            .inbound_token
+            .as_ref()
+            .is_some_and(|t| t.expose_secret().len() < 24)
+        {
+            bail!("REPORTDESK_INBOUND_TOKEN must be at least 24 characters");
+        }
+        if (settings.inbound_token.is_some() || settings.inbound_smtp_bind.is_some())
+            && settings.inbound_domain.is_none()
+        {
+            bail!(
+                "REPORTDESK_INBOUND_TOKEN and REPORTDESK_INBOUND_SMTP_BIND need REPORTDESK_INBOUND_DOMAIN: the domain replies and bounces are addressed to"
             );
         }
         if settings.mail_max_attempts < 1 {

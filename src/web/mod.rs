@@ -9,6 +9,7 @@ pub mod encoding;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod inbound;
 pub mod page;
 pub mod public;
 pub mod static_files;

@@ -10,7 +10,7 @@ use crate::db::queries::overdue::overdue_unescalated;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::lead_event::LeadEvent;
 use crate::domain::lead_status::LeadStatus;
-use crate::domain::response_clock::{Clock, ResponseTargets};
+use crate::domain::response_clock::{Clock, ClockedLead, ResponseTargets};
 use crate::mail::compose::MailSetup;
 use crate::mail::escalation_mail::escalation_digests;
 
@@ -34,9 +34,13 @@ pub fn escalate_overdue(
     let swept = write_transaction(conn, |conn| -> anyhow::Result<Vec<i64>> {
         let mut overdue = Vec::new();
         for lead in overdue_unescalated(conn, targets, now, SWEEP_LIMIT)? {
-            if let Clock::Overdue(late) =
-                Clock::of(lead.kind, LeadStatus::New, lead.created_at, targets, now)
-            {
+            let waiting = ClockedLead {
+                kind: lead.kind,
+                status: LeadStatus::New,
+                created_at: lead.created_at,
+                first_contact_at: None,
+            };
+            if let Clock::Overdue(late) = Clock::of(waiting, targets, now) {
                 overdue.push((lead, late));
             }
         }

@@ -4,8 +4,10 @@
 
 pub mod assign_owner;
 pub mod change_lead;
+pub mod converse;
 pub mod deliver_sample;
 pub mod escalate;
+pub mod receive_mail;
 pub mod release_lead;
 pub mod retention;
 pub mod submit_lead;

@@ -281,7 +281,7 @@ async fn the_detail_shows_every_field_attribution_consent_and_the_timeline(app: 
 }
 both_backends!(the_detail_shows_every_field_attribution_consent_and_the_timeline);
 
-async fn changing_status_records_the_actor_and_the_first_response(app: &TestApp) {
+async fn changing_status_records_the_actor_but_is_no_first_response(app: &TestApp) {
     let ada = app.admin().await;
     let id = app.seed_lead(
         LeadKind::Inquiry,
@@ -304,7 +304,8 @@ async fn changing_status_records_the_actor_and_the_first_response(app: &TestApp)
     let page = ada.page(&detail).await;
     assert!(page.contains("Status new → contacted"));
     assert!(page.contains("Ada Admin"));
-    assert!(!page.contains("First response</dt><dd>not yet"));
+    // Only a real contact (a desk mail, a logged call) is a first response.
+    assert!(page.contains("First response</dt><dd>not yet"));
     let lost = ada
         .post(
             &detail,
@@ -330,7 +331,7 @@ async fn changing_status_records_the_actor_and_the_first_response(app: &TestApp)
     assert_eq!(lost.status(), 303);
     assert!(ada.page(&detail).await.contains("Reason: Bought elsewhere"));
 }
-both_backends!(changing_status_records_the_actor_and_the_first_response);
+both_backends!(changing_status_records_the_actor_but_is_no_first_response);
 
 async fn owner_and_notes_are_recorded_on_the_timeline(app: &TestApp) {
     let ada = app.admin().await;

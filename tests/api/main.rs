@@ -19,6 +19,7 @@ mod browser_sample;
 mod browser_staff;
 mod catalog;
 mod confirmations;
+mod conversation;
 mod dkim;
 mod gdpr;
 mod hardening;

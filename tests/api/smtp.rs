@@ -8,6 +8,8 @@ use mailin_embedded::{Handler, Server, SslConfig};
 
 #[derive(Debug, Clone)]
 pub struct ReceivedMail {
+    /// The envelope sender (MAIL FROM).
+    pub sender: String,
     /// Envelope recipients (RCPT TO).
     pub recipients: Vec<String>,
     pub raw: Vec<u8>,
@@ -42,6 +44,7 @@ struct Recorder {
     /// The users who authenticated (only ever over TLS: mailin refuses AUTH
     /// on a clear connection).
     logins: Arc<Mutex<Vec<String>>>,
+    sender: String,
     recipients: Vec<String>,
     data: Vec<u8>,
 }
@@ -51,8 +54,9 @@ impl Handler for Recorder {
         &mut self,
         _ip: std::net::IpAddr,
         _domain: &str,
-        _from: &str,
+        from: &str,
     ) -> mailin_embedded::Response {
+        self.sender = from.to_owned();
         self.recipients.clear();
         self.data.clear();
         mailin_embedded::response::OK
@@ -99,6 +103,7 @@ impl Handler for Recorder {
             std::thread::sleep(Duration::from_secs(120));
         }
         self.received.lock().unwrap().push(ReceivedMail {
+            sender: std::mem::take(&mut self.sender),
             recipients: std::mem::take(&mut self.recipients),
             raw: std::mem::take(&mut self.data),
         });
@@ -242,6 +247,7 @@ impl SmtpServer {
         let recorder = Recorder {
             received: received.clone(),
             logins: logins.clone(),
+            sender: String::new(),
             recipients: Vec::new(),
             data: Vec::new(),
         };

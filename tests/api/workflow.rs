@@ -495,6 +495,7 @@ async fn two_instances_sweeping_at_once_escalate_each_lead_once(app: &TestApp) {
         publisher: Publisher::new("", "", ""),
         sample_rules: settings.sample_rules(),
         sample_tokens: reportdesk::security::sample_token::SampleTokens::new(&[7; 64]),
+        replies: None,
     };
     let now = reportdesk::db::now_unix();
     let escalated: usize = std::thread::scope(|scope| {

@@ -22,6 +22,8 @@ pub struct Contact {
     pub created_at: i64,
     pub erased_at: Option<i64>,
     pub email_domain: String,
+    /// Mail to this address bounced; automatic mail waits for a new request.
+    pub mail_bounced_at: Option<i64>,
 }
 
 impl Contact {
@@ -68,8 +70,14 @@ impl Contact {
         match Self::id_by_email(conn, &email)? {
             Some(id) => {
                 if refresh {
+                    // A new request from the buyer also lifts a bounce's
+                    // suppression: they have given the address again.
                     diesel::update(contacts::table.find(id))
-                        .set((details, contacts::erased_at.eq(None::<i64>)))
+                        .set((
+                            details,
+                            contacts::erased_at.eq(None::<i64>),
+                            contacts::mail_bounced_at.eq(None::<i64>),
+                        ))
                         .execute(conn)?;
                 }
                 Ok(id)
@@ -85,6 +93,25 @@ impl Contact {
                 Self::id_by_email(conn, &email)?.ok_or(diesel::result::Error::NotFound)
             }
         }
+    }
+
+    /// Mail to the contact's address came back undeliverable.
+    pub fn mark_bounced(conn: &mut DbConnection, id: i64, now: i64) -> QueryResult<()> {
+        diesel::update(contacts::table.find(id))
+            .set(contacts::mail_bounced_at.eq(now))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Whether automatic mail to the lead's buyer is held back after a bounce.
+    pub fn lead_bounced(conn: &mut DbConnection, lead_id: i64) -> QueryResult<bool> {
+        let bounced: Option<Option<i64>> = leads::table
+            .inner_join(contacts::table)
+            .filter(leads::id.eq(lead_id))
+            .select(contacts::mail_bounced_at)
+            .first(conn)
+            .optional()?;
+        Ok(matches!(bounced, Some(Some(_))))
     }
 
     /// Replaces every personal value; `false` when the contact is unknown or

@@ -37,6 +37,8 @@ pub struct Lead {
     pub created_at: i64,
     pub updated_at: i64,
     pub first_response_at: Option<i64>,
+    /// The buyer wrote at this time and nobody has answered since.
+    pub buyer_replied_at: Option<i64>,
     /// What the buyer typed with this request (`None` for leads stored before
     /// these were kept: the contact's details stand in).
     #[diesel(embed)]
@@ -137,24 +139,40 @@ impl Lead {
             .optional()
     }
 
-    /// Moves the lead to `status`; the first move out of `new` starts the
-    /// first-response record.
+    /// Moves the lead to `status`. The response clock does not stop here: a
+    /// status says where the deal stands, not that anyone reached the buyer.
     pub fn set_status(
         &self,
         conn: &mut DbConnection,
         status: LeadStatus,
         now: i64,
     ) -> QueryResult<()> {
-        let first_response = match (self.status, self.first_response_at) {
-            (LeadStatus::New, None) => Some(now),
-            (_, kept) => kept,
-        };
         diesel::update(leads::table.find(self.id))
-            .set((
-                leads::status.eq(status),
-                leads::updated_at.eq(now),
-                leads::first_response_at.eq(first_response),
-            ))
+            .set((leads::status.eq(status), leads::updated_at.eq(now)))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Staff reached the buyer (a desk mail the relay accepted, or a logged
+    /// call): the first time stops the response clock, and the buyer's last
+    /// reply counts as answered.
+    pub fn record_contact(conn: &mut DbConnection, id: i64, now: i64) -> QueryResult<()> {
+        diesel::update(leads::table.find(id))
+            .filter(leads::first_response_at.is_null())
+            .set(leads::first_response_at.eq(now))
+            .execute(conn)?;
+        Self::set_buyer_waiting(conn, id, None)
+    }
+
+    /// `Some(at)`: the buyer wrote at `at` and waits for an answer; `None`:
+    /// staff have answered.
+    pub fn set_buyer_waiting(
+        conn: &mut DbConnection,
+        id: i64,
+        since: Option<i64>,
+    ) -> QueryResult<()> {
+        diesel::update(leads::table.find(id))
+            .set(leads::buyer_replied_at.eq(since))
             .execute(conn)?;
         Ok(())
     }

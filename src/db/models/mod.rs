@@ -4,9 +4,11 @@
 pub mod audit_entry;
 pub mod contact;
 pub mod health_probe;
+pub mod inbound_mail;
 pub mod lead;
 pub mod lead_event;
 pub mod login_throttle;
+pub mod mail_template;
 pub mod outbox;
 pub mod password_reset;
 pub mod report;

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
+use crate::db::models::contact::Contact;
 use crate::db::models::lead_event;
 use crate::db::schema::outbox;
 use crate::db::{DbConnection, write_transaction};
@@ -24,6 +25,11 @@ pub struct NewMail {
     pub body_text: String,
     pub body_html: String,
     pub message_id: String,
+    /// A mail staff wrote: "<owner> via <publisher>" at the From address.
+    pub from_name: Option<String>,
+    /// The lead's earlier Message-IDs, oldest first, space-separated: the
+    /// last is `In-Reply-To`, all are `References`.
+    pub thread: Option<String>,
 }
 
 /// A claimed mail, ready to send.
@@ -36,12 +42,25 @@ pub struct OutboxMail {
     pub attempts: i32,
 }
 
+/// Queues mails. An automatic mail to a buyer whose address bounced is kept
+/// as `suppressed` instead (the desk shows it; nothing is sent) until the
+/// buyer asks again.
 pub fn insert_mails(conn: &mut DbConnection, mails: &[NewMail], now: i64) -> QueryResult<()> {
     for mail in mails {
+        let suppressed = match mail.lead_id {
+            Some(lead_id) if mail.kind.is_automatic_to_buyer() => {
+                Contact::lead_bounced(conn, lead_id)?
+            }
+            _ => false,
+        };
         diesel::insert_into(outbox::table)
             .values((
                 mail,
-                outbox::status.eq(OutboxStatus::Pending),
+                outbox::status.eq(if suppressed {
+                    OutboxStatus::Suppressed
+                } else {
+                    OutboxStatus::Pending
+                }),
                 outbox::attempts.eq(0),
                 outbox::next_attempt_at.eq(now),
                 outbox::created_at.eq(now),
@@ -49,6 +68,36 @@ pub fn insert_mails(conn: &mut DbConnection, mails: &[NewMail], now: i64) -> Que
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// A sent mail came back undeliverable; the buyer's automatic mails still
+/// waiting are held back with it. `false` when the mail is unknown or was
+/// already marked.
+pub fn mark_bounced(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    let marked = diesel::update(outbox::table.find(id))
+        .filter(outbox::status.ne(OutboxStatus::Bounced))
+        .set(outbox::status.eq(OutboxStatus::Bounced))
+        .execute(conn)?;
+    Ok(marked > 0)
+}
+
+/// Holds back the lead's automatic buyer mails not yet sent.
+pub fn suppress_pending_of_lead(conn: &mut DbConnection, lead_id: i64) -> QueryResult<usize> {
+    let automatic: Vec<MailKind> = MailKind::ALL
+        .into_iter()
+        .filter(MailKind::is_automatic_to_buyer)
+        .collect();
+    diesel::update(
+        outbox::table
+            .filter(outbox::lead_id.eq(lead_id))
+            .filter(outbox::status.eq(OutboxStatus::Pending))
+            .filter(outbox::kind.eq_any(automatic)),
+    )
+    .set((
+        outbox::status.eq(OutboxStatus::Suppressed),
+        outbox::claimed_until.eq(None::<i64>),
+    ))
+    .execute(conn)
 }
 
 #[derive(QueryableByName)]

@@ -30,6 +30,7 @@ pub struct LeadDetail {
     pub other_leads: Vec<LeadSummary>,
     pub events: Vec<EventRow>,
     pub mails: Vec<MailRow>,
+    pub inbound: Vec<crate::db::models::inbound_mail::InboundRow>,
 }
 
 pub fn lead_detail(conn: &mut DbConnection, id: i64) -> QueryResult<Option<LeadDetail>> {
@@ -46,6 +47,7 @@ pub fn lead_detail(conn: &mut DbConnection, id: i64) -> QueryResult<Option<LeadD
     Ok(Some(LeadDetail {
         events: EventRow::of_leads(conn, &[id])?,
         mails: MailRow::of_lead(conn, id)?,
+        inbound: crate::db::models::inbound_mail::of_lead(conn, id)?,
         lead,
         contact,
         report_title,

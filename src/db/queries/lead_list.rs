@@ -28,6 +28,9 @@ pub struct LeadListRow {
     pub contact_id: i64,
     pub email_domain: String,
     pub sample: Option<SampleStage>,
+    pub first_response_at: Option<i64>,
+    /// The buyer wrote and staff have not answered since.
+    pub buyer_replied_at: Option<i64>,
 }
 
 pub const PAGE_SIZE: i64 = 50;
@@ -49,6 +52,8 @@ struct PageRow {
     assignee_id: Option<i64>,
     report_id: i64,
     contact_id: i64,
+    first_response_at: Option<i64>,
+    buyer_replied_at: Option<i64>,
 }
 
 impl PageRow {
@@ -247,6 +252,8 @@ fn with_people(conn: &mut DbConnection, page_rows: Vec<PageRow>) -> QueryResult<
                 contact_id: row.contact_id,
                 email_domain,
                 sample: sample_stage(row.kind, links.get(&row.id).copied()),
+                first_response_at: row.first_response_at,
+                buyer_replied_at: row.buyer_replied_at,
             }
         })
         .collect())

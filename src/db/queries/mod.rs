@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod contact_export;
 pub mod contact_search;
+pub mod conversation;
 pub mod dashboard;
 pub mod lead_detail;
 pub mod lead_export;

@@ -34,7 +34,8 @@ pub fn overdue_unescalated(
         let rows: Vec<OverdueLead> = leads::table
             .inner_join(reports::table)
             .left_join(users::table)
-            .filter(leads::status.eq(LeadStatus::New))
+            .filter(leads::status.eq_any(LeadStatus::AWAITING_CONTACT))
+            .filter(leads::first_response_at.is_null())
             .filter(leads::kind.eq(kind))
             .filter(leads::created_at.lt(cutoff))
             .filter(not(exists(
@@ -68,7 +69,8 @@ pub fn overdue_counts(
     let mut overdue = 0;
     for kind in LeadKind::ALL {
         let n: i64 = leads::table
-            .filter(leads::status.eq(LeadStatus::New))
+            .filter(leads::status.eq_any(LeadStatus::AWAITING_CONTACT))
+            .filter(leads::first_response_at.is_null())
             .filter(leads::kind.eq(kind))
             .filter(leads::created_at.lt(now - targets.for_kind(kind)))
             .count()

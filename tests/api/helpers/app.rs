@@ -29,6 +29,8 @@ pub struct TestApp {
     pub secret_key: Vec<u8>,
     /// The app's background jobs, to run on demand.
     pub jobs: Jobs,
+    /// The inbound SMTP listener's address, when the settings start one.
+    pub inbound_smtp: Option<std::net::SocketAddr>,
     server: actix_web::dev::ServerHandle,
 }
 
@@ -100,6 +102,7 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         let server = app.handle();
         let jobs = app.jobs();
+        let inbound_smtp = app.inbound_smtp();
         tokio::spawn(app.run_until_stopped());
         let client = reqwest::Client::builder()
             .cookie_store(true)
@@ -112,6 +115,7 @@ impl TestApp {
             db,
             secret_key,
             jobs,
+            inbound_smtp,
             server,
         }
     }

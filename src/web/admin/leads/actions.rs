@@ -19,7 +19,7 @@ use crate::workflow::change_lead::{add_note as note_lead, set_status as move_lea
 use crate::workflow::release_lead::release_lead;
 
 /// After a change: back to the lead, or the page again with the reason it was refused.
-async fn after_change(
+pub(super) async fn after_change(
     state: &AppState,
     staff: &Staff,
     id: i64,
@@ -36,7 +36,7 @@ async fn after_change(
 }
 
 /// A form that was not understood: the lead's page again, saying so.
-async fn refuse(
+pub(super) async fn refuse(
     state: &AppState,
     staff: &Staff,
     id: i64,

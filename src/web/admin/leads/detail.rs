@@ -4,7 +4,9 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use super::conversation::{ComposeView, prefill};
 use super::timeline::{TimelineItem, describe_repeat, timeline};
+use crate::db::models::mail_template;
 use crate::db::models::report_sample;
 use crate::db::models::sample_delivery::{self, SampleDelivery};
 use crate::db::models::user::User;
@@ -14,7 +16,7 @@ use crate::db::{now_unix, run_blocking};
 use crate::domain::country::Country;
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
-use crate::domain::response_clock::Clock;
+use crate::domain::response_clock::{Clock, ClockedLead};
 use crate::format::format_time;
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
@@ -36,6 +38,11 @@ pub struct LeadDetailPage {
     pub problem: Option<String>,
     /// For a sample request: where its sample stands.
     pub sample: Option<SampleView>,
+    /// Writing to the buyer; `None` for spam or an erased buyer.
+    pub compose: Option<ComposeView>,
+    /// Mail to the buyer bounced: phone them, or correct the address.
+    pub bounced: bool,
+    pub buyer_replied: bool,
 }
 
 pub struct SampleView {
@@ -172,27 +179,29 @@ pub async fn render_detail(
         } else {
             None
         };
-        Ok(Some((detail, repeat, owners, User::names(conn)?, sample)))
+        let template = mail_template::of_kind(conn, detail.lead.kind)?;
+        let names = User::names(conn)?;
+        Ok(Some((detail, repeat, owners, names, sample, template)))
     })
     .await?;
-    let Some((detail, repeat, owners, names, sample)) = loaded else {
+    let Some((detail, repeat, owners, names, sample, template)) = loaded else {
         return Err(PageError::NotFound);
     };
     let targets = state.settings.response_targets();
     let lead = &detail.lead;
-    let clock = Clock::of(
-        lead.kind,
-        lead.status,
-        lead.created_at,
-        &targets,
-        now_unix(),
-    );
+    let clocked = ClockedLead {
+        kind: lead.kind,
+        status: lead.status,
+        created_at: lead.created_at,
+        first_contact_at: lead.first_response_at,
+    };
+    let clock = Clock::of(clocked, &targets, now_unix());
     let has_problem = problem.is_some();
     let view = LeadDetailPage {
         meta: PageMeta::plain(&format!("Lead {}", lead.id)),
         staff: staff.view(),
         other_leads: detail.other_leads.iter().map(OtherLead::from).collect(),
-        timeline: timeline(&detail.events, &detail.mails, &names),
+        timeline: timeline(&detail.events, &detail.mails, &detail.inbound, &names),
         owners,
         statuses: LeadStatus::ALL
             .into_iter()
@@ -200,6 +209,10 @@ pub async fn render_detail(
             .collect(),
         problem,
         sample,
+        compose: (lead.status != LeadStatus::Spam && detail.contact.erased_at.is_none())
+            .then(|| prefill(template.as_ref(), &detail, &staff.user.name, state)),
+        bounced: detail.contact.mail_bounced_at.is_some(),
+        buyer_replied: lead.buyer_replied_at.is_some(),
         lead: lead_view(&detail, clock, repeat.as_ref().map(describe_repeat), &names),
     };
     page::form(&view, has_problem)

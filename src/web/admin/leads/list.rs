@@ -18,7 +18,7 @@ use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::mail_kind::OutboxStatus;
 use crate::domain::masking::mask_email;
-use crate::domain::response_clock::{Clock, ResponseTargets};
+use crate::domain::response_clock::{Clock, ClockedLead, ResponseTargets};
 use crate::format::format_time;
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
@@ -75,6 +75,8 @@ pub struct LeadRowView {
     pub clock: String,
     pub overdue: bool,
     pub repeat: Vec<String>,
+    /// The buyer wrote and nobody has answered yet.
+    pub buyer_replied: bool,
 }
 
 /// What the list reads, in one trip to the blocking pool.
@@ -198,7 +200,13 @@ fn row_view(
     targets: &ResponseTargets,
     now: i64,
 ) -> LeadRowView {
-    let clock = Clock::of(row.kind, row.status, row.created_at, targets, now);
+    let lead = ClockedLead {
+        kind: row.kind,
+        status: row.status,
+        created_at: row.created_at,
+        first_contact_at: row.first_response_at,
+    };
+    let clock = Clock::of(lead, targets, now);
     LeadRowView {
         id: row.id,
         created: format_time(row.created_at),
@@ -221,6 +229,7 @@ fn row_view(
         sample: row.sample.map_or("–", |s| s.label()),
         clock: clock.describe(),
         overdue: clock.is_overdue(),
+        buyer_replied: row.buyer_replied_at.is_some(),
         repeat: loaded
             .repeats
             .get(&row.id)

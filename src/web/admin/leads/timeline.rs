@@ -3,10 +3,12 @@
 
 use std::collections::HashMap;
 
+use crate::db::models::inbound_mail::InboundRow;
 use crate::db::models::lead_event::EventRow;
 use crate::db::models::outbox::MailRow;
 use crate::db::queries::repeat_interest::RepeatInterest;
 use crate::domain::lead_event::LeadEvent;
+use crate::domain::mail_kind::MailKind;
 use crate::domain::masking::mask_email;
 use crate::domain::response_clock::lateness;
 use crate::format::{format_time, ordinal};
@@ -87,6 +89,23 @@ pub fn describe_event(row: &EventRow, names: &HashMap<i64, String>) -> (String, 
             "Sample downloaded".into(),
             format!("{} download of its link", ordinal(count.max(0) as usize)),
         ),
+        LeadEvent::MailWritten { subject, .. } => ("Wrote to the buyer".into(), subject),
+        LeadEvent::ContactLogged { channel, note } => (format!("Contact logged: {channel}"), note),
+        LeadEvent::BuyerReplied { inbound_id } => {
+            ("Buyer replied".into(), format!("mail {inbound_id}"))
+        }
+        LeadEvent::AutoReplied { inbound_id } => {
+            ("Automatic reply".into(), format!("mail {inbound_id}"))
+        }
+        LeadEvent::MailBounced {
+            outbox_id, status, ..
+        } => (
+            "Email undeliverable — phone or correct it".into(),
+            format!(
+                "mail {outbox_id} bounced{}; automatic mail to this address is held until the buyer asks again",
+                status.map(|s| format!(" ({s})")).unwrap_or_default()
+            ),
+        ),
         LeadEvent::Erased { on_request } => (
             "Personal data erased".into(),
             if on_request {
@@ -99,14 +118,22 @@ pub fn describe_event(row: &EventRow, names: &HashMap<i64, String>) -> (String, 
     }
 }
 
-/// A lead's events and mails as one timeline, oldest first.
+/// A lead's events and mails, out and in, as one timeline, oldest first.
+/// Mails in stand for their own events (the reply's text is on its line).
 pub fn timeline(
     events: &[EventRow],
     mails: &[MailRow],
+    inbound: &[InboundRow],
     names: &HashMap<i64, String>,
 ) -> Vec<TimelineItem> {
     let mut items: Vec<(i64, TimelineItem)> = events
         .iter()
+        .filter(|e| {
+            !matches!(
+                e.event(),
+                Ok(LeadEvent::BuyerReplied { .. } | LeadEvent::AutoReplied { .. })
+            )
+        })
         .map(|e| {
             let (what, detail) = describe_event(e, names);
             let who = e.actor_name.clone().unwrap_or_else(|| "system".into());
@@ -123,6 +150,10 @@ pub fn timeline(
         .collect();
     items.extend(mails.iter().map(|m| {
         let at = m.sent_at.unwrap_or(m.created_at);
+        let attempts = match &m.last_error {
+            Some(error) => format!("{} attempt(s); last error: {error}", m.attempts),
+            None => format!("{} attempt(s)", m.attempts),
+        };
         let item = TimelineItem {
             at: format_time(at),
             who: "outbox".into(),
@@ -132,12 +163,35 @@ pub fn timeline(
                 mask_email(&m.to_addr),
                 m.status
             ),
-            detail: match &m.last_error {
-                Some(error) => format!("{} attempt(s); last error: {error}", m.attempts),
-                None => format!("{} attempt(s)", m.attempts),
+            // What staff wrote is shown whole; the system's mails are known.
+            detail: if m.kind == MailKind::DeskMail {
+                format!("{}\n\n{}\n\n({attempts})", m.subject, m.body_text)
+            } else {
+                attempts
             },
         };
         (at, item)
+    }));
+    items.extend(inbound.iter().map(|m| {
+        let attachments: Vec<String> = m
+            .attachments()
+            .iter()
+            .map(|a| format!("{} ({})", a.name, crate::format::bytes(a.size)))
+            .collect();
+        let mut detail = format!("{}\n\n{}", m.subject, m.body_text);
+        if !attachments.is_empty() {
+            detail.push_str(&format!(
+                "\n\nAttachments (not kept): {}",
+                attachments.join(", ")
+            ));
+        }
+        let item = TimelineItem {
+            at: format_time(m.received_at),
+            who: mask_email(&m.sender),
+            what: m.kind.label().to_owned(),
+            detail,
+        };
+        (m.received_at, item)
     }));
     items.sort_by_key(|(at, _)| *at);
     items.into_iter().map(|(_, item)| item).collect()
