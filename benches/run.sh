@@ -125,26 +125,9 @@ baseline_rps=$(python3 -c "print(f'{$rows/($end-$start):.0f}')")
 ratio() { python3 -c "print(f'{$1/$baseline_rps:.2f}x')"; }
 say "P2 durable submits: reportdesk $submit_rps submits/s with mails delivered alongside ($stored leads stored), $alone_rps submits/s with deliveries held ($alone_stored stored) | sqlite3 autocommit inserts $baseline_rps rows/s | ratio $(ratio "$submit_rps"), $(ratio "$alone_rps")"
 
-# --- P5: submit -> mail accepted by a local SMTP server ---------------------
+# --- P5: submit -> mail accepted by a local SMTP server (its own script) ----
 stop_app
-# A database of its own: P2 left thousands of mails queued ahead.
-export REPORTDESK_DATABASE_URL="sqlite://$work/latency.sqlite3"
-smtp_port=$(free_port)
-export REPORTDESK_MAIL_URL="smtp://127.0.0.1:$smtp_port"
-"$bin" generate form-tokens --count 300 >"$work/latency-tokens.txt"
-start_app
-python3 -W ignore benches/mail_latency.py "$base" "$smtp_port" "$work/latency-tokens.txt" 200
-stop_app
-# The same with every mail DKIM-signed (RSA 2048), on a database of its own.
-openssl genrsa -traditional -out "$work/dkim.pem" 2048 2>/dev/null
-export REPORTDESK_DATABASE_URL="sqlite://$work/latency-dkim.sqlite3"
-export REPORTDESK_DKIM_SELECTOR=bench REPORTDESK_DKIM_PRIVATE_KEY_FILE="$work/dkim.pem"
-"$bin" generate form-tokens --count 300 >"$work/latency-dkim-tokens.txt"
-start_app
-say "with DKIM signing:"
-python3 -W ignore benches/mail_latency.py "$base" "$smtp_port" "$work/latency-dkim-tokens.txt" 200
-stop_app
-unset REPORTDESK_DKIM_SELECTOR REPORTDESK_DKIM_PRIVATE_KEY_FILE
+bash benches/p5_mail_latency.sh
 export REPORTDESK_MAIL_URL="file://$work/mail"
 export REPORTDESK_DATABASE_URL="sqlite://$work/million.sqlite3"
 # The generated year of history holds ~300,000 `new` leads long past their

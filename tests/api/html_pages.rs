@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 
 use reportdesk::db::Backend;
+use reportdesk::db::models::inbound_mail::{self, NewInbound};
+use reportdesk::domain::inbound::{InboundKind, InboundState};
 use reportdesk::domain::lead_kind::LeadKind;
 use reportdesk::domain::lead_status::LeadStatus;
 
@@ -57,8 +59,30 @@ async fn every_page_is_saved_for_the_html_checker() {
         LeadStatus::New,
         reportdesk::db::now_unix() - 3 * 3600,
     );
-    let ada = app.admin().await;
     let lead = app.leads()[0].id;
+    // A reply on the lead and a mail for no lead: both lists have a row.
+    for (lead_id, state) in [
+        (Some(lead), InboundState::Matched),
+        (None, InboundState::Unmatched),
+    ] {
+        let mut conn = app.pool().get().unwrap();
+        let mail = NewInbound {
+            received_at: reportdesk::db::now_unix(),
+            via: "http",
+            sender: "jane.doe@acme-health.com",
+            subject: "Re: <your> inquiry",
+            message_id: None,
+            kind: InboundKind::Reply,
+            state,
+            lead_id,
+            outbox_id: None,
+            body_text: "Line one\n\n<b>not bold</b>",
+            attachments: r#"[{"name":"po.pdf","size":1200}]"#.into(),
+            size: 300,
+        };
+        inbound_mail::insert(&mut conn, &mail).unwrap();
+    }
+    let ada = app.admin().await;
     let contact = app.leads()[0].contact_id;
     for (name, path) in [
         ("admin-dashboard", "/admin".to_owned()),
@@ -67,6 +91,8 @@ async fn every_page_is_saved_for_the_html_checker() {
         ("admin-contact", format!("/admin/contacts/{contact}")),
         ("admin-users", "/admin/users".to_owned()),
         ("admin-routing", "/admin/routing".to_owned()),
+        ("admin-templates", "/admin/templates".to_owned()),
+        ("admin-inbound", "/admin/inbound".to_owned()),
         ("admin-audit", "/admin/audit".to_owned()),
         ("admin-password", "/admin/account/password".to_owned()),
     ] {
