@@ -9,6 +9,18 @@ pub fn format_time(unix: i64) -> String {
         .unwrap_or_else(|| "–".to_owned())
 }
 
+/// ISO 8601 in UTC, `2026-11-25T14:03:09Z`: what spreadsheets and scripts
+/// read as a time without guessing the format.
+pub fn iso_time(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
 /// A day as a person writes it: "26 November 2026".
 pub fn format_date(unix: i64) -> String {
     let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");

@@ -122,6 +122,7 @@ fn admin_scope(
     web::scope("/admin")
         // Pages with buyers' personal data stay out of every cache.
         .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
+        .wrap(from_fn(admin::session_guard::forms_need_a_session))
         .wrap(sessions)
         .service(resource("").route(read().to(dashboard::dashboard)))
         .service(

@@ -254,6 +254,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    follow_ups (lead_id) {
+        lead_id -> BigInt,
+        due_at -> BigInt,
+        action -> Text,
+        set_by -> Nullable<BigInt>,
+        set_at -> BigInt,
+        reminded_for -> Nullable<BigInt>,
+        escalated_for -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(leads -> contacts (contact_id));
 diesel::joinable!(staff_sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
@@ -269,6 +281,7 @@ diesel::joinable!(report_samples -> reports (report_id));
 diesel::joinable!(sample_deliveries -> leads (lead_id));
 diesel::joinable!(sample_deliveries -> report_samples (sample_id));
 diesel::joinable!(inbound_mail -> leads (lead_id));
+diesel::joinable!(follow_ups -> leads (lead_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     reports,
@@ -288,5 +301,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_samples,
     sample_deliveries,
     mail_templates,
-    inbound_mail
+    inbound_mail,
+    follow_ups
 );

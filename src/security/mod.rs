@@ -8,5 +8,6 @@ pub mod login_throttle;
 pub mod password;
 pub mod rate_limit;
 pub mod reply_address;
+pub mod return_path;
 pub mod sample_token;
 pub mod session;

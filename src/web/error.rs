@@ -27,9 +27,10 @@ pub enum PageError {
     /// A compressed request body: refused unread.
     #[error("request bodies are not taken compressed")]
     UnsupportedEncoding,
-    /// Staff pages without a valid session: the answer is the login page.
+    /// Staff pages without a valid session: the answer is the login page,
+    /// which returns to `next` (a checked desk path) afterwards.
     #[error("login required")]
-    LoginRequired,
+    LoginRequired { next: Option<String> },
     #[error("forbidden")]
     Forbidden,
     #[error(transparent)]
@@ -118,7 +119,7 @@ impl ResponseError for PageError {
             Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
-            Self::LoginRequired => StatusCode::SEE_OTHER,
+            Self::LoginRequired { .. } => StatusCode::SEE_OTHER,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -147,9 +148,21 @@ impl ResponseError for PageError {
                     .set_connection_type(actix_web::http::ConnectionType::Close);
                 response
             }
-            Self::LoginRequired => HttpResponse::SeeOther()
-                .insert_header((actix_web::http::header::LOCATION, "/admin/login"))
-                .finish(),
+            Self::LoginRequired { next } => {
+                let location = match next {
+                    Some(next) => format!(
+                        "/admin/login?next={}",
+                        percent_encoding::utf8_percent_encode(
+                            next,
+                            percent_encoding::NON_ALPHANUMERIC
+                        )
+                    ),
+                    None => "/admin/login".to_owned(),
+                };
+                HttpResponse::SeeOther()
+                    .insert_header((actix_web::http::header::LOCATION, location))
+                    .finish()
+            }
             _ => error_response(self.status_code()),
         }
     }

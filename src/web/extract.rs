@@ -6,6 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_session::SessionExt;
+use actix_web::http::Method;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -16,6 +17,7 @@ use crate::db::{now_unix, run_blocking};
 use crate::security::client_ip::client_ip;
 use crate::security::csrf::tokens_match;
 use crate::security::rate_limit::RateLimiter;
+use crate::security::return_path::safe_return_path;
 use crate::security::session::{self, SessionLimits, SessionState};
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
@@ -45,6 +47,13 @@ impl FromRequest for Staff {
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let session = req.get_session();
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        // After login, back to the page asked for (a form sent without a
+        // session is answered before this: see `session_guard`).
+        let reading = matches!(*req.method(), Method::GET | Method::HEAD);
+        let here = req
+            .uri()
+            .path_and_query()
+            .map_or_else(String::new, |p| p.as_str().to_owned());
         Box::pin(async move {
             let state =
                 state.ok_or_else(|| PageError::Internal(anyhow::anyhow!("no app state")))?;
@@ -59,7 +68,9 @@ impl FromRequest for Staff {
                 token,
             } = session::read(&session, now, limits)
             else {
-                return Err(PageError::LoginRequired);
+                return Err(PageError::LoginRequired {
+                    next: reading.then(|| safe_return_path(&here)).flatten(),
+                });
             };
             // The cookie alone is not enough: its server-side session must
             // still be live (not logged out, not ended by a password change
@@ -81,7 +92,9 @@ impl FromRequest for Staff {
                 }),
                 None => {
                     session::end(&session);
-                    Err(PageError::LoginRequired)
+                    Err(PageError::LoginRequired {
+                        next: reading.then(|| safe_return_path(&here)).flatten(),
+                    })
                 }
             }
         })

@@ -4,12 +4,15 @@
 use diesel::QueryResult;
 
 use super::LeadChangeError;
+use super::notify_owner::tell_owner;
 use crate::db::models::lead::Lead;
 use crate::db::models::lead_event;
 use crate::db::models::routing::{Candidate, active_sales, active_user, next_turn, ruled_owner};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::lead_event::LeadEvent;
+use crate::domain::mail_kind::MailKind;
 use crate::domain::owner::AssignedOwner;
+use crate::mail::compose::MailSetup;
 
 /// Chooses and records the owner of a just-stored (or released) lead, inside
 /// the caller's transaction. `None` when there is no rule and no active sales
@@ -53,12 +56,14 @@ fn choose(conn: &mut DbConnection, country: &str) -> QueryResult<Option<(Candida
     Ok(Some((sales[index].clone(), "round-robin".to_owned())))
 }
 
-/// Staff give a lead to a user (or to nobody).
+/// Staff give a lead to a user (or to nobody). A new owner other than the
+/// person assigning is mailed: the lead is theirs now.
 pub fn reassign(
     conn: &mut DbConnection,
     id: i64,
     owner: Option<i64>,
     actor: i64,
+    setup: &MailSetup,
     now: i64,
 ) -> Result<(), LeadChangeError> {
     write_transaction(conn, |conn| {
@@ -80,6 +85,9 @@ pub fn reassign(
             by: None,
         };
         lead_event::record(conn, id, Some(actor), &event, now)?;
+        if owner.is_some_and(|owner| owner != actor) {
+            tell_owner(conn, id, MailKind::OwnerNotification, setup, now)?;
+        }
         Ok(())
     })
 }

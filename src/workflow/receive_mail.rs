@@ -5,20 +5,18 @@
 //! automatic mail to the address. A mail with no lead waits for an admin.
 
 use super::LeadChangeError;
+use super::notify_owner::tell_owner;
 use crate::db::models::contact::Contact;
 use crate::db::models::inbound_mail::{self, NewInbound};
 use crate::db::models::lead::Lead;
 use crate::db::models::lead_event;
-use crate::db::models::outbox::{insert_mails, mark_bounced, suppress_pending_of_lead};
-use crate::db::models::report::ReportRef;
-use crate::db::models::user::User;
+use crate::db::models::outbox::{mark_bounced, suppress_pending_of_lead};
 use crate::db::queries::conversation::{lead_of_thread, outbox_mail, outbox_of_message_id};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::inbound::{InboundKind, InboundState};
 use crate::domain::lead_event::LeadEvent;
 use crate::domain::mail_kind::MailKind;
-use crate::mail::compose::{MailSetup, mailbox, one_line};
-use crate::mail::desk_mail::{OwnerNotice, owner_notice};
+use crate::mail::compose::MailSetup;
 use crate::mail::inbound::InboundMessage;
 use crate::security::reply_address::{OwnAddress, ReplyAddresses};
 
@@ -160,41 +158,6 @@ fn bounce(
     };
     lead_event::record(conn, lead_id, None, &event, now)?;
     tell_owner(conn, lead_id, MailKind::MailBounced, setup, now)
-}
-
-/// Mails the lead's owner (or the sales inbox) that something came in.
-fn tell_owner(
-    conn: &mut DbConnection,
-    lead_id: i64,
-    kind: MailKind,
-    setup: &MailSetup,
-    now: i64,
-) -> anyhow::Result<()> {
-    let Some(lead) = Lead::find(conn, lead_id)? else {
-        return Ok(());
-    };
-    let (Some(contact), Some(report)) = (
-        Contact::find(conn, lead.contact_id)?,
-        ReportRef::find(conn, lead.report_id)?,
-    ) else {
-        return Ok(());
-    };
-    let to_addr = match lead.assignee_id {
-        Some(id) => User::find(conn, id)?.map(|o| mailbox(&o.name, &o.email)),
-        None => None,
-    }
-    .unwrap_or_else(|| one_line(&setup.sales_inbox));
-    let sent = lead.submitted.or(contact.details());
-    let notice = OwnerNotice {
-        kind,
-        lead_id,
-        to_addr,
-        buyer: sent.name,
-        company: sent.company,
-        report_title: &report.title,
-    };
-    insert_mails(conn, &[owner_notice(&notice, setup)?], now)?;
-    Ok(())
 }
 
 /// An admin files an unmatched mail on a lead (as the buyer's reply), or

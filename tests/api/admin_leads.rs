@@ -82,7 +82,9 @@ async fn filters_narrow_the_list_and_sorts_order_it(app: &TestApp) {
     let sam = app.create_user("sam@publisher.test", "Sam Sales", "sales");
     {
         let mut conn = app.pool().get().unwrap();
-        reportdesk::workflow::assign_owner::reassign(&mut conn, b, Some(sam), sam, T0).unwrap();
+        let setup = &app.jobs.housekeeping.setup;
+        reportdesk::workflow::assign_owner::reassign(&mut conn, b, Some(sam), sam, setup, T0)
+            .unwrap();
     }
     assert_eq!(
         lead_ids(&ada.page("/admin/leads?kind=discount").await),

@@ -10,7 +10,9 @@ use crate::staff::{PASSWORD, StaffClient, csrf_in, new_browser};
 
 const LOGIN_FAILED: &str = "The email or password is not right";
 
-async fn anonymous_requests_to_the_desk_are_sent_to_the_login_page(app: &TestApp) {
+async fn anonymous_requests_to_the_desk_are_sent_to_the_login_page_that_returns_there(
+    app: &TestApp,
+) {
     for path in [
         "/admin",
         "/admin/leads",
@@ -21,7 +23,11 @@ async fn anonymous_requests_to_the_desk_are_sent_to_the_login_page(app: &TestApp
     ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 303, "{path}");
-        assert_eq!(response.headers()["location"], "/admin/login", "{path}");
+        let back = format!(
+            "/admin/login?next={}",
+            path.replace('/', "%2F").replace('.', "%2E")
+        );
+        assert_eq!(response.headers()["location"], back.as_str(), "{path}");
     }
     // Its own connection: the server answers before reading the body and
     // then closes the connection, which a reused keep-alive would trip on.
@@ -31,10 +37,17 @@ async fn anonymous_requests_to_the_desk_are_sent_to_the_login_page(app: &TestApp
         .send()
         .await
         .unwrap();
-    assert_eq!(post.status(), 303);
+    // A form with no session is not saved, and the page says so.
+    assert_eq!(post.status(), 401);
+    assert!(
+        post.text()
+            .await
+            .unwrap()
+            .contains("Your session ended; this was not saved:")
+    );
     assert_eq!(app.get("/admin/login").await.status(), 200);
 }
-both_backends!(anonymous_requests_to_the_desk_are_sent_to_the_login_page);
+both_backends!(anonymous_requests_to_the_desk_are_sent_to_the_login_page_that_returns_there);
 
 async fn a_wrong_password_and_an_unknown_email_get_the_same_answer(app: &TestApp) {
     app.create_user("sam@publisher.test", "Sam Sales", "sales");
@@ -211,7 +224,7 @@ async fn an_idle_session_expires() {
     tokio::time::sleep(Duration::from_millis(2100)).await;
     let response = sam.get("/admin").await;
     assert_eq!(response.status(), 303);
-    assert_eq!(response.headers()["location"], "/admin/login");
+    assert_eq!(response.headers()["location"], "/admin/login?next=%2Fadmin");
     app.stop().await;
 }
 

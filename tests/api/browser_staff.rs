@@ -30,14 +30,16 @@ async fn a_sales_person_finds_a_lead_works_it_and_downloads_the_csv() {
     .await;
 
     browser.goto(&app.url("/admin/leads")).await;
-    assert_eq!(browser.path().await, "/admin/login");
+    assert_eq!(browser.path().await, "/admin/login?next=%2Fadmin%2Fleads");
     browser.check_page("admin-login").await;
     browser.fill("#email", "ada@publisher.test").await;
     browser.fill("#password", PASSWORD).await;
     browser
         .click_to_navigate(browser.css("form button[type=submit]").await)
         .await;
-    assert_eq!(browser.path().await, "/admin");
+    // Back to the page first asked for.
+    assert_eq!(browser.path().await, "/admin/leads");
+    browser.goto(&app.url("/admin")).await;
     browser.full_page_screenshot("admin-dashboard", 1280).await;
     browser.client.set_window_size(1280, 900).await.unwrap();
     browser.check_page("admin-dashboard-top").await;

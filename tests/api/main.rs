@@ -20,6 +20,7 @@ mod browser_staff;
 mod catalog;
 mod confirmations;
 mod conversation;
+mod desk_loops;
 mod dkim;
 mod gdpr;
 mod hardening;

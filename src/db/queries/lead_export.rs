@@ -4,7 +4,7 @@
 use diesel::connection::DefaultLoadingMode;
 use diesel::prelude::*;
 
-use super::lead_filter::{LeadFilter, StatusScope};
+use super::lead_filter::{LeadFilter, Sort, StatusScope};
 use crate::db::DbConnection;
 use crate::db::models::lead::{Details, Submitted};
 use crate::db::schema::{contacts, leads};
@@ -30,7 +30,10 @@ pub struct ExportedLead {
     pub utm_medium: Option<String>,
     pub utm_campaign: Option<String>,
     pub referrer: Option<String>,
+    pub landing_path: Option<String>,
     pub first_response_at: Option<i64>,
+    pub consent_text_version: String,
+    pub consent_at: i64,
     #[diesel(embed)]
     pub submitted: Submitted,
 }
@@ -59,19 +62,26 @@ pub struct ExportRow {
     pub contact: ExportedContact,
 }
 
-/// What one chunk read: how many rows, and the last lead id (the next
+/// What one chunk read: how many rows, and where it stopped (the next
 /// chunk's keyset bound).
 pub struct ChunkRead {
     pub rows: i64,
-    pub last_id: Option<i64>,
+    pub last: Option<ExportCursor>,
 }
 
-/// Hands `each` up to `limit` rows before the lead id `before_id` (keyset),
-/// newest first, one at a time as SQLite steps them.
+/// The last row a chunk read, in the list's sort: the next chunk starts after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportCursor {
+    pub score: i32,
+    pub id: i64,
+}
+
+/// Hands `each` up to `limit` rows after `after` (keyset) in the list's
+/// sort, one at a time as SQLite steps them.
 pub fn export_chunk<E: From<diesel::result::Error>>(
     conn: &mut DbConnection,
     filter: &LeadFilter,
-    before_id: Option<i64>,
+    after: Option<ExportCursor>,
     limit: i64,
     mut each: impl FnMut(ExportRow) -> Result<(), E>,
 ) -> Result<ChunkRead, E> {
@@ -79,9 +89,23 @@ pub fn export_chunk<E: From<diesel::result::Error>>(
         leads::table.inner_join(contacts::table).into_boxed(),
         |query, condition| query.filter(condition),
     );
-    if let Some(before) = before_id {
-        query = query.filter(leads::id.lt(before));
-    }
+    // The list's sort, as a keyset: ids follow arrival, so newest and oldest
+    // are the id order (the primary key); score is score, then id.
+    query = match (filter.sort, after) {
+        (Sort::Newest, Some(c)) => query.filter(leads::id.lt(c.id)),
+        (Sort::Oldest, Some(c)) => query.filter(leads::id.gt(c.id)),
+        (Sort::Score, Some(c)) => query.filter(
+            leads::score
+                .lt(c.score)
+                .or(leads::score.eq(c.score).and(leads::id.lt(c.id))),
+        ),
+        (_, None) => query,
+    };
+    query = match filter.sort {
+        Sort::Newest => query.order(leads::id.desc()),
+        Sort::Oldest => query.order(leads::id.asc()),
+        Sort::Score => query.order((leads::score.desc(), leads::id.desc())),
+    };
     let query = query
         .select((
             (
@@ -100,7 +124,10 @@ pub fn export_chunk<E: From<diesel::result::Error>>(
                 leads::utm_medium,
                 leads::utm_campaign,
                 leads::referrer,
+                leads::landing_path,
                 leads::first_response_at,
+                leads::consent_text_version,
+                leads::consent_at,
                 (
                     leads::name,
                     leads::company,
@@ -118,16 +145,18 @@ pub fn export_chunk<E: From<diesel::result::Error>>(
                 contacts::country,
             ),
         ))
-        .order(leads::id.desc())
         .limit(limit);
     let mut read = ChunkRead {
         rows: 0,
-        last_id: None,
+        last: None,
     };
     for row in query.load_iter::<ExportRow, DefaultLoadingMode>(conn)? {
         let row = row?;
         read.rows += 1;
-        read.last_id = Some(row.lead.id);
+        read.last = Some(ExportCursor {
+            score: row.lead.score,
+            id: row.lead.id,
+        });
         each(row)?;
     }
     Ok(read)

@@ -19,6 +19,7 @@ use crate::mail::staff_mail::account_alert_mail;
 use crate::security::login_throttle::{
     PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS, account_delay, address_key, pair_key, wait_text,
 };
+use crate::security::return_path::safe_return_path;
 use crate::security::session::{self, SessionLimits, SessionState};
 use crate::state::AppState;
 use crate::web::error::PageError;
@@ -32,6 +33,10 @@ pub struct LoginPage {
     pub csrf: String,
     pub email: String,
     pub problem: Option<String>,
+    /// The desk page to return to after login (checked), or empty.
+    pub next: String,
+    /// A form sent after the session ended: its fields, to copy.
+    pub unsaved: Vec<(String, String)>,
 }
 
 /// The one answer to every failed login: it does not say whether the account
@@ -42,6 +47,7 @@ fn login_page(
     csrf: String,
     email: String,
     problem: Option<String>,
+    next: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let has_problem = problem.is_some();
     let view = LoginPage {
@@ -49,11 +55,41 @@ fn login_page(
         csrf,
         email,
         problem,
+        next: next.unwrap_or_default(),
+        unsaved: Vec::new(),
     };
     page::form(&view, has_problem)
 }
 
-pub async fn show(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, PageError> {
+/// The login page for a form that arrived after the session ended.
+pub fn session_ended_page(
+    csrf: String,
+    unsaved: Vec<(String, String)>,
+    next: Option<String>,
+) -> askama::Result<String> {
+    LoginPage {
+        meta: PageMeta::plain("Sales desk login"),
+        csrf,
+        email: String::new(),
+        problem: Some("Your session ended; this was not saved:".into()),
+        next: next.unwrap_or_default(),
+        unsaved,
+    }
+    .render()
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, PageError> {
+    let next = safe_return_path(&query.next);
     let limits = SessionLimits {
         idle_seconds: state.settings.session_idle_seconds,
         max_seconds: state.settings.session_max_seconds,
@@ -62,10 +98,10 @@ pub async fn show(state: web::Data<AppState>, session: Session) -> Result<HttpRe
         session::read(&session, now_unix(), limits),
         SessionState::Active { .. }
     ) {
-        return Ok(see_other("/admin"));
+        return Ok(see_other(next.as_deref().unwrap_or("/admin")));
     }
     let csrf = session::anonymous_csrf(&session)?;
-    login_page(csrf, String::new(), None)
+    login_page(csrf, String::new(), None, next)
 }
 
 #[derive(Deserialize)]
@@ -74,6 +110,9 @@ pub struct LoginForm {
     email: String,
     #[serde(default)]
     password: String,
+    /// Where to go once logged in (checked again here).
+    #[serde(default)]
+    next: String,
 }
 
 #[tracing::instrument(name = "login", skip_all)]
@@ -123,7 +162,12 @@ pub async fn submit(
             "Too many failed sign-ins from this address. Try again in {}.",
             wait_text(seconds)
         );
-        let mut response = login_page(csrf, form.email, Some(problem))?;
+        let mut response = login_page(
+            csrf,
+            form.email,
+            Some(problem),
+            safe_return_path(&form.next),
+        )?;
         *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         response
             .headers_mut()
@@ -169,7 +213,9 @@ pub async fn submit(
             .await?;
             session::begin(&session, id, &token, now)?;
             tracing::info!(user_id = id, "staff login");
-            Ok(see_other("/admin"))
+            Ok(see_other(
+                safe_return_path(&form.next).as_deref().unwrap_or("/admin"),
+            ))
         }
         _ => {
             let account = user.map(|u| (u.id, u.name, u.email));
@@ -202,7 +248,12 @@ pub async fn submit(
             }
             tracing::warn!(email = %mask_email(&email), "failed staff login");
             let csrf = session::anonymous_csrf(&session)?;
-            login_page(csrf, form.email, Some(LOGIN_FAILED.into()))
+            login_page(
+                csrf,
+                form.email,
+                Some(LOGIN_FAILED.into()),
+                safe_return_path(&form.next),
+            )
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod leads;
 pub mod login;
 pub mod password_reset;
 pub mod routing;
+pub mod session_guard;
 pub mod staff_view;
 pub mod templates;
 pub mod users;

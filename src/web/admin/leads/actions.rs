@@ -100,12 +100,10 @@ pub async fn assign(
             Err(_) => return refuse(&state, &staff, id, "Choose an owner from the list").await,
         },
     };
-    let actor = staff.user.id;
-    let outcome = run_blocking(&state.pool, move |conn| {
-        Ok(reassign(conn, id, owner, actor, now_unix()))
+    change_and_mail(state, staff, id, move |conn, id, actor, setup| {
+        reassign(conn, id, owner, actor, setup, now_unix())
     })
-    .await;
-    after_change(&state, &staff, id, outcome).await
+    .await
 }
 
 #[derive(Deserialize)]

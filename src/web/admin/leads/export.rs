@@ -17,7 +17,7 @@ use crate::db::now_unix;
 use crate::db::queries::lead_export::{ExportRow, export_chunk};
 use crate::db::queries::lead_filter::LeadFilter;
 use crate::domain::audit_action::AuditAction;
-use crate::format::format_time;
+use crate::format::iso_time;
 use crate::state::AppState;
 use crate::web::error::PageError;
 use crate::web::extract::Staff;
@@ -54,9 +54,9 @@ fn text(value: &Option<String>) -> Cow<'_, str> {
 /// The export's columns, in order: the header and every cell come from here.
 /// Text cells borrow from the row read (a million rows should not cost twenty
 /// copied strings each).
-const COLUMNS: [(&str, CellOf); 22] = [
+const COLUMNS: [(&str, CellOf); 25] = [
     ("id", |l| l.row.lead.id.to_string().into()),
-    ("created_at", |l| format_time(l.row.lead.created_at).into()),
+    ("created_at", |l| iso_time(l.row.lead.created_at).into()),
     ("kind", |l| l.row.lead.kind.as_db().into()),
     ("status", |l| l.row.lead.status.as_db().into()),
     ("score", |l| l.row.lead.score.to_string().into()),
@@ -85,13 +85,18 @@ const COLUMNS: [(&str, CellOf); 22] = [
     ("utm_medium", |l| text(&l.row.lead.utm_medium)),
     ("utm_campaign", |l| text(&l.row.lead.utm_campaign)),
     ("referrer", |l| text(&l.row.lead.referrer)),
+    ("landing_path", |l| text(&l.row.lead.landing_path)),
     ("first_response_at", |l| {
         l.row
             .lead
             .first_response_at
-            .map(format_time)
+            .map(iso_time)
             .unwrap_or_default()
             .into()
+    }),
+    ("consent_at", |l| iso_time(l.row.lead.consent_at).into()),
+    ("consent_text_version", |l| {
+        l.row.lead.consent_text_version.as_str().into()
     }),
 ];
 
@@ -200,8 +205,8 @@ fn read_chunks(
         })?;
         full.send(rows).map_err(|_| Stop::ClientGone)?;
         count += read.rows;
-        match read.last_id {
-            Some(id) if read.rows == CHUNK_ROWS => before = Some(id),
+        match read.last {
+            Some(last) if read.rows == CHUNK_ROWS => before = Some(last),
             _ => return Ok(count),
         }
     }
@@ -215,7 +220,9 @@ fn write_chunks(
     used: std::sync::mpsc::Sender<Vec<ExportRow>>,
     send: impl Fn(web::Bytes) -> bool,
 ) -> Result<(), Stop> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    // A byte-order mark first: Excel reads the file as UTF-8 only with it
+    // ("María", not "MarÃ­a"); other readers skip it.
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     writer.write_record(COLUMNS.map(|(name, _)| name))?;
     for rows in full {
         for row in &rows {

@@ -1,0 +1,2 @@
+DROP INDEX leads_buyer_replied;
+DROP TABLE follow_ups;
