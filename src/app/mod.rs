@@ -159,6 +159,7 @@ impl Application {
                 setup: mail_setup.clone(),
                 mail_url: settings.mail_url.clone(),
                 wakeup: outbox_wakeup.clone(),
+                follow_up_grace_seconds: settings.follow_up_grace_hours * 3600,
             },
         };
         let (stop_jobs, jobs_stopped) = watch::channel(false);

@@ -116,8 +116,8 @@ fn admin_scope(
     >,
 > {
     use admin::{
-        account, audit, contacts, dashboard, inbound, leads, login, password_reset, routing,
-        templates, users,
+        account, audit, contacts, dashboard, inbound, leads, login, my_day, password_reset,
+        routing, templates, users,
     };
     web::scope("/admin")
         // Pages with buyers' personal data stay out of every cache.
@@ -141,6 +141,7 @@ fn admin_scope(
                 .route(read().to(password_reset::show_link))
                 .route(web::post().to(password_reset::set_new)),
         )
+        .service(resource("/my-day").route(read().to(my_day::show)))
         .service(resource("/leads").route(read().to(leads::list::list)))
         .service(resource("/leads/export.csv").route(read().to(leads::export::export)))
         .service(resource("/leads/{id}").route(read().to(leads::detail::show)))
@@ -149,6 +150,7 @@ fn admin_scope(
         .service(resource("/leads/{id}/notes").route(web::post().to(leads::actions::add_note)))
         .service(resource("/leads/{id}/release").route(web::post().to(leads::actions::release)))
         .service(resource("/leads/{id}/sample").route(web::post().to(leads::actions::send_sample)))
+        .service(resource("/leads/{id}/next-step").route(web::post().to(leads::next_step::set)))
         .service(
             resource("/leads/{id}/mail").route(web::post().to(leads::conversation::write_mail)),
         )

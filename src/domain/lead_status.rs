@@ -41,6 +41,12 @@ impl LeadStatus {
     pub const AWAITING_CONTACT: [LeadStatus; 4] =
         [Self::New, Self::Contacted, Self::Qualified, Self::Proposal];
 
+    /// Moving a lead here needs a next step with a due time: a deal in
+    /// progress must not sit with nothing planned.
+    pub fn needs_next_step(&self) -> bool {
+        matches!(self, Self::Contacted | Self::Qualified | Self::Proposal)
+    }
+
     pub fn awaits_contact(&self) -> bool {
         Self::AWAITING_CONTACT.contains(self)
     }

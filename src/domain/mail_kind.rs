@@ -26,10 +26,14 @@ pub enum MailKind {
     BuyerReplied,
     /// To the lead's owner: a mail to the buyer bounced.
     MailBounced,
+    /// To an owner: their leads' next steps are due.
+    FollowUpDue,
+    /// To the sales inbox: next steps past due by the grace period.
+    FollowUpLate,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 11] = [
+    pub const ALL: [MailKind; 13] = [
         Self::SalesNotification,
         Self::BuyerConfirmation,
         Self::OwnerNotification,
@@ -41,6 +45,8 @@ impl MailKind {
         Self::DeskMail,
         Self::BuyerReplied,
         Self::MailBounced,
+        Self::FollowUpDue,
+        Self::FollowUpLate,
     ];
 
     pub fn as_db(&self) -> &'static str {
@@ -56,6 +62,8 @@ impl MailKind {
             Self::DeskMail => "desk_mail",
             Self::BuyerReplied => "buyer_replied",
             Self::MailBounced => "mail_bounced",
+            Self::FollowUpDue => "follow_up_due",
+            Self::FollowUpLate => "follow_up_late",
         }
     }
 
@@ -92,6 +100,8 @@ impl MailKind {
             Self::DeskMail => "mail from the desk",
             Self::BuyerReplied => "buyer replied",
             Self::MailBounced => "mail bounced",
+            Self::FollowUpDue => "follow-up due",
+            Self::FollowUpLate => "follow-up late",
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::domain::response_clock::ResponseTargets;
 use crate::mail::compose::MailSetup;
 use crate::mail::transport::remove_file_copies;
 use crate::workflow::escalate::escalate_overdue;
+use crate::workflow::follow_up::remind_follow_ups;
 use crate::workflow::retention::apply_retention;
 
 /// How often overdue leads are looked for.
@@ -30,6 +31,8 @@ pub struct Housekeeping {
     pub mail_url: String,
     /// Tells the outbox worker that escalation mails are waiting.
     pub wakeup: Arc<Notify>,
+    /// A follow-up this late goes to the sales inbox too.
+    pub follow_up_grace_seconds: i64,
 }
 
 impl Housekeeping {
@@ -39,12 +42,38 @@ impl Housekeeping {
             let mut retention = tokio::time::interval(RETENTION_SWEEP);
             loop {
                 tokio::select! {
-                    _ = escalation.tick() => { self.escalate_now().await; }
+                    _ = escalation.tick() => {
+                        self.escalate_now().await;
+                        self.remind_now().await;
+                    }
                     _ = retention.tick() => self.retain_now().await,
                     _ = shutdown.changed() => return,
                 }
             }
         })
+    }
+
+    /// Reminds owners of follow-ups due (and sales of late ones); answers
+    /// the mails queued.
+    pub async fn remind_now(&self) -> usize {
+        let (grace, setup, now) = (self.follow_up_grace_seconds, self.setup.clone(), now_unix());
+        let outcome = run_blocking(&self.pool, move |conn| {
+            remind_follow_ups(conn, now, grace, &setup)
+        })
+        .await;
+        match outcome {
+            Ok(queued) => {
+                if queued > 0 {
+                    tracing::info!(mails = queued, "follow-up reminders queued");
+                    self.wakeup.notify_one();
+                }
+                queued
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "cannot send follow-up reminders");
+                0
+            }
+        }
     }
 
     /// Escalates every overdue lead not yet escalated; answers how many.

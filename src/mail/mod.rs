@@ -8,6 +8,7 @@ pub mod dkim;
 pub mod dkim_keys;
 pub mod doctor;
 pub mod escalation_mail;
+pub mod follow_up_mail;
 pub mod inbound;
 mod lead_facts;
 pub mod sample_mail;

@@ -5,7 +5,7 @@ use super::Settings;
 /// What each setting means, in the order `--help` lists them; the default
 /// shown beside it comes from `Settings::default()`, or is said here when a
 /// setting has none.
-pub(super) const MEANINGS: [(&str, &str); 38] = [
+pub(super) const MEANINGS: [(&str, &str); 40] = [
     ("bind", "listen address; port 0 = any free port"),
     ("public_url", "absolute base URL for links in mails"),
     (
@@ -96,6 +96,14 @@ pub(super) const MEANINGS: [(&str, &str); 38] = [
     (
         "inbound_smtp_bind",
         "address of the inbound SMTP listener, e.g. 127.0.0.1:2525 [unset = off]",
+    ),
+    (
+        "follow_up_grace_hours",
+        "a follow-up this many hours past due is reported to the sales inbox too",
+    ),
+    (
+        "stalled_days",
+        "an open lead with no event for this many days is marked stalled",
     ),
     (
         "request_timeout_seconds",

@@ -74,6 +74,10 @@ pub struct Settings {
     pub response_target_discount_minutes: i64,
     pub response_target_sample_request_minutes: i64,
     pub response_target_inquiry_minutes: i64,
+    /// A follow-up this many hours late is reported to the sales inbox.
+    pub follow_up_grace_hours: i64,
+    /// An open lead with no event for this many days is marked stalled.
+    pub stalled_days: i64,
     /// Days after which closed-out contacts are erased; `None` keeps everything.
     pub retention_days: Option<i64>,
     /// Comma-separated IP addresses.
@@ -126,6 +130,8 @@ impl Default for Settings {
             response_target_discount_minutes: 120,
             response_target_sample_request_minutes: 240,
             response_target_inquiry_minutes: 480,
+            follow_up_grace_hours: 24,
+            stalled_days: 7,
             retention_days: None,
             trusted_proxies: String::new(),
             log: "info".into(),
@@ -183,6 +189,11 @@ impl Settings {
         {
             bail!(
                 "REPORTDESK_INBOUND_TOKEN and REPORTDESK_INBOUND_SMTP_BIND need REPORTDESK_INBOUND_DOMAIN: the domain replies and bounces are addressed to"
+            );
+        }
+        if settings.follow_up_grace_hours < 0 || settings.stalled_days < 1 {
+            bail!(
+                "REPORTDESK_FOLLOW_UP_GRACE_HOURS must be 0 or more and REPORTDESK_STALLED_DAYS at least 1"
             );
         }
         if settings.mail_max_attempts < 1 {

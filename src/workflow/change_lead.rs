@@ -1,19 +1,23 @@
 //! What staff do to a lead on its page: move it along, or note something.
 
 use super::LeadChangeError;
+use super::follow_up::{NextStep, record_next_step};
+use crate::db::models::follow_up;
 use crate::db::models::lead::Lead;
 use crate::db::models::lead_event;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::lead_event::LeadEvent;
 use crate::domain::lead_status::LeadStatus;
 
-/// Moves a lead to another status. `lost` needs a reason; the first move out
-/// of `new` starts the first-response record. Spam leaves only by release.
+/// Moves a lead to another status. `lost` needs a reason; contacted,
+/// qualified and proposal need a next step (given now, or one still ahead);
+/// a closed lead's next step goes. Spam leaves only by release.
 pub fn set_status(
     conn: &mut DbConnection,
     id: i64,
     status: LeadStatus,
     reason: Option<&str>,
+    next: Option<&NextStep>,
     actor: i64,
     now: i64,
 ) -> Result<(), LeadChangeError> {
@@ -45,6 +49,20 @@ pub fn set_status(
             reason: reason.map(str::to_owned),
         };
         lead_event::record(conn, id, Some(actor), &event, now)?;
+        let moved = Lead { status, ..lead };
+        match next {
+            Some(step) => record_next_step(conn, &moved, step, actor, now)?,
+            None if status.needs_next_step() => {
+                let ahead = follow_up::of_lead(conn, id)?.is_some_and(|f| f.due_at >= now);
+                if !ahead {
+                    return Err(LeadChangeError::Refused(
+                        "Give the next step and when it is due when moving a lead to contacted, qualified or proposal",
+                    ));
+                }
+            }
+            None if !status.awaits_contact() => follow_up::clear(conn, id)?,
+            None => {}
+        }
         Ok(())
     })
 }

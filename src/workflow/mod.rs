@@ -7,6 +7,7 @@ pub mod change_lead;
 pub mod converse;
 pub mod deliver_sample;
 pub mod escalate;
+pub mod follow_up;
 pub mod notify_owner;
 pub mod receive_mail;
 pub mod release_lead;

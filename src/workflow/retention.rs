@@ -39,6 +39,7 @@ pub fn erase_contact(
         let mail_ids = outbox::message_ids_of_leads(conn, &lead_ids)?;
         outbox::erase_of_leads(conn, &lead_ids)?;
         crate::db::models::inbound_mail::erase_of_leads(conn, &lead_ids)?;
+        crate::db::models::follow_up::erase_of_leads(conn, &lead_ids)?;
         let erased = LeadEvent::Erased {
             on_request: actor.is_some(),
         };
@@ -67,6 +68,7 @@ pub fn apply_retention(
     write_transaction(conn, |conn| {
         lead_event::delete_of_leads(conn, &spam_ids)?;
         crate::db::models::inbound_mail::delete_of_leads(conn, &spam_ids)?;
+        crate::db::models::follow_up::delete_of_leads(conn, &spam_ids)?;
         outbox::delete_of_leads(conn, &spam_ids)?;
         // Spam never gets a sample link; were one made, it goes with the lead.
         crate::db::models::sample_delivery::delete_of_leads(conn, &spam_ids)?;

@@ -300,6 +300,24 @@ async fn changing_status_records_the_actor_but_is_no_first_response(app: &TestAp
             &[("status", "contacted"), ("reason", "")],
         )
         .await;
+    // A deal in progress needs its next step.
+    assert_eq!(response.status(), 422);
+    let refused = response.text().await.unwrap();
+    assert!(
+        refused.contains("Give the next step and when it is due"),
+        "{refused}"
+    );
+    let response = ada
+        .post(
+            &detail,
+            &format!("{detail}/status"),
+            &[
+                ("status", "contacted"),
+                ("next_action", "Send the oncology tables"),
+                ("next_due", "2099-01-15T10:00"),
+            ],
+        )
+        .await;
     assert_eq!(response.status(), 303);
     let lead = &app.leads()[0];
     assert_eq!(lead.status, "contacted");
@@ -492,9 +510,43 @@ async fn the_dashboard_counts_todays_leads_by_kind_and_status(app: &TestApp) {
         .split("</section>")
         .next()
         .unwrap();
-    assert!(today.contains("data-kind=\"Inquiry\">2<"), "{today}");
-    assert!(today.contains("data-kind=\"Discount\">1<"));
-    assert!(today.contains("data-status=\"new\">2<"));
-    assert!(today.contains("data-status=\"spam\">1<"));
+    assert_eq!(figure(today, "data-kind=\"Inquiry\"").0, 2, "{today}");
+    assert_eq!(figure(today, "data-kind=\"Discount\"").0, 1);
+    assert_eq!(figure(today, "data-status=\"new\"").0, 2);
+    assert_eq!(figure(today, "data-status=\"spam\"").0, 1);
+    // Each figure links to the list of exactly the leads it counts.
+    for attr in [
+        "data-kind=\"Inquiry\"",
+        "data-status=\"new\"",
+        "data-status=\"spam\"",
+    ] {
+        let (count, href) = figure(today, attr);
+        let list = ada.page(&href.replace("&#38;", "&")).await;
+        assert_eq!(
+            list.matches("data-lead-id=").count() as i64,
+            count,
+            "{href}"
+        );
+    }
+}
+
+/// A dashboard figure's count and the list it links to.
+fn figure(page: &str, attr: &str) -> (i64, String) {
+    let cell = page
+        .split(attr)
+        .nth(1)
+        .unwrap()
+        .split("</td>")
+        .next()
+        .unwrap();
+    let href = cell
+        .split("href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let count = cell.split('>').nth(2).unwrap().split('<').next().unwrap();
+    (count.parse().unwrap(), href.to_owned())
 }
 both_backends!(the_dashboard_counts_todays_leads_by_kind_and_status);

@@ -82,6 +82,19 @@ async fn a_sales_person_finds_a_lead_works_it_and_downloads_the_csv() {
         .click()
         .await
         .unwrap();
+    // A qualified lead needs its next step (the due time set as a
+    // datetime-local value, whatever the browser's locale).
+    browser
+        .fill("#status-next-action", "Send the enterprise quote")
+        .await;
+    browser
+        .client
+        .execute(
+            "document.querySelector('#status-next-due').value = '2099-01-15T10:00';",
+            vec![],
+        )
+        .await
+        .unwrap();
     browser
         .click_to_navigate(browser.css("form[action$='/status'] button").await)
         .await;

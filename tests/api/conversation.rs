@@ -139,7 +139,11 @@ async fn a_desk_mail_arrives_threaded_from_the_writer_and_stops_the_clock(
     ada.post(
         &detail,
         &format!("{detail}/status"),
-        &[("status", "contacted")],
+        &[
+            ("status", "contacted"),
+            ("next_action", "Send the figures"),
+            ("next_due", "2099-01-15T10:00"),
+        ],
     )
     .await;
     assert_eq!(first_response_at(app, id), None);

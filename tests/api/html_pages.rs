@@ -87,6 +87,7 @@ async fn every_page_is_saved_for_the_html_checker() {
     for (name, path) in [
         ("admin-dashboard", "/admin".to_owned()),
         ("admin-leads", "/admin/leads".to_owned()),
+        ("admin-my-day", "/admin/my-day".to_owned()),
         ("admin-lead", format!("/admin/leads/{lead}")),
         ("admin-contact", format!("/admin/contacts/{contact}")),
         ("admin-users", "/admin/users".to_owned()),

@@ -7,7 +7,7 @@ use proptest::test_runner::{Config, TestRunner};
 use reportdesk::db::DbConnection;
 use reportdesk::db::models::lead::Lead;
 use reportdesk::db::queries::lead_filter::{
-    FilteredFields, LeadFilter, OwnerFilter, StatusScope, TextMatch,
+    FilteredFields, LeadFilter, OwnerFilter, Queue, StatusScope, TextMatch,
 };
 use reportdesk::db::schema::leads;
 use reportdesk::domain::lead_kind::LeadKind;
@@ -34,6 +34,19 @@ fn seed(app: &TestApp) -> (Vec<i64>, Vec<i64>) {
         let owner = [None, Some(owners[0]), Some(owners[1])][(i % 3) as usize];
         let mut conn = app.pool().get().unwrap();
         Lead::set_owner(&mut conn, id, owner, T0).unwrap();
+        // Some were reached, some buyers wrote back, some have a next step
+        // due on one of the days.
+        if i % 4 == 1 {
+            Lead::record_contact(&mut conn, id, T0 + DAY).unwrap();
+        }
+        if i % 5 == 2 {
+            Lead::set_buyer_waiting(&mut conn, id, Some(T0 + DAY)).unwrap();
+        }
+        if i % 3 == 0 {
+            let due = T0 + (i % 9) * DAY;
+            reportdesk::db::models::follow_up::set(&mut conn, id, due, "Call", owners[0], T0)
+                .unwrap();
+        }
         // Some sample requests were sent their sample, some of those opened it.
         if kind == LeadKind::SampleRequest && i % 2 == 0 {
             use reportdesk::db::models::{report_sample, sample_delivery};
@@ -73,6 +86,16 @@ fn filters(
     let sample = proptest::option::of(proptest::sample::select(
         reportdesk::domain::sample::SampleStage::ALL.to_vec(),
     ));
+    let queue = proptest::option::of((0..3_u8, 0..16_i64).prop_map(|(which, d)| {
+        let at = T0 + d * DAY - DAY / 2;
+        match which {
+            0 => Queue::Overdue {
+                cutoffs: LeadKind::ALL.map(|k| (k, at - k.as_db().len() as i64 * 3600)),
+            },
+            1 => Queue::FollowUpDue { by: at },
+            _ => Queue::BuyerReplied,
+        }
+    }));
     (
         status,
         kind,
@@ -82,9 +105,10 @@ fn filters(
         day,
         people,
         sample,
+        queue,
     )
         .prop_map(
-            |(status, kind, report_id, owner, from, to, people, sample)| LeadFilter {
+            |(status, kind, report_id, owner, from, to, people, sample, queue)| LeadFilter {
                 status,
                 kind,
                 report_id,
@@ -94,6 +118,7 @@ fn filters(
                 from,
                 to,
                 sample,
+                queue,
                 ..LeadFilter::default()
             },
         )
@@ -103,11 +128,12 @@ fn check(conn: &mut DbConnection, all: &[Lead], filter: &LeadFilter) -> Result<(
     let scopes = LeadStatus::ALL.map(StatusScope::Only);
     let ids: Vec<i64> = all.iter().map(|lead| lead.id).collect();
     let links = reportdesk::db::models::sample_delivery::link_states(conn, &ids).unwrap();
+    let follow_ups = reportdesk::db::models::follow_up::due_times(conn, &ids).unwrap();
     for scope in std::iter::once(StatusScope::AsFiltered).chain(scopes) {
         let in_sql = filter.ids(conn, scope).unwrap();
         let in_memory: Vec<i64> = all
             .iter()
-            .filter(|lead| filter.matches(&FilteredFields::of(lead, &links), scope))
+            .filter(|lead| filter.matches(&FilteredFields::of(lead, &links, &follow_ups), scope))
             .map(|lead| lead.id)
             .collect();
         prop_assert_eq!(in_sql, in_memory, "{:?} {:?}", filter, scope);

@@ -45,4 +45,5 @@ mod samples;
 mod scale_out;
 mod sessions;
 mod unavailable;
+mod work_queue;
 mod workflow;

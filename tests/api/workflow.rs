@@ -220,7 +220,9 @@ async fn the_dashboard_figures_match_the_leads(app: &TestApp) {
     let page = ada.page("/admin").await;
     // Overdue: the 3-hour-old discount (target 2 h) and the day-old sample request (4 h).
     assert!(
-        page.contains("data-figure=\"overdue\"><span class=\"badge-overdue\">2</span>"),
+        page.contains(
+            "data-figure=\"overdue\"><a href=\"/admin/leads?queue=overdue\"><span class=\"badge-overdue\">2</span>"
+        ),
         "overdue"
     );
     assert!(page.contains("data-median=\"Discount\">30 min<"));
@@ -232,7 +234,7 @@ async fn the_dashboard_figures_match_the_leads(app: &TestApp) {
     assert!(page.contains("data-status=\"spam\">1</text>"));
     assert!(page.contains("Leads per day for the last 30 days, by kind"));
     assert!(page.contains("4 leads in all, spam excluded"));
-    assert!(page.contains("<th scope=\"row\">Global Medical Second Opinion Market, 2025–2035</th><td class=\"num\">4</td>"));
+    assert!(page.contains("<th scope=\"row\">Global Medical Second Opinion Market, 2025–2035</th><td class=\"num\"><a href=\"/admin/leads?report="));
 }
 both_backends!(the_dashboard_figures_match_the_leads);
 
@@ -255,7 +257,11 @@ async fn the_audit_trail_lists_staff_actions_with_actor_and_lead(app: &TestApp) 
     ada.post(
         &detail,
         &format!("{detail}/status"),
-        &[("status", "contacted")],
+        &[
+            ("status", "contacted"),
+            ("next_action", "Call back"),
+            ("next_due", "2099-01-15T10:00"),
+        ],
     )
     .await;
     let audit = ada.page("/admin/audit").await;

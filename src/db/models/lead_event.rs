@@ -79,3 +79,20 @@ pub fn redact_personal(conn: &mut DbConnection, lead_ids: &[i64]) -> QueryResult
 pub fn delete_of_leads(conn: &mut DbConnection, lead_ids: &[i64]) -> QueryResult<usize> {
     diesel::delete(lead_events::table.filter(lead_events::lead_id.eq_any(lead_ids))).execute(conn)
 }
+
+/// When each lead last had an event (its latest sign of life).
+pub fn last_event_times(
+    conn: &mut DbConnection,
+    lead_ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, i64>> {
+    use diesel::dsl::max;
+    let rows: Vec<(i64, Option<i64>)> = lead_events::table
+        .filter(lead_events::lead_id.eq_any(lead_ids))
+        .group_by(lead_events::lead_id)
+        .select((lead_events::lead_id, max(lead_events::created_at)))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, at)| Some((id, at?)))
+        .collect())
+}

@@ -3,6 +3,7 @@
 
 pub mod audit_entry;
 pub mod contact;
+pub mod follow_up;
 pub mod health_probe;
 pub mod inbound_mail;
 pub mod lead;

@@ -23,8 +23,8 @@ pub struct DashboardData {
     pub daily: Vec<[i64; 3]>,
     /// Leads of the window by current status.
     pub by_status: HashMap<LeadStatus, i64>,
-    /// (report title, leads), most first.
-    pub top_reports: Vec<(String, i64)>,
+    /// (report id, title, leads), most first; spam left out.
+    pub top_reports: Vec<(i64, String, i64)>,
     /// Median seconds to first response per kind, where any lead was answered.
     pub median_response: [Option<i64>; 3],
     pub overdue: i64,
@@ -90,10 +90,11 @@ pub fn load(
         .load::<(i64, String)>(conn)?
         .into_iter()
         .collect();
-    let mut top_reports: Vec<(String, i64)> = per_report
+    let mut top_reports: Vec<(i64, String, i64)> = per_report
         .into_iter()
         .map(|(id, n)| {
             (
+                id,
                 titles
                     .get(&id)
                     .cloned()
@@ -102,7 +103,7 @@ pub fn load(
             )
         })
         .collect();
-    top_reports.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    top_reports.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
     top_reports.truncate(5);
 
     let [a, b, c] = &mut response_times;

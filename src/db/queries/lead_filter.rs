@@ -34,6 +34,18 @@ impl Sort {
     }
 }
 
+/// The desk's work queues, beside the status tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// Open, never contacted, past the first-response target: created
+    /// before the cutoff of its kind.
+    Overdue { cutoffs: [(LeadKind, i64); 3] },
+    /// Open, with a next step due by this time.
+    FollowUpDue { by: i64 },
+    /// The buyer wrote and nobody has answered.
+    BuyerReplied,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OwnerFilter {
     Unassigned,
@@ -58,6 +70,7 @@ pub struct LeadFilter {
     pub to: Option<i64>,
     /// Sample requests whose sample stands here.
     pub sample: Option<SampleStage>,
+    pub queue: Option<Queue>,
     pub sort: Sort,
 }
 
@@ -93,11 +106,20 @@ pub struct FilteredFields {
     pub created_at: i64,
     /// From the lead's sample links (`SampleStage::of`).
     pub sample: Option<SampleStage>,
+    pub first_response_at: Option<i64>,
+    pub buyer_replied_at: Option<i64>,
+    /// When its next step is due, if it has one.
+    pub follow_up_due: Option<i64>,
 }
 
 impl FilteredFields {
-    /// A lead read with its sample links' state (`link_states`).
-    pub fn of(lead: &Lead, links: &std::collections::HashMap<i64, bool>) -> Self {
+    /// A lead read with its sample links' state (`link_states`) and its
+    /// follow-up's due time (`follow_up::due_times`).
+    pub fn of(
+        lead: &Lead,
+        links: &std::collections::HashMap<i64, bool>,
+        follow_ups: &std::collections::HashMap<i64, i64>,
+    ) -> Self {
         Self {
             kind: lead.kind,
             status: lead.status,
@@ -106,6 +128,28 @@ impl FilteredFields {
             contact_id: lead.contact_id,
             created_at: lead.created_at,
             sample: sample_stage(lead.kind, links.get(&lead.id).copied()),
+            first_response_at: lead.first_response_at,
+            buyer_replied_at: lead.buyer_replied_at,
+            follow_up_due: follow_ups.get(&lead.id).copied(),
+        }
+    }
+}
+
+impl Queue {
+    /// The same queue, checked on a lead already read.
+    fn admits(&self, lead: &FilteredFields) -> bool {
+        match *self {
+            Queue::Overdue { cutoffs } => {
+                lead.first_response_at.is_none()
+                    && lead.status.awaits_contact()
+                    && cutoffs
+                        .iter()
+                        .any(|(kind, cutoff)| *kind == lead.kind && lead.created_at < *cutoff)
+            }
+            Queue::FollowUpDue { by } => {
+                lead.status.awaits_contact() && lead.follow_up_due.is_some_and(|due| due <= by)
+            }
+            Queue::BuyerReplied => lead.buyer_replied_at.is_some(),
         }
     }
 }
@@ -147,6 +191,8 @@ impl LeadFilter {
         leads::assignee_id: SelectableExpression<QS>,
         leads::contact_id: SelectableExpression<QS>,
         leads::created_at: SelectableExpression<QS>,
+        leads::first_response_at: SelectableExpression<QS>,
+        leads::buyer_replied_at: SelectableExpression<QS>,
     {
         let mut conditions: Vec<Condition<QS>> = Vec::new();
         match self.wanted_status(scope) {
@@ -191,6 +237,24 @@ impl LeadFilter {
             };
             conditions.push(Box::new(sql::<Bool>(&condition)));
         }
+        match self.queue {
+            Some(Queue::Overdue { cutoffs }) => {
+                let [(k1, c1), (k2, c2), (k3, c3)] = cutoffs;
+                let late = |k: LeadKind, c: i64| leads::kind.eq(k).and(leads::created_at.lt(c));
+                conditions.push(Box::new(leads::first_response_at.is_null()));
+                conditions.push(Box::new(leads::status.eq_any(LeadStatus::AWAITING_CONTACT)));
+                conditions.push(Box::new(late(k1, c1).or(late(k2, c2)).or(late(k3, c3))));
+            }
+            Some(Queue::FollowUpDue { by }) => {
+                conditions.push(Box::new(leads::status.eq_any(LeadStatus::AWAITING_CONTACT)));
+                let due = "EXISTS (SELECT 1 FROM follow_ups f WHERE f.lead_id = leads.id AND f.due_at <= ";
+                conditions.push(Box::new(sql::<Bool>(due).bind::<BigInt, _>(by).sql(")")));
+            }
+            Some(Queue::BuyerReplied) => {
+                conditions.push(Box::new(leads::buyer_replied_at.is_not_null()))
+            }
+            None => {}
+        }
         match &self.text_match {
             Some(TextMatch::Few(ids)) => {
                 conditions.push(Box::new(leads::contact_id.eq_any(ids.clone())))
@@ -225,6 +289,7 @@ impl LeadFilter {
             && self.from.is_none_or(|from| lead.created_at >= from)
             && self.to.is_none_or(|to| lead.created_at < to)
             && self.sample.is_none_or(|stage| lead.sample == Some(stage))
+            && self.queue.is_none_or(|queue| queue.admits(lead))
     }
 
     /// The ids of every lead the filter lets through, in id order (for bulk

@@ -57,8 +57,15 @@ struct PageRow {
 }
 
 impl PageRow {
-    fn filtered(&self, links: &HashMap<i64, bool>) -> FilteredFields {
+    fn filtered(
+        &self,
+        links: &HashMap<i64, bool>,
+        follow_ups: &HashMap<i64, i64>,
+    ) -> FilteredFields {
         FilteredFields {
+            first_response_at: self.first_response_at,
+            buyer_replied_at: self.buyer_replied_at,
+            follow_up_due: follow_ups.get(&self.id).copied(),
             kind: self.kind,
             status: self.status,
             report_id: self.report_id,
@@ -114,6 +121,15 @@ fn capped_count(
     }
 }
 
+/// How many leads the filter lets through (capped at `COUNT_CAP`, then
+/// `COUNT_CAP + 1`); `None` for a search too broad to count.
+pub fn count_matching(conn: &mut DbConnection, filter: &LeadFilter) -> QueryResult<Option<i64>> {
+    if matches!(filter.text_match, Some(TextMatch::Many(_))) {
+        return Ok(None);
+    }
+    capped_count(conn, filter, StatusScope::AsFiltered).map(Some)
+}
+
 /// One page (counted from 0) of the list, with its tab counts.
 pub fn list_page(conn: &mut DbConnection, filter: &LeadFilter, page: i64) -> QueryResult<ListPage> {
     let start = page.max(0).saturating_mul(PAGE_SIZE);
@@ -129,17 +145,20 @@ pub fn list_page(conn: &mut DbConnection, filter: &LeadFilter, page: i64) -> Que
                 .load(conn)?;
             let ids: Vec<i64> = all.iter().map(|r| r.id).collect();
             let links = link_states(conn, &ids)?;
+            let follow_ups = crate::db::models::follow_up::due_times(conn, &ids)?;
             let counts = LeadStatus::ALL.map(|status| {
                 let scope = StatusScope::Only(status);
                 let n = all
                     .iter()
-                    .filter(|r| filter.matches(&r.filtered(&links), scope))
+                    .filter(|r| filter.matches(&r.filtered(&links, &follow_ups), scope))
                     .count();
                 (status, n as i64)
             });
             let mut rows: Vec<PageRow> = all
                 .into_iter()
-                .filter(|row| filter.matches(&row.filtered(&links), StatusScope::AsFiltered))
+                .filter(|row| {
+                    filter.matches(&row.filtered(&links, &follow_ups), StatusScope::AsFiltered)
+                })
                 .collect();
             match filter.sort {
                 Sort::Newest => rows.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id))),

@@ -24,21 +24,36 @@ pub struct DashboardPage {
     pub periods: Vec<DashboardPeriod>,
     pub daily: DailyChart,
     pub funnel: Vec<FunnelBar>,
-    pub top_reports: Vec<(String, i64)>,
+    /// (title, leads, the list of them)
+    pub top_reports: Vec<(String, i64, String)>,
     /// (kind label, median first response as text)
     pub median_response: Vec<(&'static str, String)>,
     pub overdue: i64,
+    /// The list filtered to the 30 days the charts cover: `&from=…` added.
+    pub window_from: String,
     pub mail_pending: i64,
     pub mail_dead: i64,
 }
 
+/// Each count links to the list of exactly the leads it counts.
 pub struct DashboardPeriod {
     pub label: &'static str,
-    pub by_kind: Vec<(&'static str, i64)>,
-    pub by_status: Vec<(LeadStatus, i64)>,
+    /// (kind label, count, list link)
+    pub by_kind: Vec<(&'static str, i64, String)>,
+    /// (status, count, list link)
+    pub by_status: Vec<(LeadStatus, i64, String)>,
 }
 
 const DAY: i64 = 24 * 60 * 60;
+
+/// `2026-11-27`, as the list's date filters take it.
+fn format_day(unix: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
 
 pub async fn dashboard(
     state: web::Data<AppState>,
@@ -57,15 +72,26 @@ pub async fn dashboard(
         ))
     })
     .await?;
-    let period = |label, counts: PeriodCounts| DashboardPeriod {
+    let period = |label, since: i64, counts: PeriodCounts| DashboardPeriod {
         label,
         by_kind: counts
             .by_kind
             .into_iter()
-            .map(|(kind, n)| (kind.label(), n))
+            .map(|(kind, n)| {
+                let href = format!("/admin/leads?kind={kind}&from={}", format_day(since));
+                (kind.label(), n, href)
+            })
             .collect(),
-        by_status: counts.by_status,
+        by_status: counts
+            .by_status
+            .into_iter()
+            .map(|(status, n)| {
+                let href = format!("/admin/leads?status={status}&from={}", format_day(since));
+                (status, n, href)
+            })
+            .collect(),
     };
+    let window_from = format_day(data.first_day);
     let view = DashboardPage {
         meta: PageMeta::plain("Dashboard"),
         staff: staff.view(),
@@ -82,11 +108,19 @@ pub async fn dashboard(
         overdue: data.overdue,
         mail_pending: data.mail_pending,
         mail_dead: data.mail_dead,
-        top_reports: data.top_reports,
+        top_reports: data
+            .top_reports
+            .into_iter()
+            .map(|(id, title, n)| {
+                let href = format!("/admin/leads?report={id}&from={window_from}");
+                (title, n, href)
+            })
+            .collect(),
         periods: vec![
-            period("Today (UTC)", today_counts),
-            period("This week (since Monday, UTC)", week_counts),
+            period("Today (UTC)", today, today_counts),
+            period("This week (since Monday, UTC)", week, week_counts),
         ],
+        window_from,
     };
     page::ok(&view)
 }

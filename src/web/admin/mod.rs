@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod inbound;
 pub mod leads;
 pub mod login;
+pub mod my_day;
 pub mod password_reset;
 pub mod routing;
 pub mod session_guard;

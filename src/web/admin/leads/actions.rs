@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::detail::render_detail;
+use super::next_step::parse_next_step;
 use crate::db::{DbConnection, now_unix, run_blocking};
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::text::multi_line;
@@ -51,6 +52,10 @@ pub struct StatusForm {
     status: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    next_action: String,
+    #[serde(default)]
+    next_due: String,
 }
 
 pub async fn set_status(
@@ -71,10 +76,22 @@ pub async fn set_status(
         .filter(|c| !c.is_control())
         .take(500)
         .collect();
+    let next = match parse_next_step(&form.next_action, &form.next_due) {
+        Ok(next) => next,
+        Err(problem) => return refuse(&state, &staff, id, &problem).await,
+    };
     let actor = staff.user.id;
     let outcome = run_blocking(&state.pool, move |conn| {
         let reason = (!reason.is_empty()).then_some(reason.as_str());
-        Ok(move_lead(conn, id, status, reason, actor, now_unix()))
+        Ok(move_lead(
+            conn,
+            id,
+            status,
+            reason,
+            next.as_ref(),
+            actor,
+            now_unix(),
+        ))
     })
     .await;
     after_change(&state, &staff, id, outcome).await

@@ -6,10 +6,10 @@ use askama::Template;
 
 use super::conversation::{ComposeView, prefill};
 use super::timeline::{TimelineItem, describe_repeat, timeline};
-use crate::db::models::mail_template;
 use crate::db::models::report_sample;
 use crate::db::models::sample_delivery::{self, SampleDelivery};
 use crate::db::models::user::User;
+use crate::db::models::{follow_up, mail_template};
 use crate::db::queries::lead_detail::{LeadDetail, LeadSummary, lead_detail};
 use crate::db::queries::repeat_interest::{Asked, repeat_interest};
 use crate::db::{now_unix, run_blocking};
@@ -43,6 +43,8 @@ pub struct LeadDetailPage {
     /// Mail to the buyer bounced: phone them, or correct the address.
     pub bounced: bool,
     pub buyer_replied: bool,
+    /// The next step: what, when, and whether it is late.
+    pub next_step: Option<(String, String, bool)>,
 }
 
 pub struct SampleView {
@@ -181,10 +183,18 @@ pub async fn render_detail(
         };
         let template = mail_template::of_kind(conn, detail.lead.kind)?;
         let names = User::names(conn)?;
-        Ok(Some((detail, repeat, owners, names, sample, template)))
+        let next = follow_up::of_lead(conn, id)?;
+        Ok(Some((
+            detail,
+            repeat,
+            owners,
+            names,
+            sample,
+            (template, next),
+        )))
     })
     .await?;
-    let Some((detail, repeat, owners, names, sample, template)) = loaded else {
+    let Some((detail, repeat, owners, names, sample, (template, next))) = loaded else {
         return Err(PageError::NotFound);
     };
     let targets = state.settings.response_targets();
@@ -213,6 +223,7 @@ pub async fn render_detail(
             .then(|| prefill(template.as_ref(), &detail, &staff.user.name, state)),
         bounced: detail.contact.mail_bounced_at.is_some(),
         buyer_replied: lead.buyer_replied_at.is_some(),
+        next_step: next.map(|f| (f.action, format_time(f.due_at), f.due_at < now_unix())),
         lead: lead_view(&detail, clock, repeat.as_ref().map(describe_repeat), &names),
     };
     page::form(&view, has_problem)

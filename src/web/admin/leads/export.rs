@@ -294,7 +294,7 @@ pub async fn export(
     if !staff.user.may_export() {
         return Err(PageError::Forbidden);
     }
-    let mut filter = query.to_filter();
+    let mut filter = query.to_filter(&state.settings.response_targets(), now_unix());
     let audit_filter = described(&query);
     let actor = staff.user.id;
     let (sender, mut receiver) = mpsc::channel::<Result<web::Bytes, std::io::Error>>(4);

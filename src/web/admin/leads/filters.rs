@@ -1,10 +1,11 @@
 //! The list's filter form: its values as typed, and the query layer's
 //! `LeadFilter` made from them.
 
-use crate::db::queries::lead_filter::{FEW_PEOPLE, LeadFilter, OwnerFilter, Sort};
+use crate::db::queries::lead_filter::{FEW_PEOPLE, LeadFilter, OwnerFilter, Queue, Sort};
 use crate::db::queries::lead_list::{COUNT_CAP, PAGE_SIZE};
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
+use crate::domain::response_clock::ResponseTargets;
 use crate::domain::sample::SampleStage;
 use crate::format::count_label;
 
@@ -30,6 +31,9 @@ pub struct FilterValues {
     pub to: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub sample: String,
+    /// A work queue: `overdue`, `follow-up` or `replied`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub queue: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub sort: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -50,8 +54,8 @@ impl FilterValues {
     }
 
     /// The filters as the query layer takes them; values that do not parse
-    /// are ignored rather than failing the page.
-    pub fn to_filter(&self) -> LeadFilter {
+    /// are ignored rather than failing the page. Queues are as of `now`.
+    pub fn to_filter(&self, targets: &ResponseTargets, now: i64) -> LeadFilter {
         // Control characters (a NUL among them, which PostgreSQL refuses in
         // text) are no part of any name, email or company.
         let text: String = self.q.chars().filter(|c| !c.is_control()).collect();
@@ -69,6 +73,7 @@ impl FilterValues {
             from: parse_date(&self.from),
             to: parse_date(&self.to).map(|d| d + DAY),
             sample: SampleStage::from_param(&self.sample),
+            queue: queue(&self.queue, targets, now),
             sort: Sort::parse(&self.sort),
         }
     }
@@ -77,6 +82,24 @@ impl FilterValues {
     pub fn page_number(&self) -> i64 {
         self.page.parse::<i64>().unwrap_or(1).max(1)
     }
+}
+
+/// The queues' names in links, and their labels.
+pub const QUEUES: [(&str, &str); 3] = [
+    ("overdue", "Overdue"),
+    ("follow-up", "Follow-up due"),
+    ("replied", "Buyer replied"),
+];
+
+fn queue(name: &str, targets: &ResponseTargets, now: i64) -> Option<Queue> {
+    Some(match name {
+        "overdue" => Queue::Overdue {
+            cutoffs: LeadKind::ALL.map(|kind| (kind, now - targets.for_kind(kind))),
+        },
+        "follow-up" => Queue::FollowUpDue { by: now },
+        "replied" => Queue::BuyerReplied,
+        _ => return None,
+    })
 }
 
 fn parse_date(value: &str) -> Option<i64> {

@@ -7,7 +7,9 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::filters::{FilterValues, list_summary, shown_count};
+use super::queues::{queue_counts, queue_tabs};
 use super::timeline::describe_repeat;
+use crate::db::models::lead_event::last_event_times;
 use crate::db::models::outbox::delivery_states;
 use crate::db::models::report::ReportRow;
 use crate::db::models::user::User;
@@ -32,6 +34,8 @@ pub struct LeadListPage {
     pub meta: PageMeta,
     pub staff: StaffView,
     pub tabs: Vec<Tab>,
+    /// Mine, Unowned, Overdue, Follow-up due, Buyer replied.
+    pub queue_tabs: Vec<Tab>,
     pub rows: Vec<LeadRowView>,
     pub filters: FilterValues,
     /// (stored value, label) of every kind, for the kind filter.
@@ -47,6 +51,9 @@ pub struct LeadListPage {
     /// Shown to staff who may export.
     pub export_href: Option<String>,
 }
+
+/// Seconds in a day.
+const DAY: i64 = 86_400;
 
 pub struct Tab {
     pub label: String,
@@ -77,6 +84,8 @@ pub struct LeadRowView {
     pub repeat: Vec<String>,
     /// The buyer wrote and nobody has answered yet.
     pub buyer_replied: bool,
+    /// Open, with no event for `REPORTDESK_STALLED_DAYS`.
+    pub stalled: bool,
 }
 
 /// What the list reads, in one trip to the blocking pool.
@@ -87,6 +96,10 @@ struct Loaded {
     names: HashMap<i64, String>,
     reports: Vec<(i64, String)>,
     owners: Vec<(i64, String)>,
+    /// Each queue tab's count (`queues::queue_counts`).
+    queues: Vec<Option<i64>>,
+    /// When each listed lead last had an event.
+    last_events: HashMap<i64, i64>,
 }
 
 pub async fn list(
@@ -95,9 +108,16 @@ pub async fn list(
     query: web::Query<FilterValues>,
 ) -> Result<HttpResponse, PageError> {
     let values = query.into_inner();
-    let mut filter = values.to_filter();
+    let now = now_unix();
+    let mut filter = values.to_filter(&state.settings.response_targets(), now);
     let page_number = values.page_number();
+    let (targets, me, tab_filters) = (
+        state.settings.response_targets(),
+        staff.user.id,
+        values.clone(),
+    );
     let loaded = run_blocking(&state.pool, move |conn| {
+        let queues = queue_counts(conn, &tab_filters, me, &targets, now)?;
         filter.resolve_text(conn)?;
         let page = list_page(conn, &filter, page_number - 1)?;
         let ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
@@ -112,6 +132,7 @@ pub async fn list(
             .collect();
         let repeats = repeat_interest(conn, &asked)?;
         Ok(Loaded {
+            last_events: last_event_times(conn, &ids)?,
             deliveries: delivery_states(conn, &ids)?,
             repeats,
             names: User::names(conn)?,
@@ -121,21 +142,24 @@ pub async fn list(
                 .map(|u| (u.id, u.name))
                 .collect(),
             page,
+            queues,
         })
     })
     .await?;
     let targets = state.settings.response_targets();
     let now = now_unix();
+    let stalled_before = now - state.settings.stalled_days * DAY;
     let rows = loaded
         .page
         .rows
         .iter()
-        .map(|row| row_view(row, &loaded, &targets, now))
+        .map(|row| row_view(row, &loaded, &targets, now, stalled_before))
         .collect();
     let view = LeadListPage {
         meta: PageMeta::plain("Leads"),
         staff: staff.view(),
         tabs: tabs(&values, loaded.page.counts.as_deref()),
+        queue_tabs: queue_tabs(&values, staff.user.id, &loaded.queues),
         rows,
         kinds: LeadKind::ALL.map(|k| (k.as_db(), k.label())).to_vec(),
         sample_stages: SampleStage::ALL.map(|s| (s.as_param(), s.label())).to_vec(),
@@ -199,7 +223,13 @@ fn row_view(
     loaded: &Loaded,
     targets: &ResponseTargets,
     now: i64,
+    stalled_before: i64,
 ) -> LeadRowView {
+    let last_sign = loaded
+        .last_events
+        .get(&row.id)
+        .copied()
+        .unwrap_or(row.created_at);
     let lead = ClockedLead {
         kind: row.kind,
         status: row.status,
@@ -230,6 +260,7 @@ fn row_view(
         clock: clock.describe(),
         overdue: clock.is_overdue(),
         buyer_replied: row.buyer_replied_at.is_some(),
+        stalled: row.status.awaits_contact() && last_sign < stalled_before,
         repeat: loaded
             .repeats
             .get(&row.id)

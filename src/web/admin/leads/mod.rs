@@ -6,4 +6,6 @@ pub mod detail;
 pub mod export;
 pub mod filters;
 pub mod list;
+pub mod next_step;
+pub mod queues;
 pub mod timeline;

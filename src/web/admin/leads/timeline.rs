@@ -106,6 +106,9 @@ pub fn describe_event(row: &EventRow, names: &HashMap<i64, String>) -> (String, 
                 status.map(|s| format!(" ({s})")).unwrap_or_default()
             ),
         ),
+        LeadEvent::FollowUpSet { due_at, action } => {
+            (format!("Next step due {}", format_time(due_at)), action)
+        }
         LeadEvent::Erased { on_request } => (
             "Personal data erased".into(),
             if on_request {
