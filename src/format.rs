@@ -61,6 +61,16 @@ pub fn count_label(count: i64, cap: i64) -> String {
 }
 
 /// "1st", "2nd", "3rd", "11th", "21st".
+/// How long ago, shortly: "5 min", "3 h", "12 d".
+pub fn age(seconds: i64) -> String {
+    let minutes = seconds.max(0) / 60;
+    match minutes {
+        0..60 => format!("{minutes} min"),
+        60..1440 => format!("{} h", minutes / 60),
+        _ => format!("{} d", minutes / 1440),
+    }
+}
+
 /// "812 B", "14 KB", "2.3 MB".
 pub fn bytes(n: usize) -> String {
     match n {

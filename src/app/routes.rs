@@ -144,6 +144,7 @@ fn admin_scope(
         .service(resource("/my-day").route(read().to(my_day::show)))
         .service(resource("/leads").route(read().to(leads::list::list)))
         .service(resource("/leads/export.csv").route(read().to(leads::export::export)))
+        .service(resource("/leads/bulk").route(web::post().to(leads::bulk::bulk)))
         .service(resource("/leads/{id}").route(read().to(leads::detail::show)))
         .service(resource("/leads/{id}/status").route(web::post().to(leads::actions::set_status)))
         .service(resource("/leads/{id}/assign").route(web::post().to(leads::actions::assign)))

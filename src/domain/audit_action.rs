@@ -23,10 +23,11 @@ pub enum AuditAction {
     TemplateSaved,
     InboundMailFiled,
     InboundMailDiscarded,
+    BulkChange,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 21] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -47,6 +48,7 @@ impl AuditAction {
         Self::TemplateSaved,
         Self::InboundMailFiled,
         Self::InboundMailDiscarded,
+        Self::BulkChange,
     ];
 
     /// The value in `audit_log.action`, and in the audit page's filter.
@@ -72,6 +74,7 @@ impl AuditAction {
             Self::TemplateSaved => "template_saved",
             Self::InboundMailFiled => "inbound_mail_filed",
             Self::InboundMailDiscarded => "inbound_mail_discarded",
+            Self::BulkChange => "bulk_change",
         }
     }
 

@@ -57,13 +57,14 @@ fn choose(conn: &mut DbConnection, country: &str) -> QueryResult<Option<(Candida
 }
 
 /// Staff give a lead to a user (or to nobody). A new owner other than the
-/// person assigning is mailed: the lead is theirs now.
+/// person assigning is mailed (`setup`: `None` in a bulk change, which
+/// mails once for the batch): the lead is theirs now.
 pub fn reassign(
     conn: &mut DbConnection,
     id: i64,
     owner: Option<i64>,
     actor: i64,
-    setup: &MailSetup,
+    setup: Option<&MailSetup>,
     now: i64,
 ) -> Result<(), LeadChangeError> {
     write_transaction(conn, |conn| {
@@ -85,7 +86,7 @@ pub fn reassign(
             by: None,
         };
         lead_event::record(conn, id, Some(actor), &event, now)?;
-        if owner.is_some_and(|owner| owner != actor) {
+        if let (Some(setup), true) = (setup, owner.is_some_and(|owner| owner != actor)) {
             tell_owner(conn, id, MailKind::OwnerNotification, setup, now)?;
         }
         Ok(())

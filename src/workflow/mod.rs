@@ -3,6 +3,7 @@
 //! Handlers parse, call one of these, and answer; jobs call them on a timer.
 
 pub mod assign_owner;
+pub mod bulk;
 pub mod change_lead;
 pub mod converse;
 pub mod deliver_sample;

@@ -83,7 +83,7 @@ async fn filters_narrow_the_list_and_sorts_order_it(app: &TestApp) {
     {
         let mut conn = app.pool().get().unwrap();
         let setup = &app.jobs.housekeeping.setup;
-        reportdesk::workflow::assign_owner::reassign(&mut conn, b, Some(sam), sam, setup, T0)
+        reportdesk::workflow::assign_owner::reassign(&mut conn, b, Some(sam), sam, Some(setup), T0)
             .unwrap();
     }
     assert_eq!(

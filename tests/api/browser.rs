@@ -147,6 +147,20 @@ impl Browser {
         panic!("the page did not change");
     }
 
+    /// Waits until the browser shows `path` (after a key press sent a form).
+    pub async fn wait_until_path(&self, path: &str) {
+        for _ in 0..200 {
+            if self.path().await == path {
+                let ready = self.eval("return document.readyState === 'complete'").await;
+                if ready == serde_json::Value::Bool(true) {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the browser did not reach {path}");
+    }
+
     pub async fn eval(&self, script: &str) -> serde_json::Value {
         self.client.execute(script, vec![]).await.unwrap()
     }

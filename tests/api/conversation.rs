@@ -470,7 +470,14 @@ async fn a_bounced_address_gets_no_automatic_mail_until_the_buyer_asks_again(
             .load(&mut conn)
             .unwrap()
     };
-    assert_eq!(confirmations, ["bounced", "pending"]);
+    // The new request's confirmation goes out (the worker may have sent it
+    // already): it is not held back.
+    assert_eq!(confirmations.len(), 2);
+    assert_eq!(confirmations[0], "bounced");
+    assert!(
+        ["pending", "sent"].contains(&confirmations[1].as_str()),
+        "{confirmations:?}"
+    );
 }
 with_inbound!(a_bounced_address_gets_no_automatic_mail_until_the_buyer_asks_again);
 

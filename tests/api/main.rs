@@ -15,6 +15,7 @@ mod admin_users;
 mod architecture;
 mod audit;
 mod browser_buyer;
+mod browser_desk;
 mod browser_sample;
 mod browser_staff;
 mod catalog;

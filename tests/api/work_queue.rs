@@ -301,3 +301,107 @@ async fn an_open_lead_with_no_event_for_a_week_is_marked_stalled(app: &TestApp) 
     );
 }
 both_backends!(an_open_lead_with_no_event_for_a_week_is_marked_stalled);
+
+fn count_events(app: &TestApp, kind: &str) -> usize {
+    app.event_details(kind).len()
+}
+
+async fn a_bulk_status_change_of_two_hundred_leads_is_one_batch_after_a_confirmation(
+    app: &TestApp,
+) {
+    let now = now_unix();
+    for i in 0..200_i64 {
+        let email = format!("b{i}@firm{}.test", i % 7);
+        app.seed_lead(LeadKind::Inquiry, &email, "Firm", LeadStatus::New, now - i);
+    }
+    app.seed_lead(
+        LeadKind::Discount,
+        "x@other.test",
+        "Other",
+        LeadStatus::New,
+        now,
+    );
+    let ada = app.admin().await;
+    let review = ada
+        .post(
+            "/admin/leads",
+            "/admin/leads/bulk",
+            &[
+                ("query", "kind=inquiry"),
+                ("all", "yes"),
+                ("action", "status"),
+                ("status", "won"),
+            ],
+        )
+        .await;
+    assert_eq!(review.status(), 200);
+    let page = review.text().await.unwrap();
+    assert!(page.contains("Set status to won — 200 leads?"), "{page}");
+    assert_eq!(
+        count_events(app, "status_changed"),
+        0,
+        "nothing before the confirmation"
+    );
+    let ids = page
+        .split("name=\"ids\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let done = ada
+        .post(
+            "/admin/leads",
+            "/admin/leads/bulk",
+            &[
+                ("confirm", "yes"),
+                ("ids", ids),
+                ("query", "kind=inquiry"),
+                ("action", "status"),
+                ("status", "won"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(count_events(app, "status_changed"), 200);
+    let won = app.leads().iter().filter(|l| l.status == "won").count();
+    assert_eq!(
+        won, 200,
+        "the discount lead outside the filter is untouched"
+    );
+    let audit = ada.page("/admin/audit?kind=bulk_change").await;
+    assert_eq!(
+        audit.matches(": 200 leads").count(),
+        1,
+        "one batch entry: {audit}"
+    );
+}
+both_backends!(a_bulk_status_change_of_two_hundred_leads_is_one_batch_after_a_confirmation);
+
+async fn a_bulk_change_one_lead_refuses_changes_no_lead(app: &TestApp) {
+    let a = app.seed_lead(LeadKind::Inquiry, "a@a.test", "A", LeadStatus::New, 0);
+    let b = app.seed_lead(LeadKind::Inquiry, "b@b.test", "B", LeadStatus::Spam, 0);
+    let ada = app.admin().await;
+    let ids = format!("{a},{b}");
+    let refused = ada
+        .post(
+            "/admin/leads",
+            "/admin/leads/bulk",
+            &[
+                ("confirm", "yes"),
+                ("ids", &ids),
+                ("action", "status"),
+                ("status", "won"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains(&format!("Lead #{b}")) && page.contains("Nothing was changed"),
+        "{page}"
+    );
+    assert!(app.leads().iter().all(|l| l.status != "won"));
+    assert_eq!(count_events(app, "status_changed"), 0);
+}
+both_backends!(a_bulk_change_one_lead_refuses_changes_no_lead);

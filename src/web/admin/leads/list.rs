@@ -36,6 +36,13 @@ pub struct LeadListPage {
     pub tabs: Vec<Tab>,
     /// Mine, Unowned, Overdue, Follow-up due, Buyer replied.
     pub queue_tabs: Vec<Tab>,
+    /// Filters set besides the search, the status and the queue: the folded
+    /// filters open when there are any.
+    pub active_filters: usize,
+    /// The list's query string (without the page), for bulk changes.
+    pub query: String,
+    /// How many leads "all matching" would take, as shown.
+    pub matching: String,
     pub rows: Vec<LeadRowView>,
     pub filters: FilterValues,
     /// (stored value, label) of every kind, for the kind filter.
@@ -65,6 +72,8 @@ pub struct Tab {
 pub struct LeadRowView {
     pub id: i64,
     pub created: String,
+    /// "3 h", "2 d": how long ago it came in.
+    pub age: String,
     pub kind: &'static str,
     pub report: String,
     pub name: String,
@@ -174,6 +183,24 @@ pub async fn list(
             .may_export()
             .then(|| values.href("/admin/leads/export.csv", |v| v.page.clear())),
         summary: list_summary(loaded.page.total, page_number, values.q.trim()),
+        query: serde_urlencoded::to_string(FilterValues {
+            page: String::new(),
+            ..values.clone()
+        })
+        .unwrap_or_default(),
+        matching: loaded.page.total.map(shown_count).unwrap_or_default(),
+        active_filters: [
+            &values.kind,
+            &values.report,
+            &values.assignee,
+            &values.from,
+            &values.to,
+            &values.sample,
+        ]
+        .iter()
+        .filter(|v| !v.is_empty())
+        .count()
+            + usize::from(!values.sort.is_empty() && values.sort != "newest"),
         filters: values,
         reports: loaded.reports,
         owners: loaded.owners,
@@ -240,6 +267,7 @@ fn row_view(
     LeadRowView {
         id: row.id,
         created: format_time(row.created_at),
+        age: crate::format::age(now - row.created_at),
         kind: row.kind.label(),
         report: row.report_title.clone(),
         name: row.name.clone(),

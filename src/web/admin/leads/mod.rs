@@ -1,6 +1,7 @@
 //! `/admin/leads`: the list, one lead, the changes staff make, the export.
 
 pub mod actions;
+pub mod bulk;
 pub mod conversation;
 pub mod detail;
 pub mod export;
