@@ -145,6 +145,8 @@ fn admin_scope(
         .service(resource("/leads").route(read().to(leads::list::list)))
         .service(resource("/leads/export.csv").route(read().to(leads::export::export)))
         .service(resource("/leads/bulk").route(web::post().to(leads::bulk::bulk)))
+        .service(resource("/views").route(web::post().to(leads::views::create)))
+        .service(resource("/views/{id}").route(web::post().to(leads::views::change)))
         .service(resource("/leads/{id}").route(read().to(leads::detail::show)))
         .service(resource("/leads/{id}/status").route(web::post().to(leads::actions::set_status)))
         .service(resource("/leads/{id}/assign").route(web::post().to(leads::actions::assign)))

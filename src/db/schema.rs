@@ -266,6 +266,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    saved_views (id) {
+        id -> BigInt,
+        name -> Text,
+        query -> Text,
+        user_id -> BigInt,
+        shared -> Bool,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(leads -> contacts (contact_id));
 diesel::joinable!(staff_sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
@@ -282,6 +293,7 @@ diesel::joinable!(sample_deliveries -> leads (lead_id));
 diesel::joinable!(sample_deliveries -> report_samples (sample_id));
 diesel::joinable!(inbound_mail -> leads (lead_id));
 diesel::joinable!(follow_ups -> leads (lead_id));
+diesel::joinable!(saved_views -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     reports,
@@ -302,5 +314,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sample_deliveries,
     mail_templates,
     inbound_mail,
-    follow_ups
+    follow_ups,
+    saved_views
 );

@@ -405,3 +405,99 @@ async fn a_bulk_change_one_lead_refuses_changes_no_lead(app: &TestApp) {
     assert_eq!(count_events(app, "status_changed"), 0);
 }
 both_backends!(a_bulk_change_one_lead_refuses_changes_no_lead);
+
+async fn a_saved_view_reproduces_its_filter_and_only_its_owner_or_an_admin_changes_it(
+    app: &TestApp,
+) {
+    let now = now_unix();
+    for i in 0..5_i64 {
+        let kind = [LeadKind::Discount, LeadKind::Inquiry][(i % 2) as usize];
+        app.seed_lead(
+            kind,
+            &format!("v{i}@firm{i}.test"),
+            "Firm",
+            LeadStatus::New,
+            now - i,
+        );
+    }
+    app.create_user("sam@publisher.test", "Sam Sales", "sales");
+    let sam = app.login("sam@publisher.test").await;
+    let filtered = "/admin/leads?kind=discount&sort=oldest";
+    let expected = sam.page(filtered).await;
+    let saved = sam
+        .post(
+            filtered,
+            "/admin/views",
+            &[
+                ("name", "Discounts, oldest"),
+                ("query", "kind=discount&sort=oldest&page=2"),
+                ("shared", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let list = sam.page("/admin/leads").await;
+    assert!(
+        list.contains("Discounts, oldest <span class=\"count\">3</span>"),
+        "{list}"
+    );
+    let href = list
+        .split("Saved views")
+        .nth(1)
+        .unwrap()
+        .split("<a href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&#38;", "&");
+    let ids = |page: &str| -> Vec<String> {
+        page.split("data-lead-id=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&sam.page(&href).await), ids(&expected), "{href}");
+
+    // Shared: another sales person sees it but cannot change it; an admin can.
+    app.create_user("lee@publisher.test", "Lee Sales", "sales");
+    let lee = app.login("lee@publisher.test").await;
+    let seen = lee.page("/admin/leads").await;
+    assert!(seen.contains("Discounts, oldest"));
+    let view_id = seen
+        .split("action=\"/admin/views/")
+        .nth(1)
+        .map(|s| s.split('"').next().unwrap().to_owned());
+    assert!(
+        view_id.is_none(),
+        "no rename or delete for someone else's view"
+    );
+    let id = list
+        .split("action=\"/admin/views/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let refused = lee
+        .post(
+            "/admin/leads",
+            &format!("/admin/views/{id}"),
+            &[("delete", "yes")],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    let ada = app.admin().await;
+    let renamed = ada
+        .post(
+            "/admin/leads",
+            &format!("/admin/views/{id}"),
+            &[("name", "Old discounts")],
+        )
+        .await;
+    assert_eq!(renamed.status(), 303);
+    assert!(sam.page("/admin/leads").await.contains("Old discounts"));
+}
+both_backends!(a_saved_view_reproduces_its_filter_and_only_its_owner_or_an_admin_changes_it);

@@ -16,5 +16,6 @@ pub mod report;
 pub mod report_sample;
 pub mod routing;
 pub mod sample_delivery;
+pub mod saved_view;
 pub mod staff_session;
 pub mod user;

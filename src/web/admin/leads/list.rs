@@ -9,6 +9,7 @@ use askama::Template;
 use super::filters::{FilterValues, list_summary, shown_count};
 use super::queues::{queue_counts, queue_tabs};
 use super::timeline::describe_repeat;
+use super::views::{ViewLink, view_links};
 use crate::db::models::lead_event::last_event_times;
 use crate::db::models::outbox::delivery_states;
 use crate::db::models::report::ReportRow;
@@ -41,6 +42,8 @@ pub struct LeadListPage {
     pub active_filters: usize,
     /// The list's query string (without the page), for bulk changes.
     pub query: String,
+    /// Saved views (own and shared) with their live counts.
+    pub views: Vec<ViewLink>,
     /// How many leads "all matching" would take, as shown.
     pub matching: String,
     pub rows: Vec<LeadRowView>,
@@ -107,6 +110,7 @@ struct Loaded {
     owners: Vec<(i64, String)>,
     /// Each queue tab's count (`queues::queue_counts`).
     queues: Vec<Option<i64>>,
+    views: Vec<ViewLink>,
     /// When each listed lead last had an event.
     last_events: HashMap<i64, i64>,
 }
@@ -125,8 +129,10 @@ pub async fn list(
         staff.user.id,
         values.clone(),
     );
+    let admin = staff.user.is_admin();
     let loaded = run_blocking(&state.pool, move |conn| {
         let queues = queue_counts(conn, &tab_filters, me, &targets, now)?;
+        let views = view_links(conn, me, admin, &targets, now)?;
         filter.resolve_text(conn)?;
         let page = list_page(conn, &filter, page_number - 1)?;
         let ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
@@ -152,6 +158,7 @@ pub async fn list(
                 .collect(),
             page,
             queues,
+            views,
         })
     })
     .await?;
@@ -189,6 +196,7 @@ pub async fn list(
         })
         .unwrap_or_default(),
         matching: loaded.page.total.map(shown_count).unwrap_or_default(),
+        views: loaded.views,
         active_filters: [
             &values.kind,
             &values.report,

@@ -10,3 +10,4 @@ pub mod list;
 pub mod next_step;
 pub mod queues;
 pub mod timeline;
+pub mod views;
