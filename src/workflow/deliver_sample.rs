@@ -4,6 +4,7 @@
 //! tells the owner to call.
 
 use super::LeadChangeError;
+use super::notify_owner::owner_mailbox;
 use crate::content::{SampleContext, current_sample};
 use crate::db::models::contact::Contact;
 use crate::db::models::lead::Lead;
@@ -16,7 +17,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::domain::lead_event::LeadEvent;
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
-use crate::mail::compose::{MailSetup, mailbox, one_line};
+use crate::mail::compose::MailSetup;
 use crate::mail::sample_mail::{
     SampleLink, SampleOpened, SampleRecipient, sample_link_mail, sample_opened_mail,
 };
@@ -162,11 +163,7 @@ pub fn download(
         lead_event::record(conn, lead.id, None, &downloaded, now)?;
         let report = ReportRef::find(conn, lead.report_id)?;
         if first && let (Some(contact), Some(report)) = (&contact, &report) {
-            let to_addr = match lead.assignee_id {
-                Some(id) => User::find(conn, id)?.map(|o| mailbox(&o.name, &o.email)),
-                None => None,
-            }
-            .unwrap_or_else(|| one_line(&setup.sales_inbox));
+            let to_addr = owner_mailbox(conn, &lead, setup)?;
             let sent = lead.submitted.or(contact.details());
             let opened = SampleOpened {
                 lead_id: lead.id,

@@ -29,11 +29,7 @@ pub fn tell_owner(
     ) else {
         return Ok(());
     };
-    let to_addr = match lead.assignee_id {
-        Some(id) => User::find(conn, id)?.map(|o| mailbox(&o.name, &o.email)),
-        None => None,
-    }
-    .unwrap_or_else(|| one_line(&setup.sales_inbox));
+    let to_addr = owner_mailbox(conn, &lead, setup)?;
     let sent = lead.submitted.or(contact.details());
     let notice = OwnerNotice {
         kind,
@@ -45,4 +41,21 @@ pub fn tell_owner(
     };
     insert_mails(conn, &[owner_notice(&notice, setup)?], now)?;
     Ok(())
+}
+
+/// Where the lead's owner is mailed: their mailbox, or the sales inbox for a
+/// lead nobody (active) owns.
+pub fn owner_mailbox(
+    conn: &mut DbConnection,
+    lead: &Lead,
+    setup: &MailSetup,
+) -> diesel::QueryResult<String> {
+    let owner = match lead.assignee_id {
+        Some(id) => User::find(conn, id)?,
+        None => None,
+    };
+    Ok(owner.map_or_else(
+        || one_line(&setup.sales_inbox),
+        |o| mailbox(&o.name, &o.email),
+    ))
 }

@@ -178,7 +178,7 @@ pub async fn send_sample(
 }
 
 /// Runs a change that queues mail, then wakes the outbox worker if it was made.
-async fn change_and_mail(
+pub(super) async fn change_and_mail(
     state: web::Data<AppState>,
     staff: Staff,
     id: i64,

@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::actions::{after_change, refuse};
+use super::actions::{after_change, change_and_mail, refuse};
 use crate::db::models::mail_template::MailTemplate;
 use crate::db::queries::lead_detail::LeadDetail;
 use crate::db::{now_unix, run_blocking};
@@ -86,28 +86,14 @@ pub async fn write_mail(
         Err(problem) => return refuse(&state, &staff, id, &problem).await,
     };
     let writer = staff.user.clone();
-    let setup = state.mail_setup.clone();
-    let outcome = run_blocking(&state.pool, move |conn| {
+    change_and_mail(state, staff, id, move |conn, id, _, setup| {
         let draft = Draft {
             subject: &subject,
             body: &body,
         };
-        Ok(write_to_buyer(
-            conn,
-            id,
-            &writer,
-            &draft,
-            &setup,
-            now_unix(),
-        ))
+        write_to_buyer(conn, id, &writer, &draft, setup, now_unix())
     })
-    .await;
-    let written = matches!(outcome, Ok(Ok(())));
-    let response = after_change(&state, &staff, id, outcome).await;
-    if written {
-        state.outbox_wakeup.notify_one();
-    }
-    response
+    .await
 }
 
 #[derive(Deserialize)]
