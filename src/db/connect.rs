@@ -83,6 +83,43 @@ impl ManageConnection for Manager {
     }
 }
 
+/// Sets 8 KiB pages and WAL on the file, once. Switching needs the file to
+/// itself, so a starter that finds another one migrating (holding the write
+/// lock) would fail at once, busy timeout or not: it reads the mode first —
+/// the first starter has usually switched already — and on a lock waits and
+/// looks again.
+fn switch_to_wal(conn: &mut DbConnection) -> anyhow::Result<()> {
+    #[derive(diesel::QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        journal_mode: String,
+    }
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return Ok(());
+    };
+    let mut last_error = None;
+    for _ in 0..100 {
+        let mode: Mode =
+            diesel::RunQueryDsl::get_result(diesel::sql_query("PRAGMA journal_mode"), sqlite)
+                .context("cannot read SQLite's journal mode")?;
+        if mode.journal_mode.eq_ignore_ascii_case("wal") {
+            return Ok(());
+        }
+        // 8 KiB pages: a stored mail (2–3 KiB) shares its page with others
+        // instead of taking a 4 KiB page alone, and every commit writes fewer
+        // pages. Takes effect only on a new file, before its first table.
+        match sqlite.batch_execute("PRAGMA page_size = 8192; PRAGMA journal_mode = WAL;") {
+            Ok(()) => return Ok(()),
+            Err(error) => last_error = Some(error),
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(anyhow::anyhow!(
+        last_error.map_or_else(String::new, |e| e.to_string())
+    ))
+    .context("cannot switch SQLite to WAL")
+}
+
 /// Prepares the database and builds the pool: creates the SQLite file's folder,
 /// switches a SQLite file to WAL once (it is a property of the file), and checks
 /// that the database answers, so a wrong URL fails at start with its real error.
@@ -101,11 +138,7 @@ pub fn connect(url: &str, max_size: u32) -> anyhow::Result<Pool> {
         let mut conn = manager
             .open()
             .with_context(|| format!("cannot open SQLite database {}", path.display()))?;
-        // 8 KiB pages: a stored mail (2–3 KiB) shares its page with others
-        // instead of taking a 4 KiB page alone, and every commit writes fewer
-        // pages. Takes effect only on a new file, before its first table.
-        conn.batch_execute("PRAGMA page_size = 8192; PRAGMA journal_mode = WAL;")
-            .context("cannot switch SQLite to WAL")?;
+        switch_to_wal(&mut conn)?;
     } else {
         manager.open().context("cannot connect to PostgreSQL")?;
     }
