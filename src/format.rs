@@ -43,6 +43,27 @@ pub fn within_words(seconds: i64) -> String {
     }
 }
 
+/// A kind's response target as a buyer reads it: "4 hours", or "4 working
+/// hours" when only working time counts (then in hours, since a "day" of
+/// working time is not a calendar day).
+pub fn target_words(
+    targets: &crate::domain::response_clock::ResponseTargets,
+    kind: crate::domain::lead_kind::LeadKind,
+) -> String {
+    let seconds = targets.for_kind(kind);
+    if targets.hours.is_always() {
+        return within_words(seconds);
+    }
+    let minutes = (seconds.max(60) + 59) / 60;
+    let plural =
+        |n: i64, unit: &str| format!("{n} working {unit}{}", if n == 1 { "" } else { "s" });
+    if minutes % 60 == 0 {
+        plural(minutes / 60, "hour")
+    } else {
+        plural(minutes, "minute")
+    }
+}
+
 /// A count for display: "1,234", or "10,000+" past `cap`.
 pub fn count_label(count: i64, cap: i64) -> String {
     let capped = count > cap;

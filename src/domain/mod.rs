@@ -24,3 +24,4 @@ pub mod sample;
 pub mod scoring;
 pub mod slug;
 pub mod text;
+pub mod working_hours;

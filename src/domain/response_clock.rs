@@ -2,12 +2,15 @@
 
 use super::lead_kind::LeadKind;
 use super::lead_status::LeadStatus;
+use super::working_hours::WorkingHours;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Targets per kind, in working seconds: they count only `hours`.
+#[derive(Debug, Clone)]
 pub struct ResponseTargets {
     pub discount_seconds: i64,
     pub sample_request_seconds: i64,
     pub inquiry_seconds: i64,
+    pub hours: WorkingHours,
 }
 
 impl ResponseTargets {
@@ -17,6 +20,17 @@ impl ResponseTargets {
             LeadKind::SampleRequest => self.sample_request_seconds,
             LeadKind::Inquiry => self.inquiry_seconds,
         }
+    }
+
+    /// Leads of `kind` created before this instant are past their target
+    /// at `now` (what the overdue queries compare `created_at` with).
+    pub fn cutoff(&self, kind: LeadKind, now: i64) -> i64 {
+        self.hours.cutoff(now, self.for_kind(kind))
+    }
+
+    /// When a lead of `kind` received at `received_at` falls due.
+    pub fn due(&self, kind: LeadKind, received_at: i64) -> i64 {
+        self.hours.due(received_at, self.for_kind(kind))
     }
 }
 
@@ -52,11 +66,14 @@ impl Clock {
         if first_contact_at.is_some() || !status.awaits_contact() {
             return Self::Stopped;
         }
-        let due = created_at + targets.for_kind(kind);
-        if now > due {
-            Self::Overdue(now - due)
+        // Counted in working time, and overdue exactly when the overdue
+        // queries say so (`created_at < cutoff`).
+        let target = targets.for_kind(kind);
+        let worked = targets.hours.worked(created_at, now);
+        if created_at < targets.cutoff(kind, now) {
+            Self::Overdue((worked - target).max(0))
         } else {
-            Self::Left(due - now)
+            Self::Left((target - worked).max(0))
         }
     }
 
@@ -107,11 +124,14 @@ mod tests {
         assert_eq!(lateness(3_900), "1 h 05 min past the target");
     }
 
-    const TARGETS: ResponseTargets = ResponseTargets {
-        discount_seconds: 7200,
-        sample_request_seconds: 14400,
-        inquiry_seconds: 28800,
-    };
+    fn targets() -> ResponseTargets {
+        ResponseTargets {
+            discount_seconds: 7200,
+            sample_request_seconds: 14400,
+            inquiry_seconds: 28800,
+            hours: WorkingHours::always(),
+        }
+    }
 
     fn lead(kind: LeadKind, status: LeadStatus, first_contact_at: Option<i64>) -> ClockedLead {
         ClockedLead {
@@ -125,18 +145,18 @@ mod tests {
     #[test]
     fn a_new_discount_request_is_due_within_two_hours() {
         let discount = lead(LeadKind::Discount, LeadStatus::New, None);
-        assert_eq!(Clock::of(discount, &TARGETS, 3600), Clock::Left(3600));
-        assert_eq!(Clock::of(discount, &TARGETS, 7300), Clock::Overdue(100));
+        assert_eq!(Clock::of(discount, &targets(), 3600), Clock::Left(3600));
+        assert_eq!(Clock::of(discount, &targets(), 7300), Clock::Overdue(100));
         let inquiry = lead(LeadKind::Inquiry, LeadStatus::New, None);
-        assert_eq!(Clock::of(inquiry, &TARGETS, 7300), Clock::Left(21500));
+        assert_eq!(Clock::of(inquiry, &targets(), 7300), Clock::Left(21500));
     }
 
     #[test]
     fn a_status_change_alone_does_not_stop_the_clock_but_a_first_contact_does() {
         let moved = lead(LeadKind::Discount, LeadStatus::Contacted, None);
-        assert_eq!(Clock::of(moved, &TARGETS, 7300), Clock::Overdue(100));
+        assert_eq!(Clock::of(moved, &targets(), 7300), Clock::Overdue(100));
         let reached = lead(LeadKind::Discount, LeadStatus::New, Some(50));
-        assert_eq!(Clock::of(reached, &TARGETS, 99_999), Clock::Stopped);
+        assert_eq!(Clock::of(reached, &targets(), 99_999), Clock::Stopped);
         assert_eq!(Clock::Stopped.describe(), "");
     }
 
@@ -144,7 +164,7 @@ mod tests {
     fn closed_and_spam_leads_wait_for_nothing() {
         for status in [LeadStatus::Won, LeadStatus::Lost, LeadStatus::Spam] {
             let closed = lead(LeadKind::Discount, status, None);
-            assert_eq!(Clock::of(closed, &TARGETS, 99_999), Clock::Stopped);
+            assert_eq!(Clock::of(closed, &targets(), 99_999), Clock::Stopped);
         }
     }
 
@@ -154,5 +174,28 @@ mod tests {
         assert_eq!(duration(12 * 60 + 5), "12 min");
         assert_eq!(duration(3 * 86400 + 7200), "3 d 2 h");
         assert_eq!(Clock::Overdue(1200).describe(), "overdue by 20 min");
+    }
+
+    #[test]
+    fn the_clock_stops_outside_working_hours() {
+        let office = ResponseTargets {
+            hours: WorkingHours::parse("Mon-Fri 09:00-18:00", "UTC").unwrap(),
+            ..targets()
+        };
+        let friday_five = office.hours.read_local("2026-11-27T17:00").unwrap();
+        let saturday = office.hours.read_local("2026-11-28T22:00").unwrap();
+        let discount = ClockedLead {
+            created_at: friday_five,
+            ..lead(LeadKind::Discount, LeadStatus::New, None)
+        };
+        // One of its two hours was worked on Friday; one is left on Monday.
+        assert_eq!(Clock::of(discount, &office, saturday), Clock::Left(3600));
+        let monday_ten_past_ten = office.hours.read_local("2026-11-30T10:10").unwrap();
+        let late = Clock::of(discount, &office, monday_ten_past_ten);
+        assert_eq!(late, Clock::Overdue(600));
+        assert_eq!(
+            office.due(LeadKind::Discount, friday_five),
+            monday_ten_past_ten - 600
+        );
     }
 }

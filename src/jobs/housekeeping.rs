@@ -78,7 +78,7 @@ impl Housekeeping {
 
     /// Escalates every overdue lead not yet escalated; answers how many.
     pub async fn escalate_now(&self) -> usize {
-        let (targets, setup, now) = (self.targets, self.setup.clone(), now_unix());
+        let (targets, setup, now) = (self.targets.clone(), self.setup.clone(), now_unix());
         let outcome = run_blocking(&self.pool, move |conn| {
             escalate_overdue(conn, &targets, now, &setup)
         })

@@ -12,7 +12,6 @@ use crate::domain::owner::AssignedOwner;
 pub use crate::domain::publisher::Publisher;
 use crate::domain::response_clock::ResponseTargets;
 use crate::domain::scoring::Score;
-use crate::format::format_time;
 
 /// What composing mails needs to know of the installation.
 #[derive(Debug, Clone)]
@@ -233,10 +232,12 @@ pub fn lead_mails(
     let request = ctx.request;
     // Who answers and by when, before anything else about the lead.
     let owner_name = owner.map_or("nobody yet", |o| o.name.as_str());
-    let target = settings.targets.for_kind(request.kind);
-    let due = format_time(ctx.received_at + target);
+    let targets = &settings.targets;
+    let due = targets
+        .hours
+        .format(targets.due(request.kind, ctx.received_at));
     let reply = ReplyPromise {
-        within: crate::format::within_words(target),
+        within: crate::format::target_words(targets, request.kind),
         by: due.clone(),
     };
     let (m, due) = (ctx, due.as_str());

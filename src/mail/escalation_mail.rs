@@ -12,7 +12,6 @@ use crate::db::models::outbox::NewMail;
 use crate::db::queries::overdue::OverdueLead;
 use crate::domain::mail_kind::MailKind;
 use crate::domain::response_clock::lateness;
-use crate::format::format_time;
 
 /// Leads listed one by one in a digest; the rest are counted and linked.
 pub const DIGEST_LISTED: usize = 50;
@@ -57,7 +56,7 @@ fn line(lead: &OverdueLead, late_seconds: i64, setup: &MailSetup) -> OverdueLine
         kind: lead.kind.with_article(),
         report_title: lead.report_title.clone(),
         lateness: lateness(late_seconds),
-        received: format_time(lead.created_at),
+        received: setup.targets.hours.format(lead.created_at),
         owner: lead
             .owner_name
             .clone()
@@ -153,6 +152,7 @@ mod tests {
                 discount_seconds: 7200,
                 sample_request_seconds: 14400,
                 inquiry_seconds: 28800,
+                hours: crate::domain::working_hours::WorkingHours::always(),
             },
             publisher: crate::domain::publisher::Publisher::new("", "", ""),
             sample_rules: SampleRules {

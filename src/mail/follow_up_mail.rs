@@ -11,7 +11,6 @@ use super::escalation_mail::DIGEST_LISTED;
 use crate::db::models::follow_up::{DueFollowUp, Reminder};
 use crate::db::models::outbox::NewMail;
 use crate::domain::mail_kind::MailKind;
-use crate::format::format_time;
 
 pub struct DueLine {
     pub kind: &'static str,
@@ -46,7 +45,7 @@ fn line(due: &DueFollowUp, setup: &MailSetup) -> DueLine {
     DueLine {
         kind: due.kind.with_article(),
         report_title: due.report_title.clone(),
-        due: format_time(due.due_at),
+        due: setup.targets.hours.format(due.due_at),
         owner: due.owner_name.clone().unwrap_or_else(|| "nobody".into()),
         admin_url: format!("{}/admin/leads/{}", setup.public_base, due.lead_id),
     }

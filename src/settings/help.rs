@@ -5,7 +5,7 @@ use super::Settings;
 /// What each setting means, in the order `--help` lists them; the default
 /// shown beside it comes from `Settings::default()`, or is said here when a
 /// setting has none.
-pub(super) const MEANINGS: [(&str, &str); 40] = [
+pub(super) const MEANINGS: [(&str, &str); 42] = [
     ("bind", "listen address; port 0 = any free port"),
     ("public_url", "absolute base URL for links in mails"),
     (
@@ -98,8 +98,16 @@ pub(super) const MEANINGS: [(&str, &str); 40] = [
         "address of the inbound SMTP listener, e.g. 127.0.0.1:2525 [unset = off]",
     ),
     (
+        "working_hours",
+        "when response targets and follow-up grace count, e.g. Mon-Fri 09:00-18:00 or always",
+    ),
+    (
+        "timezone",
+        "IANA time zone of the working hours and of times on the desk, e.g. Europe/Berlin",
+    ),
+    (
         "follow_up_grace_hours",
-        "a follow-up this many hours past due is reported to the sales inbox too",
+        "a follow-up this many working hours past due is reported to the sales inbox too",
     ),
     (
         "stalled_days",

@@ -74,7 +74,11 @@ pub struct Settings {
     pub response_target_discount_minutes: i64,
     pub response_target_sample_request_minutes: i64,
     pub response_target_inquiry_minutes: i64,
-    /// A follow-up this many hours late is reported to the sales inbox.
+    /// When targets and grace periods count: `Mon-Fri 09:00-18:00`, or
+    /// `always`, in `timezone` (an IANA name), which the desk shows times in.
+    pub working_hours: String,
+    pub timezone: String,
+    /// A follow-up this many working hours late is reported to the sales inbox.
     pub follow_up_grace_hours: i64,
     /// An open lead with no event for this many days is marked stalled.
     pub stalled_days: i64,
@@ -130,6 +134,8 @@ impl Default for Settings {
             response_target_discount_minutes: 120,
             response_target_sample_request_minutes: 240,
             response_target_inquiry_minutes: 480,
+            working_hours: "Mon-Fri 09:00-18:00".into(),
+            timezone: "UTC".into(),
             follow_up_grace_hours: 24,
             stalled_days: 7,
             retention_days: None,
@@ -196,6 +202,13 @@ impl Settings {
                 "REPORTDESK_FOLLOW_UP_GRACE_HOURS must be 0 or more and REPORTDESK_STALLED_DAYS at least 1"
             );
         }
+        crate::domain::working_hours::WorkingHours::parse(
+            &settings.working_hours,
+            &settings.timezone,
+        )
+        .map_err(|problem| {
+            anyhow::anyhow!("REPORTDESK_WORKING_HOURS / REPORTDESK_TIMEZONE: {problem}")
+        })?;
         if settings.mail_max_attempts < 1 {
             bail!("REPORTDESK_MAIL_MAX_ATTEMPTS must be at least 1");
         }
@@ -235,7 +248,15 @@ impl Settings {
             discount_seconds: self.response_target_discount_minutes * 60,
             sample_request_seconds: self.response_target_sample_request_minutes * 60,
             inquiry_seconds: self.response_target_inquiry_minutes * 60,
+            hours: self.working_hours(),
         }
+    }
+
+    /// The desk's working hours and zone. `load` refused a wrong value, so
+    /// the fallback (every hour, UTC) only meets settings edited in code.
+    pub fn working_hours(&self) -> crate::domain::working_hours::WorkingHours {
+        crate::domain::working_hours::WorkingHours::parse(&self.working_hours, &self.timezone)
+            .unwrap_or_else(|_| crate::domain::working_hours::WorkingHours::always())
     }
 
     /// The proxies whose `X-Forwarded-For` is believed.
@@ -318,76 +339,4 @@ pub fn sqlite_path(url: &str) -> Option<PathBuf> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn with_env(pairs: &[(&str, &str)]) -> anyhow::Result<Settings> {
-        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
-        for (key, value) in pairs {
-            figment = figment.merge((*key, *value));
-        }
-        Settings::from_figment(figment)
-    }
-
-    #[test]
-    fn the_defaults_run_on_an_embedded_database_and_local_mail_files() {
-        let settings = with_env(&[]).unwrap();
-        assert_eq!(settings.bind.to_string(), "127.0.0.1:8080");
-        assert_eq!(settings.database_url, "sqlite://data/reportdesk.sqlite3");
-        assert_eq!(settings.mail_url, "file://data/mail");
-        assert_eq!(settings.form_min_seconds, 3);
-        assert!(!settings.is_https());
-    }
-
-    #[test]
-    fn a_public_url_without_a_scheme_is_refused() {
-        let err = with_env(&[("public_url", "example.com")]).unwrap_err();
-        assert!(err.to_string().contains("REPORTDESK_PUBLIC_URL"));
-    }
-
-    #[test]
-    fn trusted_proxies_are_a_comma_separated_list_of_addresses() {
-        let settings = with_env(&[("trusted_proxies", "10.0.0.1, ::1")]).unwrap();
-        assert_eq!(settings.trusted_proxy_ips().unwrap().len(), 2);
-        let settings = with_env(&[("trusted_proxies", "proxy.local")]).unwrap();
-        assert!(settings.trusted_proxy_ips().is_err());
-    }
-
-    #[test]
-    fn every_setting_is_explained_in_the_help_and_the_readme() {
-        let fields = serde_json::to_value(Settings::default()).unwrap();
-        let explained: Vec<&str> = MEANINGS.iter().map(|(field, _)| *field).collect();
-        for field in fields.as_object().unwrap().keys() {
-            assert!(
-                explained.contains(&field.as_str()),
-                "{field} has no meaning"
-            );
-        }
-        let readme = include_str!("../../README.md");
-        for (field, _) in MEANINGS {
-            let variable = format!("REPORTDESK_{}", field.to_uppercase());
-            assert!(help().contains(&variable));
-            assert!(readme.contains(&variable), "the README lacks {variable}");
-        }
-    }
-
-    #[test]
-    fn a_short_secret_key_is_refused() {
-        assert!(decode_secret("abcd").is_err());
-        assert!(decode_secret(&"ab".repeat(64)).is_ok());
-        assert!(decode_secret(&"zz".repeat(64)).is_err());
-    }
-
-    #[test]
-    fn sqlite_urls_map_to_relative_and_absolute_paths() {
-        assert_eq!(
-            sqlite_path("sqlite://data/x.sqlite3"),
-            Some(PathBuf::from("data/x.sqlite3"))
-        );
-        assert_eq!(
-            sqlite_path("sqlite:///tmp/x.sqlite3"),
-            Some(PathBuf::from("/tmp/x.sqlite3"))
-        );
-        assert_eq!(sqlite_path("postgres://h/db"), None);
-    }
-}
+mod tests;

@@ -65,7 +65,8 @@ pub fn set_next_step(
 }
 
 /// One sweep: owners hear of follow-ups due, the sales inbox of those late by
-/// `grace_seconds`; each once per due time. Answers the mails queued.
+/// `grace_seconds` of working time; each once per due time. Answers the
+/// mails queued.
 pub fn remind_follow_ups(
     conn: &mut DbConnection,
     now: i64,
@@ -74,7 +75,10 @@ pub fn remind_follow_ups(
 ) -> anyhow::Result<usize> {
     let sweeps = [
         (Reminder::Owner, now),
-        (Reminder::Escalation, now - grace_seconds),
+        (
+            Reminder::Escalation,
+            setup.targets.hours.cutoff(now, grace_seconds),
+        ),
     ];
     // Most sweeps find nothing: a read, so an idle instance takes no write lock.
     let mut nothing = true;

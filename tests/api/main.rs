@@ -48,3 +48,4 @@ mod sessions;
 mod unavailable;
 mod work_queue;
 mod workflow;
+mod working_hours;

@@ -47,6 +47,28 @@ fn seed_queues(app: &TestApp, ada: i64) {
 }
 
 /// Each queue tab's (label, count, link).
+/// A contacted inquiry per due time, owned by `owner`, with a next step
+/// due then. Answers their ids.
+pub fn seed_next_steps(app: &TestApp, owner: i64, due_times: &[i64]) -> Vec<i64> {
+    let now = now_unix();
+    let mut ids = Vec::new();
+    for (i, due) in due_times.iter().enumerate() {
+        let email = format!("b{i}@firm.test");
+        let id = app.seed_lead(
+            LeadKind::Inquiry,
+            &email,
+            "Firm",
+            LeadStatus::Contacted,
+            now,
+        );
+        let mut conn = app.pool().get().unwrap();
+        Lead::set_owner(&mut conn, id, Some(owner), now).unwrap();
+        follow_up::set(&mut conn, id, *due, "Call", owner, now).unwrap();
+        ids.push(id);
+    }
+    ids
+}
+
 fn queue_tabs(page: &str) -> Vec<(String, i64, String)> {
     let nav = page
         .split("aria-label=\"Queues\"")
@@ -101,24 +123,11 @@ both_backends!(each_queue_tab_counts_exactly_the_leads_its_list_shows);
 async fn a_follow_up_is_reminded_once_and_reaches_sales_when_late(app: &TestApp) {
     let now = now_unix();
     let sam = app.create_user("sam@publisher.test", "Sam Sales", "sales");
-    let mut ids = Vec::new();
-    for (i, due) in [now - HOUR, now - 2 * HOUR, now - 30 * HOUR, now + HOUR]
-        .into_iter()
-        .enumerate()
-    {
-        let email = format!("b{i}@firm.test");
-        let id = app.seed_lead(
-            LeadKind::Inquiry,
-            &email,
-            "Firm",
-            LeadStatus::Contacted,
-            now,
-        );
-        let mut conn = app.pool().get().unwrap();
-        Lead::set_owner(&mut conn, id, Some(sam), now).unwrap();
-        follow_up::set(&mut conn, id, due, "Call", sam, now).unwrap();
-        ids.push(id);
-    }
+    let ids = seed_next_steps(
+        app,
+        sam,
+        &[now - HOUR, now - 2 * HOUR, now - 30 * HOUR, now + HOUR],
+    );
     assert_eq!(app.jobs.housekeeping.remind_now().await, 2);
     let due = app.outbox_mails("follow_up_due");
     assert_eq!(due.len(), 1, "one digest for Sam");

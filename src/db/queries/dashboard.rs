@@ -50,7 +50,7 @@ pub fn load(
     targets: &ResponseTargets,
     now: i64,
 ) -> QueryResult<DashboardData> {
-    let today = now - now.rem_euclid(DAY);
+    let today = targets.hours.start_of_day(now);
     let first_day = today - (WINDOW_DAYS - 1) * DAY;
     let rows: Vec<(i64, LeadKind, LeadStatus, i64, Option<i64>)> = leads::table
         .filter(leads::created_at.ge(first_day))

@@ -30,7 +30,7 @@ pub fn overdue_unescalated(
 ) -> QueryResult<Vec<OverdueLead>> {
     let mut found = Vec::new();
     for kind in LeadKind::ALL {
-        let cutoff = now - targets.for_kind(kind);
+        let cutoff = targets.cutoff(kind, now);
         let rows: Vec<OverdueLead> = leads::table
             .inner_join(reports::table)
             .left_join(users::table)
@@ -72,7 +72,7 @@ pub fn overdue_counts(
             .filter(leads::status.eq_any(LeadStatus::AWAITING_CONTACT))
             .filter(leads::first_response_at.is_null())
             .filter(leads::kind.eq(kind))
-            .filter(leads::created_at.lt(now - targets.for_kind(kind)))
+            .filter(leads::created_at.lt(targets.cutoff(kind, now)))
             .count()
             .get_result(conn)?;
         overdue += n;

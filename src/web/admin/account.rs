@@ -9,7 +9,6 @@ use crate::db::models::staff_session::StaffSession;
 use crate::db::models::user::set_password;
 use crate::db::{now_unix, run_blocking};
 use crate::domain::audit_action::AuditAction;
-use crate::format::format_time;
 use crate::security::password::check_new_password;
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
@@ -42,6 +41,7 @@ async fn render(
     changed: bool,
 ) -> Result<HttpResponse, PageError> {
     let user_id = staff.user.id;
+    let desk = state.settings.working_hours();
     let live = run_blocking(&state.pool, move |conn| {
         Ok(StaffSession::live_of(conn, user_id)?)
     })
@@ -55,8 +55,8 @@ async fn render(
         sessions: live
             .into_iter()
             .map(|s| SessionRow {
-                signed_in: format_time(s.created_at),
-                last_active: format_time(s.last_seen_at),
+                signed_in: desk.format(s.created_at),
+                last_active: desk.format(s.last_seen_at),
                 browser: s.user_agent,
                 current: s.id == staff.session_id,
             })

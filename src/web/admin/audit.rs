@@ -12,7 +12,7 @@ use crate::db::queries::audit::{AUDIT_PAGE_SIZE, AuditFilter, AuditRow, audit_pa
 use crate::db::run_blocking;
 use crate::domain::audit_action::AuditAction;
 use crate::domain::lead_event::LeadEvent;
-use crate::format::format_time;
+use crate::domain::working_hours::WorkingHours;
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
@@ -48,7 +48,7 @@ pub struct AuditView {
 
 /// A trail row as the page shows it: a lead event is described as on the
 /// lead's timeline.
-fn view_of(row: AuditRow, names: &HashMap<i64, String>) -> AuditView {
+fn view_of(row: AuditRow, names: &HashMap<i64, String>, desk: &WorkingHours) -> AuditView {
     let detail = match row.lead_id {
         Some(lead_id) if row.source == "lead" => {
             let event = EventRow {
@@ -60,13 +60,13 @@ fn view_of(row: AuditRow, names: &HashMap<i64, String>) -> AuditView {
                 actor_user_id: row.actor_user_id,
                 actor_name: row.actor_name.clone(),
             };
-            let (what, detail) = describe_event(&event, names);
+            let (what, detail) = describe_event(&event, names, desk);
             if detail.is_empty() { what } else { detail }
         }
         _ => row.detail,
     };
     AuditView {
-        at: format_time(row.created_at),
+        at: desk.format(row.created_at),
         actor: row.actor_name.unwrap_or_else(|| "(not signed in)".into()),
         lead_id: row.lead_id,
         target: row.target,
@@ -118,10 +118,14 @@ pub async fn show(
     .await?;
     let full = rows.len() as i64 == AUDIT_PAGE_SIZE;
     let names = actors.iter().map(|u| (u.id, u.name.clone())).collect();
+    let desk = state.settings.working_hours();
     let view = AuditPage {
         meta: PageMeta::plain("Audit trail"),
         staff: staff.view(),
-        rows: rows.into_iter().map(|row| view_of(row, &names)).collect(),
+        rows: rows
+            .into_iter()
+            .map(|row| view_of(row, &names, &desk))
+            .collect(),
         actors: actors.into_iter().map(|u| (u.id, u.name)).collect(),
         kinds: AuditAction::ALL
             .iter()

@@ -12,7 +12,6 @@ use crate::db::queries::lead_detail::contact_with_leads;
 use crate::db::{now_unix, run_blocking};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::country::Country;
-use crate::format::format_time;
 use crate::mail::transport::remove_file_copies;
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
@@ -49,6 +48,7 @@ async fn render(
         .await?
         .ok_or(PageError::NotFound)?;
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
+    let desk = state.settings.working_hours();
     let view = ContactPage {
         meta: PageMeta::plain("Contact"),
         staff: staff.view(),
@@ -59,9 +59,9 @@ async fn render(
         job_title: or_dash(&contact.job_title),
         country: Country::parse(&contact.country)
             .map_or(contact.country.clone(), |c| c.name().to_owned()),
-        created: format_time(contact.created_at),
-        erased: contact.erased_at.map(format_time),
-        leads: leads.iter().map(OtherLead::from).collect(),
+        created: desk.format(contact.created_at),
+        erased: contact.erased_at.map(|at| desk.format(at)),
+        leads: leads.iter().map(|l| OtherLead::of(l, &desk)).collect(),
         name: contact.name,
         problem: problem.clone(),
     };

@@ -44,8 +44,6 @@ pub struct DashboardPeriod {
     pub by_status: Vec<(LeadStatus, i64, String)>,
 }
 
-const DAY: i64 = 24 * 60 * 60;
-
 /// `2026-11-27`, as the list's date filters take it.
 fn format_day(unix: i64) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
@@ -60,10 +58,11 @@ pub async fn dashboard(
     staff: Staff,
 ) -> Result<HttpResponse, PageError> {
     let now = now_unix();
-    let today = now - now.rem_euclid(DAY);
-    // Weeks start on Monday; 1970-01-01 was a Thursday.
-    let week = today - ((today / DAY + 3).rem_euclid(7)) * DAY;
     let targets = state.settings.response_targets();
+    let (today, week) = (
+        targets.hours.start_of_day(now),
+        targets.hours.start_of_week(now),
+    );
     let (today_counts, week_counts, data) = run_blocking(&state.pool, move |conn| {
         Ok((
             counts_since(conn, today)?,

@@ -9,7 +9,7 @@ use crate::db::models::audit_entry::{AuditEntry, audited};
 use crate::db::models::inbound_mail::{self, InboundRow};
 use crate::db::{now_unix, run_blocking};
 use crate::domain::audit_action::AuditAction;
-use crate::format::format_time;
+use crate::domain::working_hours::WorkingHours;
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
@@ -39,11 +39,11 @@ pub struct UnmatchedView {
     pub text: String,
 }
 
-impl From<InboundRow> for UnmatchedView {
-    fn from(row: InboundRow) -> Self {
+impl UnmatchedView {
+    fn of(row: InboundRow, desk: &WorkingHours) -> Self {
         Self {
             id: row.id,
-            received: format_time(row.received_at),
+            received: desk.format(row.received_at),
             kind: row.kind.label(),
             sender: row.sender,
             subject: row.subject,
@@ -61,10 +61,14 @@ async fn render(
         Ok(inbound_mail::unmatched(conn, LISTED)?)
     })
     .await?;
+    let desk = state.settings.working_hours();
     let view = UnmatchedPage {
         meta: PageMeta::plain("Unmatched mail"),
         staff: staff.view(),
-        mails: rows.into_iter().map(UnmatchedView::from).collect(),
+        mails: rows
+            .into_iter()
+            .map(|row| UnmatchedView::of(row, &desk))
+            .collect(),
         problem: problem.clone(),
     };
     page::form(&view, problem.is_some())

@@ -10,14 +10,12 @@ use crate::db::queries::lead_list::{LeadListRow, list_page};
 use crate::db::{now_unix, run_blocking};
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
-use crate::format::format_time;
+use crate::domain::working_hours::WorkingHours;
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
 use crate::web::extract::Staff;
 use crate::web::page::{self, PageMeta};
-
-const DAY: i64 = 86_400;
 
 #[derive(Template)]
 #[template(path = "admin/my_day.html")]
@@ -37,15 +35,15 @@ pub struct DayLead {
     pub received: String,
 }
 
-impl From<&LeadListRow> for DayLead {
-    fn from(row: &LeadListRow) -> Self {
+impl DayLead {
+    fn of(row: &LeadListRow, desk: &WorkingHours) -> Self {
         Self {
             id: row.id,
             kind: row.kind.label(),
             name: row.name.clone(),
             company: row.company.clone(),
             report: row.report_title.clone(),
-            received: format_time(row.created_at),
+            received: desk.format(row.created_at),
         }
     }
 }
@@ -54,7 +52,7 @@ pub async fn show(state: web::Data<AppState>, staff: Staff) -> Result<HttpRespon
     let now = now_unix();
     let me = staff.user.id;
     let targets = state.settings.response_targets();
-    let end_of_today = now - now.rem_euclid(DAY) + DAY - 1;
+    let end_of_today = targets.hours.end_of_day(now);
     let mine = LeadFilter {
         owner: Some(OwnerFilter::User(me)),
         ..LeadFilter::default()
@@ -62,7 +60,7 @@ pub async fn show(state: web::Data<AppState>, staff: Staff) -> Result<HttpRespon
     let filters = [
         LeadFilter {
             queue: Some(Queue::Overdue {
-                cutoffs: LeadKind::ALL.map(|k| (k, now - targets.for_kind(k))),
+                cutoffs: LeadKind::ALL.map(|k| (k, targets.cutoff(k, now))),
             }),
             ..mine.clone()
         },
@@ -98,17 +96,24 @@ pub async fn show(state: web::Data<AppState>, staff: Staff) -> Result<HttpRespon
             (
                 "Overdue first responses",
                 format!("/admin/leads?assignee={me}&queue=overdue"),
-                overdue.iter().map(DayLead::from).collect(),
+                overdue
+                    .iter()
+                    .map(|row| DayLead::of(row, &targets.hours))
+                    .collect(),
             ),
             (
                 "Next steps due today or late",
                 format!("/admin/leads?assignee={me}&queue=follow-up"),
-                due.iter().map(DayLead::from).collect(),
+                due.iter()
+                    .map(|row| DayLead::of(row, &targets.hours))
+                    .collect(),
             ),
             (
                 "New leads",
                 format!("/admin/leads?assignee={me}&status=new"),
-                new.into_iter().map(DayLead::from).collect(),
+                new.into_iter()
+                    .map(|row| DayLead::of(row, &targets.hours))
+                    .collect(),
             ),
         ],
     };

@@ -10,7 +10,6 @@ use crate::db::{now_unix, run_blocking};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::email::EmailAddress;
 use crate::domain::role::Role;
-use crate::format::format_time;
 use crate::security::password::check_new_password;
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
@@ -61,6 +60,7 @@ async fn render(
     form: &NewUserForm,
 ) -> Result<HttpResponse, PageError> {
     let all = run_blocking(&state.pool, |conn| Ok(User::list(conn)?)).await?;
+    let desk = state.settings.working_hours();
     let view = UsersPage {
         meta: PageMeta::plain("Users"),
         staff: staff.view(),
@@ -80,7 +80,7 @@ async fn render(
                 can_export: u.can_export,
                 last_login: u
                     .last_login_at
-                    .map(format_time)
+                    .map(|at| desk.format(at))
                     .unwrap_or_else(|| "never".into()),
             })
             .collect(),

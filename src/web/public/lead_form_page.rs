@@ -2,7 +2,7 @@
 
 use crate::domain::response_clock::ResponseTargets;
 use crate::domain::sample::SampleRelease;
-use crate::format::within_words;
+use crate::format::target_words;
 use askama::Template;
 
 use crate::domain::country::all_countries;
@@ -23,7 +23,7 @@ pub struct FormWording {
 
 /// What the desk promises, from its settings: the first-response target of
 /// each kind, and whether samples go out at once.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Promises {
     pub targets: ResponseTargets,
     pub release: SampleRelease,
@@ -32,7 +32,7 @@ pub struct Promises {
 impl Promises {
     /// "within 4 hours" for the kind.
     fn within(&self, kind: LeadKind) -> String {
-        format!("within {}", within_words(self.targets.for_kind(kind)))
+        format!("within {}", target_words(&self.targets, kind))
     }
 
     /// When a requested sample arrives.

@@ -46,6 +46,9 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
     settings.form_min_seconds = 0;
     settings.rate_limit_per_minute = 10_000;
     settings.confirmations_per_client_per_hour = 10_000;
+    // Targets count every hour, so a test's overdue lead does not depend on
+    // the weekday it runs; the working-hours tests set their own.
+    settings.working_hours = "always".into();
     settings
 }
 
@@ -191,6 +194,7 @@ impl TestApp {
             .current_dir(cwd)
             .env("REPORTDESK_DATABASE_URL", &self.db.url)
             .env("REPORTDESK_LOG", "warn")
+            .env("REPORTDESK_WORKING_HOURS", "always")
             .output()
             .expect("run reportdesk")
     }

@@ -76,7 +76,11 @@ pub async fn set_status(
         .filter(|c| !c.is_control())
         .take(500)
         .collect();
-    let next = match parse_next_step(&form.next_action, &form.next_due) {
+    let next = match parse_next_step(
+        &form.next_action,
+        &form.next_due,
+        &state.settings.working_hours(),
+    ) {
         Ok(next) => next,
         Err(problem) => return refuse(&state, &staff, id, &problem).await,
     };

@@ -15,6 +15,7 @@ use crate::db::queries::lead_filter::StatusScope;
 use crate::db::{now_unix, run_blocking};
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::text::multi_line;
+use crate::domain::working_hours::WorkingHours;
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
@@ -69,7 +70,7 @@ pub struct ConfirmPage {
     pub problem: Option<String>,
 }
 
-fn change_of(form: &BulkForm) -> Result<BulkChange, String> {
+fn change_of(form: &BulkForm, desk: &WorkingHours) -> Result<BulkChange, String> {
     match form.action.as_str() {
         "assign" => match form.owner.as_str() {
             "" | "none" => Ok(BulkChange::Assign(None)),
@@ -85,7 +86,7 @@ fn change_of(form: &BulkForm) -> Result<BulkChange, String> {
             Ok(BulkChange::Status {
                 status,
                 reason: (!reason.is_empty()).then(|| reason.chars().take(500).collect()),
-                next: parse_next_step(&form.next_action, &form.next_due)?,
+                next: parse_next_step(&form.next_action, &form.next_due, desk)?,
             })
         }
         "note" => multi_line(&form.note, "Note", 1, 5000).map(BulkChange::Note),
@@ -110,7 +111,7 @@ pub async fn bulk(
 ) -> Result<HttpResponse, PageError> {
     let values: FilterValues = serde_urlencoded::from_str(&form.query).unwrap_or_default();
     let back = values.href("/admin/leads", |v| v.page.clear());
-    let change = change_of(&form);
+    let change = change_of(&form, &state.settings.working_hours());
     let (targets, now, confirmed) = (
         state.settings.response_targets(),
         now_unix(),

@@ -17,7 +17,7 @@ use crate::domain::country::Country;
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::response_clock::{Clock, ClockedLead};
-use crate::format::format_time;
+use crate::domain::working_hours::WorkingHours;
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
@@ -45,6 +45,8 @@ pub struct LeadDetailPage {
     pub buyer_replied: bool,
     /// The next step: what, when, and whether it is late.
     pub next_step: Option<(String, String, bool)>,
+    /// The desk's time zone, which due times are typed in.
+    pub zone: String,
 }
 
 pub struct SampleView {
@@ -55,7 +57,7 @@ pub struct SampleView {
 }
 
 impl SampleView {
-    fn of(deliveries: &[SampleDelivery], version: Option<String>) -> Self {
+    fn of(deliveries: &[SampleDelivery], version: Option<String>, desk: &WorkingHours) -> Self {
         let Some(last) = deliveries.last() else {
             return Self {
                 state: "Awaiting review: no sample sent yet".into(),
@@ -67,16 +69,16 @@ impl SampleView {
         let latest = deliveries.iter().filter_map(|d| d.last_download_at).max();
         let sent = format!(
             "Sent {} (version {}), link until {}",
-            format_time(last.sent_at),
+            desk.format(last.sent_at),
             version.unwrap_or_else(|| "–".into()),
-            format_time(last.expires_at)
+            desk.format(last.expires_at)
         );
         let state = match (first, latest) {
             (Some(first), Some(latest)) => format!(
                 "Downloaded {downloads} time{}: first {}, last {}. {sent}",
                 if downloads == 1 { "" } else { "s" },
-                format_time(first),
-                format_time(latest)
+                desk.format(first),
+                desk.format(latest)
             ),
             _ => format!("{sent}; not downloaded yet"),
         };
@@ -127,13 +129,13 @@ pub struct OtherLead {
     pub report: String,
 }
 
-impl From<&LeadSummary> for OtherLead {
-    fn from(lead: &LeadSummary) -> Self {
+impl OtherLead {
+    pub fn of(lead: &LeadSummary, desk: &WorkingHours) -> Self {
         Self {
             id: lead.id,
             kind: lead.kind.label(),
             status: lead.status,
-            created: format_time(lead.created_at),
+            created: desk.format(lead.created_at),
             report: lead.report_title.clone(),
         }
     }
@@ -155,6 +157,7 @@ pub async fn render_detail(
     id: i64,
     problem: Option<String>,
 ) -> Result<HttpResponse, PageError> {
+    let desk = state.settings.working_hours();
     let loaded = run_blocking(&state.pool, move |conn| {
         let Some(detail) = lead_detail(conn, id)? else {
             return Ok(None);
@@ -177,7 +180,7 @@ pub async fn render_detail(
                 Some(last) => report_sample::version(conn, last.sample_id)?.map(|v| v.short()),
                 None => None,
             };
-            Some(SampleView::of(&deliveries, version))
+            Some(SampleView::of(&deliveries, version, &desk))
         } else {
             None
         };
@@ -198,6 +201,7 @@ pub async fn render_detail(
         return Err(PageError::NotFound);
     };
     let targets = state.settings.response_targets();
+    let desk = &targets.hours;
     let lead = &detail.lead;
     let clocked = ClockedLead {
         kind: lead.kind,
@@ -210,8 +214,12 @@ pub async fn render_detail(
     let view = LeadDetailPage {
         meta: PageMeta::plain(&format!("Lead {}", lead.id)),
         staff: staff.view(),
-        other_leads: detail.other_leads.iter().map(OtherLead::from).collect(),
-        timeline: timeline(&detail.events, &detail.mails, &detail.inbound, &names),
+        other_leads: detail
+            .other_leads
+            .iter()
+            .map(|l| OtherLead::of(l, desk))
+            .collect(),
+        timeline: timeline(&detail.events, &detail.mails, &detail.inbound, &names, desk),
         owners,
         statuses: LeadStatus::ALL
             .into_iter()
@@ -223,8 +231,15 @@ pub async fn render_detail(
             .then(|| prefill(template.as_ref(), &detail, &staff.user.name, state)),
         bounced: detail.contact.mail_bounced_at.is_some(),
         buyer_replied: lead.buyer_replied_at.is_some(),
-        next_step: next.map(|f| (f.action, format_time(f.due_at), f.due_at < now_unix())),
-        lead: lead_view(&detail, clock, repeat.as_ref().map(describe_repeat), &names),
+        zone: desk.zone_name().to_owned(),
+        next_step: next.map(|f| (f.action, desk.format(f.due_at), f.due_at < now_unix())),
+        lead: lead_view(
+            &detail,
+            clock,
+            repeat.as_ref().map(describe_repeat),
+            &names,
+            desk,
+        ),
     };
     page::form(&view, has_problem)
 }
@@ -234,6 +249,7 @@ fn lead_view(
     clock: Clock,
     repeat: Option<Vec<String>>,
     names: &std::collections::HashMap<i64, String>,
+    desk: &WorkingHours,
 ) -> LeadView {
     let (lead, contact) = (&detail.lead, &detail.contact);
     // What was sent with this lead; the contact page shows the latest.
@@ -254,8 +270,8 @@ fn lead_view(
         is_spam: lead.status == LeadStatus::Spam,
         score: lead.score,
         spam_reason: lead.spam_reason.clone(),
-        created: format_time(lead.created_at),
-        first_response: lead.first_response_at.map(format_time),
+        created: desk.format(lead.created_at),
+        first_response: lead.first_response_at.map(|at| desk.format(at)),
         report_title: detail.report_title.clone(),
         report_href: format!("/reports/{}", detail.report_slug),
         contact_id: contact.id,
@@ -277,7 +293,7 @@ fn lead_view(
             .unwrap_or_else(|| "–".into()),
         consent: format!(
             "Agreed to be contacted on {} (consent text version {})",
-            format_time(lead.consent_at),
+            desk.format(lead.consent_at),
             lead.consent_text_version
         ),
         marketing: if lead.marketing_opt_in {

@@ -94,7 +94,7 @@ pub const QUEUES: [(&str, &str); 3] = [
 fn queue(name: &str, targets: &ResponseTargets, now: i64) -> Option<Queue> {
     Some(match name {
         "overdue" => Queue::Overdue {
-            cutoffs: LeadKind::ALL.map(|kind| (kind, now - targets.for_kind(kind))),
+            cutoffs: LeadKind::ALL.map(|kind| (kind, targets.cutoff(kind, now))),
         },
         "follow-up" => Queue::FollowUpDue { by: now },
         "replied" => Queue::BuyerReplied,

@@ -22,7 +22,6 @@ use crate::domain::lead_status::LeadStatus;
 use crate::domain::mail_kind::OutboxStatus;
 use crate::domain::masking::mask_email;
 use crate::domain::response_clock::{Clock, ClockedLead, ResponseTargets};
-use crate::format::format_time;
 use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
@@ -274,7 +273,7 @@ fn row_view(
     let clock = Clock::of(lead, targets, now);
     LeadRowView {
         id: row.id,
-        created: format_time(row.created_at),
+        created: targets.hours.format(row.created_at),
         age: crate::format::age(now - row.created_at),
         kind: row.kind.label(),
         report: row.report_title.clone(),

@@ -7,27 +7,30 @@ use serde::Deserialize;
 use super::actions::{after_change, refuse};
 use crate::db::{now_unix, run_blocking};
 use crate::domain::text::single_line;
+use crate::domain::working_hours::WorkingHours;
 use crate::state::AppState;
 use crate::web::error::PageError;
 use crate::web::extract::{CsrfForm, Staff};
 use crate::workflow::follow_up::{NextStep, set_next_step};
 
 /// Both fields or neither: `Ok(None)` when both are blank. The due time is
-/// a browser's `datetime-local` value (`2026-11-28T10:00`), read as UTC.
-pub fn parse_next_step(action: &str, due: &str) -> Result<Option<NextStep>, String> {
+/// a browser's `datetime-local` value (`2026-11-28T10:00`), read in the
+/// desk's time zone.
+pub fn parse_next_step(
+    action: &str,
+    due: &str,
+    desk: &WorkingHours,
+) -> Result<Option<NextStep>, String> {
     match (action.trim().is_empty(), due.trim().is_empty()) {
         (true, true) => return Ok(None),
         (false, false) => {}
         _ => return Err("Give both the next step and when it is due".into()),
     }
     let action = single_line(action, "Next step", 2, 200)?;
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    let due = time::PrimitiveDateTime::parse(due.trim(), &format)
-        .map_err(|_| "Give the due time as a date and a time".to_owned())?;
-    Ok(Some(NextStep {
-        due_at: due.assume_utc().unix_timestamp(),
-        action,
-    }))
+    let due_at = desk
+        .read_local(due)
+        .ok_or_else(|| "Give the due time as a date and a time".to_owned())?;
+    Ok(Some(NextStep { due_at, action }))
 }
 
 #[derive(Deserialize)]
@@ -45,7 +48,11 @@ pub async fn set(
     CsrfForm(form): CsrfForm<NextStepForm>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let step = match parse_next_step(&form.next_action, &form.next_due) {
+    let step = match parse_next_step(
+        &form.next_action,
+        &form.next_due,
+        &state.settings.working_hours(),
+    ) {
         Ok(Some(step)) => step,
         Ok(None) => {
             return refuse(&state, &staff, id, "Give the next step and when it is due").await;
@@ -66,12 +73,22 @@ mod tests {
 
     #[test]
     fn a_next_step_needs_both_fields_and_a_real_time() {
-        assert!(parse_next_step("", "").unwrap().is_none());
-        let step = parse_next_step("Send the proposal", "2026-11-28T10:00")
+        let utc = WorkingHours::always();
+        assert!(parse_next_step("", "", &utc).unwrap().is_none());
+        let step = parse_next_step("Send the proposal", "2026-11-28T10:00", &utc)
             .unwrap()
             .unwrap();
         assert_eq!(step.due_at, 1_795_860_000);
-        assert!(parse_next_step("Call", "").is_err());
-        assert!(parse_next_step("Call back", "tomorrow").is_err());
+        assert!(parse_next_step("Call", "", &utc).is_err());
+        assert!(parse_next_step("Call back", "tomorrow", &utc).is_err());
+    }
+
+    #[test]
+    fn a_due_time_is_read_in_the_desks_time_zone() {
+        let berlin = WorkingHours::parse("Mon-Fri 09:00-18:00", "Europe/Berlin").unwrap();
+        let step = parse_next_step("Call back", "2026-11-28T10:00", &berlin)
+            .unwrap()
+            .unwrap();
+        assert_eq!(step.due_at, 1_795_860_000 - 3600);
     }
 }

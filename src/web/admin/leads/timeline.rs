@@ -11,7 +11,8 @@ use crate::domain::lead_event::LeadEvent;
 use crate::domain::mail_kind::MailKind;
 use crate::domain::masking::mask_email;
 use crate::domain::response_clock::lateness;
-use crate::format::{format_time, ordinal};
+use crate::domain::working_hours::WorkingHours;
+use crate::format::ordinal;
 
 pub struct TimelineItem {
     pub at: String,
@@ -21,7 +22,11 @@ pub struct TimelineItem {
 }
 
 /// What an event says: a headline and a detail line.
-pub fn describe_event(row: &EventRow, names: &HashMap<i64, String>) -> (String, String) {
+pub fn describe_event(
+    row: &EventRow,
+    names: &HashMap<i64, String>,
+    desk: &WorkingHours,
+) -> (String, String) {
     let name_of = |id: Option<i64>| {
         id.and_then(|id| names.get(&id).cloned())
             .unwrap_or_else(|| "nobody".into())
@@ -82,7 +87,7 @@ pub fn describe_event(row: &EventRow, names: &HashMap<i64, String>) -> (String, 
             "Sample sent".into(),
             format!(
                 "version {version}; the link works until {}",
-                format_time(expires_at)
+                desk.format(expires_at)
             ),
         ),
         LeadEvent::SampleDownloaded { count, .. } => (
@@ -107,7 +112,7 @@ pub fn describe_event(row: &EventRow, names: &HashMap<i64, String>) -> (String, 
             ),
         ),
         LeadEvent::FollowUpSet { due_at, action } => {
-            (format!("Next step due {}", format_time(due_at)), action)
+            (format!("Next step due {}", desk.format(due_at)), action)
         }
         LeadEvent::Erased { on_request } => (
             "Personal data erased".into(),
@@ -128,6 +133,7 @@ pub fn timeline(
     mails: &[MailRow],
     inbound: &[InboundRow],
     names: &HashMap<i64, String>,
+    desk: &WorkingHours,
 ) -> Vec<TimelineItem> {
     let mut items: Vec<(i64, TimelineItem)> = events
         .iter()
@@ -138,12 +144,12 @@ pub fn timeline(
             )
         })
         .map(|e| {
-            let (what, detail) = describe_event(e, names);
+            let (what, detail) = describe_event(e, names, desk);
             let who = e.actor_name.clone().unwrap_or_else(|| "system".into());
             (
                 e.created_at,
                 TimelineItem {
-                    at: format_time(e.created_at),
+                    at: desk.format(e.created_at),
                     who,
                     what,
                     detail,
@@ -158,7 +164,7 @@ pub fn timeline(
             None => format!("{} attempt(s)", m.attempts),
         };
         let item = TimelineItem {
-            at: format_time(at),
+            at: desk.format(at),
             who: "outbox".into(),
             what: format!(
                 "Mail {} to {}: {}",
@@ -189,7 +195,7 @@ pub fn timeline(
             ));
         }
         let item = TimelineItem {
-            at: format_time(m.received_at),
+            at: desk.format(m.received_at),
             who: mask_email(&m.sender),
             what: m.kind.label().to_owned(),
             detail,
