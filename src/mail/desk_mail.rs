@@ -96,6 +96,10 @@ pub fn owner_notice(n: &OwnerNotice<'_>, setup: &MailSetup) -> anyhow::Result<Ne
             "Mail to {} at {} bounced — phone them or correct the address",
             n.buyer, n.company
         ),
+        MailKind::OwnerNotification => format!(
+            "{} at {} ({}) is now yours",
+            n.buyer, n.company, n.report_title
+        ),
         _ => format!(
             "{} at {} replied about {}",
             n.buyer, n.company, n.report_title

@@ -1,6 +1,7 @@
 //! Mail: what is written to the outbox for a lead (`compose`), and how it is
 //! sent (`transport`). The worker that sends it is `jobs::outbox_worker`.
 
+pub mod assignment_mail;
 mod auto_submitted;
 pub mod compose;
 pub mod desk_mail;

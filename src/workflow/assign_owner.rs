@@ -56,9 +56,10 @@ fn choose(conn: &mut DbConnection, country: &str) -> QueryResult<Option<(Candida
     Ok(Some((sales[index].clone(), "round-robin".to_owned())))
 }
 
-/// Staff give a lead to a user (or to nobody). A new owner other than the
-/// person assigning is mailed (`setup`: `None` in a bulk change, which
-/// mails once for the batch): the lead is theirs now.
+/// Staff give a lead to a user (or to nobody); answers whether the owner
+/// changed. A new owner other than the person assigning is mailed
+/// (`setup`: `None` in a bulk change, which mails once for the batch): the
+/// lead is theirs now.
 pub fn reassign(
     conn: &mut DbConnection,
     id: i64,
@@ -66,11 +67,11 @@ pub fn reassign(
     actor: i64,
     setup: Option<&MailSetup>,
     now: i64,
-) -> Result<(), LeadChangeError> {
+) -> Result<bool, LeadChangeError> {
     write_transaction(conn, |conn| {
         let lead = Lead::find(conn, id)?.ok_or(LeadChangeError::NotFound)?;
         if lead.assignee_id == owner {
-            return Ok(());
+            return Ok(false);
         }
         if let Some(user_id) = owner {
             if active_user(conn, user_id)?.is_none() {
@@ -89,6 +90,6 @@ pub fn reassign(
         if let (Some(setup), true) = (setup, owner.is_some_and(|owner| owner != actor)) {
             tell_owner(conn, id, MailKind::OwnerNotification, setup, now)?;
         }
-        Ok(())
+        Ok(true)
     })
 }

@@ -1,16 +1,19 @@
-//! One change to many leads at once (assign, status, note), as staff chose
-//! them on the list: one transaction for the batch — every lead changes or
-//! none does — each lead's own event by the actor, and one audit entry that
-//! names the batch and its leads.
+//! One change to many leads at once, as staff chose them on the list: one
+//! transaction for the batch — every lead changes or none does —, each
+//! lead's own event by the actor, an audit entry per lead naming the batch,
+//! and one for the batch itself.
 
 use super::LeadChangeError;
 use super::assign_owner::reassign;
-use super::change_lead::{add_note, set_status};
+use super::change_lead::{add_note, mark_spam, set_status};
 use super::follow_up::NextStep;
+use super::notify_owner::tell_owner_of_batch;
+use super::release_lead::release_lead;
 use crate::db::models::audit_entry::AuditEntry;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::lead_status::LeadStatus;
+use crate::mail::compose::MailSetup;
 
 /// The most leads one batch may change.
 pub const BULK_CAP: usize = 5_000;
@@ -24,6 +27,9 @@ pub enum BulkChange {
         next: Option<NextStep>,
     },
     Note(String),
+    /// Leads held as spam become new, get owners and their mails go out.
+    Release,
+    MarkSpam,
 }
 
 impl BulkChange {
@@ -34,6 +40,8 @@ impl BulkChange {
             Self::Assign(None) => "leave without an owner".to_owned(),
             Self::Status { status, .. } => format!("set status to {status}"),
             Self::Note(_) => "add a note".to_owned(),
+            Self::Release => "release from spam".to_owned(),
+            Self::MarkSpam => "mark as spam".to_owned(),
         }
     }
 }
@@ -47,6 +55,16 @@ pub enum BulkError {
     Size,
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Mail(anyhow::Error),
+}
+
+/// Who does the batch, and with what mail set-up (releases and new owners
+/// are mailed).
+pub struct BatchActor<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    pub setup: &'a MailSetup,
 }
 
 /// Applies the change to every lead, or to none; answers the batch's id.
@@ -55,44 +73,79 @@ pub fn apply_bulk(
     ids: &[i64],
     change: &BulkChange,
     description: &str,
-    actor: i64,
+    actor: &BatchActor<'_>,
     now: i64,
 ) -> Result<String, BulkError> {
     if ids.is_empty() || ids.len() > BULK_CAP {
         return Err(BulkError::Size);
     }
     let batch = hex::encode(rand::random::<[u8; 6]>());
+    let audit = |conn: &mut DbConnection, target: &str, detail: &str| {
+        let entry = AuditEntry {
+            actor: Some(actor.id),
+            action: AuditAction::BulkChange,
+            target,
+            detail,
+        };
+        entry.record(conn, now)
+    };
     write_transaction(conn, |conn| {
+        let mut handed = Vec::new();
         for &id in ids {
-            let changed = match change {
-                BulkChange::Assign(owner) => reassign(conn, id, *owner, actor, None, now),
-                BulkChange::Status {
-                    status,
-                    reason,
-                    next,
-                } => set_status(
-                    conn,
-                    id,
-                    *status,
-                    reason.as_deref(),
-                    next.as_ref(),
-                    actor,
-                    now,
-                ),
-                BulkChange::Note(text) => add_note(conn, id, text, actor, now),
-            };
-            changed.map_err(|error| BulkError::Lead { id, error })?;
+            change_one(conn, id, change, actor, now, &mut handed)
+                .map_err(|error| BulkError::Lead { id, error })?;
+            let detail = format!("batch {batch}: {description}");
+            audit(conn, &format!("lead #{id}"), &detail)?;
+        }
+        if let BulkChange::Assign(Some(owner)) = change {
+            if *owner != actor.id && !handed.is_empty() {
+                tell_owner_of_batch(conn, *owner, &handed, actor.name, actor.setup, now)
+                    .map_err(BulkError::Mail)?;
+            }
         }
         let listed: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
         let target = format!("batch {batch}: {} leads", ids.len());
-        let detail = format!("{description}: {}", listed.join(", "));
-        AuditEntry {
-            actor: Some(actor),
-            action: AuditAction::BulkChange,
-            target: &target,
-            detail: &detail,
-        }
-        .record(conn, now)?;
+        audit(
+            conn,
+            &target,
+            &format!("{description}: {}", listed.join(", ")),
+        )?;
         Ok(batch.clone())
     })
+}
+
+/// One lead's part of the batch; `handed` collects the leads whose owner
+/// changed, for the new owner's one mail.
+fn change_one(
+    conn: &mut DbConnection,
+    id: i64,
+    change: &BulkChange,
+    actor: &BatchActor<'_>,
+    now: i64,
+    handed: &mut Vec<i64>,
+) -> Result<(), LeadChangeError> {
+    match change {
+        BulkChange::Assign(owner) => {
+            if reassign(conn, id, *owner, actor.id, None, now)? {
+                handed.push(id);
+            }
+            Ok(())
+        }
+        BulkChange::Status {
+            status,
+            reason,
+            next,
+        } => set_status(
+            conn,
+            id,
+            *status,
+            reason.as_deref(),
+            next.as_ref(),
+            actor.id,
+            now,
+        ),
+        BulkChange::Note(text) => add_note(conn, id, text, actor.id, now),
+        BulkChange::Release => release_lead(conn, id, actor.id, now, actor.setup),
+        BulkChange::MarkSpam => mark_spam(conn, id, actor.id, now),
+    }
 }

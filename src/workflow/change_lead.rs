@@ -83,3 +83,35 @@ pub fn add_note(
         Ok(())
     })
 }
+
+/// Staff judge a lead to be spam: it leaves the open queues, its next step
+/// goes, and only a release brings it back. A won or lost lead stays as it
+/// closed.
+pub fn mark_spam(
+    conn: &mut DbConnection,
+    id: i64,
+    actor: i64,
+    now: i64,
+) -> Result<(), LeadChangeError> {
+    write_transaction(conn, |conn| {
+        let lead = Lead::find(conn, id)?.ok_or(LeadChangeError::NotFound)?;
+        match lead.status {
+            LeadStatus::Spam => return Ok(()),
+            LeadStatus::Won | LeadStatus::Lost => {
+                return Err(LeadChangeError::Refused(
+                    "A won or lost lead cannot be marked as spam",
+                ));
+            }
+            _ => {}
+        }
+        lead.hold_as_spam(conn, "marked as spam by staff", now)?;
+        let event = LeadEvent::StatusChanged {
+            from: lead.status,
+            to: LeadStatus::Spam,
+            reason: Some("marked as spam".to_owned()),
+        };
+        lead_event::record(conn, id, Some(actor), &event, now)?;
+        follow_up::clear(conn, id)?;
+        Ok(())
+    })
+}

@@ -8,6 +8,7 @@ use crate::db::models::outbox::insert_mails;
 use crate::db::models::report::ReportRef;
 use crate::db::models::user::User;
 use crate::domain::mail_kind::MailKind;
+use crate::mail::assignment_mail::{AssignedLine, BatchAssigned, LISTED, batch_assigned_mail};
 use crate::mail::compose::{MailSetup, mailbox, one_line};
 use crate::mail::desk_mail::{OwnerNotice, owner_notice};
 
@@ -58,4 +59,47 @@ pub fn owner_mailbox(
         || one_line(&setup.sales_inbox),
         |o| mailbox(&o.name, &o.email),
     ))
+}
+
+/// One mail to the user handed `lead_ids` in one batch, inside the batch's
+/// transaction (200 leads are one mail, not 200).
+pub fn tell_owner_of_batch(
+    conn: &mut DbConnection,
+    owner_id: i64,
+    lead_ids: &[i64],
+    by: &str,
+    setup: &MailSetup,
+    now: i64,
+) -> anyhow::Result<()> {
+    let Some(owner) = User::find(conn, owner_id)? else {
+        return Ok(());
+    };
+    let mut lines = Vec::new();
+    for &lead_id in lead_ids.iter().take(LISTED) {
+        let Some(lead) = Lead::find(conn, lead_id)? else {
+            continue;
+        };
+        let (Some(contact), Some(report)) = (
+            Contact::find(conn, lead.contact_id)?,
+            ReportRef::find(conn, lead.report_id)?,
+        ) else {
+            continue;
+        };
+        let sent = lead.submitted.or(contact.details());
+        lines.push(AssignedLine {
+            buyer: sent.name.to_owned(),
+            company: sent.company.to_owned(),
+            report_title: report.title,
+            admin_url: format!("{}/admin/leads/{lead_id}", setup.public_base),
+        });
+    }
+    let batch = BatchAssigned {
+        to_addr: mailbox(&owner.name, &owner.email),
+        owner_id,
+        by: by.to_owned(),
+        count: lead_ids.len(),
+        lines,
+    };
+    insert_mails(conn, &[batch_assigned_mail(&batch, setup)?], now)?;
+    Ok(())
 }

@@ -151,6 +151,12 @@ async fn handing_a_lead_to_a_colleague_mails_them_but_taking_it_oneself_does_not
     assert_eq!(mails.len(), 1);
     assert!(mails[0].0.contains("sam@publisher.test"));
     assert!(mails[0].1.contains("assigned it to you"), "{}", mails[0].1);
+    assert!(
+        mails[0].1.starts_with("Buyer Acme at Acme ("),
+        "{}",
+        mails[0].1
+    );
+    assert!(mails[0].1.contains(") is now yours."), "{}", mails[0].1);
     let to_self = ada_id.to_string();
     ada.post(&detail, &format!("{detail}/assign"), &[("owner", &to_self)])
         .await;

@@ -18,6 +18,7 @@ mod browser_buyer;
 mod browser_desk;
 mod browser_sample;
 mod browser_staff;
+mod bulk_actions;
 mod catalog;
 mod confirmations;
 mod conversation;

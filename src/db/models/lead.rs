@@ -153,6 +153,19 @@ impl Lead {
         Ok(())
     }
 
+    /// Staff judged the lead to be spam: held like a submission the spam
+    /// rules caught, with `reason` saying so.
+    pub fn hold_as_spam(&self, conn: &mut DbConnection, reason: &str, now: i64) -> QueryResult<()> {
+        diesel::update(leads::table.find(self.id))
+            .set((
+                leads::status.eq(LeadStatus::Spam),
+                leads::spam_reason.eq(reason),
+                leads::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
     /// Staff reached the buyer (a desk mail the relay accepted, or a logged
     /// call): the first time stops the response clock, and the buyer's last
     /// reply counts as answered.

@@ -71,6 +71,8 @@ pub struct LeadFilter {
     /// Sample requests whose sample stands here.
     pub sample: Option<SampleStage>,
     pub queue: Option<Queue>,
+    /// Only these leads: a selection made on the list (at most 5,000).
+    pub ids: Option<Vec<i64>>,
     pub sort: Sort,
 }
 
@@ -98,6 +100,7 @@ pub enum StatusScope {
 /// The fields of a lead that the filter looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FilteredFields {
+    pub id: i64,
     pub kind: LeadKind,
     pub status: LeadStatus,
     pub report_id: i64,
@@ -121,6 +124,7 @@ impl FilteredFields {
         follow_ups: &std::collections::HashMap<i64, i64>,
     ) -> Self {
         Self {
+            id: lead.id,
             kind: lead.kind,
             status: lead.status,
             report_id: lead.report_id,
@@ -185,6 +189,7 @@ impl LeadFilter {
     /// source has them (`leads` alone, or joined).
     pub fn conditions<QS>(&self, scope: StatusScope) -> Vec<Condition<QS>>
     where
+        leads::id: SelectableExpression<QS>,
         leads::kind: SelectableExpression<QS>,
         leads::status: SelectableExpression<QS>,
         leads::report_id: SelectableExpression<QS>,
@@ -255,6 +260,9 @@ impl LeadFilter {
             }
             None => {}
         }
+        if let Some(ids) = &self.ids {
+            conditions.push(Box::new(leads::id.eq_any(ids.clone())));
+        }
         match &self.text_match {
             Some(TextMatch::Few(ids)) => {
                 conditions.push(Box::new(leads::contact_id.eq_any(ids.clone())))
@@ -290,6 +298,7 @@ impl LeadFilter {
             && self.to.is_none_or(|to| lead.created_at < to)
             && self.sample.is_none_or(|stage| lead.sample == Some(stage))
             && self.queue.is_none_or(|queue| queue.admits(lead))
+            && self.ids.as_ref().is_none_or(|ids| ids.contains(&lead.id))
     }
 
     /// The ids of every lead the filter lets through, in id order (for bulk

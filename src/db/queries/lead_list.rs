@@ -63,6 +63,7 @@ impl PageRow {
         follow_ups: &HashMap<i64, i64>,
     ) -> FilteredFields {
         FilteredFields {
+            id: self.id,
             first_response_at: self.first_response_at,
             buyer_replied_at: self.buyer_replied_at,
             follow_up_due: follow_ups.get(&self.id).copied(),

@@ -122,7 +122,7 @@ pub async fn assign(
         },
     };
     change_and_mail(state, staff, id, move |conn, id, actor, setup| {
-        reassign(conn, id, owner, actor, Some(setup), now_unix())
+        reassign(conn, id, owner, actor, Some(setup), now_unix()).map(|_| ())
     })
     .await
 }

@@ -1,6 +1,7 @@
 //! `POST /admin/leads/bulk`: the leads ticked on the list (or all matching
 //! its filter, up to 5,000), one action, a confirmation page that states the
-//! count, then one batch. Works without JavaScript.
+//! count, then one batch. Export changes nothing: the chosen leads' CSV
+//! comes back at once. Works without JavaScript.
 
 use std::collections::HashMap;
 
@@ -8,6 +9,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::export::csv_download;
 use super::filters::FilterValues;
 use super::next_step::parse_next_step;
 use crate::db::models::user::User;
@@ -22,11 +24,11 @@ use crate::web::error::PageError;
 use crate::web::extract::{CsrfForm, Staff};
 use crate::web::page::{self, PageMeta, see_other};
 use crate::workflow::LeadChangeError;
-use crate::workflow::bulk::{BULK_CAP, BulkChange, BulkError, apply_bulk};
+use crate::workflow::bulk::{BULK_CAP, BatchActor, BulkChange, BulkError, apply_bulk};
 
 #[derive(Deserialize, Clone)]
 pub struct BulkForm {
-    /// `assign`, `status` or `note`.
+    /// `assign`, `status`, `note`, `release`, `spam` or `export`.
     #[serde(default)]
     action: String,
     #[serde(default)]
@@ -68,6 +70,11 @@ pub struct ConfirmPage {
     pub form: BulkForm,
     pub back: String,
     pub problem: Option<String>,
+    /// Whether the form is offered (again): the leads and the action are
+    /// right, whatever else must be added (a next step, a reason).
+    pub can_confirm: bool,
+    /// The desk's time zone, which a next step's due time is typed in.
+    pub zone: String,
 }
 
 fn change_of(form: &BulkForm, desk: &WorkingHours) -> Result<BulkChange, String> {
@@ -90,6 +97,9 @@ fn change_of(form: &BulkForm, desk: &WorkingHours) -> Result<BulkChange, String>
             })
         }
         "note" => multi_line(&form.note, "Note", 1, 5000).map(BulkChange::Note),
+        "release" => Ok(BulkChange::Release),
+        "mark-spam" => Ok(BulkChange::MarkSpam),
+        "export" => Err("Tick the leads to export".to_owned()),
         _ => Err("Choose what to do with the chosen leads".to_owned()),
     }
 }
@@ -132,6 +142,15 @@ pub async fn bulk(
     } else {
         picked_ids(&form)
     };
+    if form.action == "export" && (1..=BULK_CAP).contains(&ids.len()) {
+        if !staff.user.may_export() {
+            return Err(PageError::Forbidden);
+        }
+        let mut filter = values.to_filter(&targets, now);
+        filter.ids = Some(ids.clone());
+        let what = format!("{} chosen leads of the list", ids.len());
+        return Ok(csv_download(&state, &staff, filter, what));
+    }
     let owner_name = match &change {
         Ok(BulkChange::Assign(Some(id))) => {
             let id = *id;
@@ -168,6 +187,9 @@ pub async fn bulk(
         form: form.clone(),
         back: back.clone(),
         problem,
+        can_confirm: (1..=BULK_CAP).contains(&ids.len())
+            && ["assign", "status", "note", "release", "mark-spam"].contains(&form.action.as_str()),
+        zone: state.settings.timezone.clone(),
     };
     if problem.is_some() || !confirmed {
         let has_problem = problem.is_some();
@@ -176,15 +198,21 @@ pub async fn bulk(
     let Ok(change) = change else {
         return Err(PageError::BadRequest);
     };
-    let actor = staff.user.id;
+    let (actor_id, actor_name) = (staff.user.id, staff.user.name.clone());
+    let setup = state.mail_setup.clone();
     let (batch_ids, described) = (ids.clone(), description.clone());
     let applied = run_blocking(&state.pool, move |conn| {
+        let actor = BatchActor {
+            id: actor_id,
+            name: &actor_name,
+            setup: &setup,
+        };
         Ok(apply_bulk(
             conn,
             &batch_ids,
             &change,
             &described,
-            actor,
+            &actor,
             now_unix(),
         ))
     })
@@ -192,6 +220,7 @@ pub async fn bulk(
     match applied {
         Ok(batch) => {
             tracing::info!(batch, leads = ids.len(), "bulk change");
+            state.outbox_wakeup.notify_one();
             Ok(see_other(&back))
         }
         Err(BulkError::Lead {

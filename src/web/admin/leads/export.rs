@@ -294,8 +294,18 @@ pub async fn export(
     if !staff.user.may_export() {
         return Err(PageError::Forbidden);
     }
-    let mut filter = query.to_filter(&state.settings.response_targets(), now_unix());
-    let audit_filter = described(&query);
+    let filter = query.to_filter(&state.settings.response_targets(), now_unix());
+    Ok(csv_download(&state, &staff, filter, described(&query)))
+}
+
+/// Streams the leads `filter` lets through as the CSV download, and records
+/// the export (`audit_filter` says of what) once it is complete.
+pub fn csv_download(
+    state: &AppState,
+    staff: &Staff,
+    mut filter: LeadFilter,
+    audit_filter: String,
+) -> HttpResponse {
     let actor = staff.user.id;
     let (sender, mut receiver) = mpsc::channel::<Result<web::Bytes, std::io::Error>>(4);
     let pool = state.pool.clone();
@@ -312,14 +322,14 @@ pub async fn export(
         }
     });
     let stream = futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx));
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             header::CONTENT_DISPOSITION,
             "attachment; filename=\"leads.csv\"",
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .streaming(stream))
+        .streaming(stream)
 }
 
 #[cfg(test)]

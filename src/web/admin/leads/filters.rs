@@ -74,6 +74,7 @@ impl FilterValues {
             to: parse_date(&self.to).map(|d| d + DAY),
             sample: SampleStage::from_param(&self.sample),
             queue: queue(&self.queue, targets, now),
+            ids: None,
             sort: Sort::parse(&self.sort),
         }
     }
