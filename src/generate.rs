@@ -57,6 +57,10 @@ pub fn generate_leads(conn: &mut DbConnection, count: usize, seed: u64) -> anyho
         .context("import a report first")?;
     let now = now_unix();
     let run = format!("{seed:x}-{now:x}");
+    let owners: Vec<i64> = crate::db::models::user::User::active(conn)?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
     let contact_count = (count / 3).max(1);
     let mut contact_ids = Vec::with_capacity(contact_count);
     for chunk_start in (0..contact_count).step_by(BATCH) {
@@ -117,11 +121,25 @@ pub fn generate_leads(conn: &mut DbConnection, count: usize, seed: u64) -> anyho
                     created_at,
                     updated_at: created_at,
                     first_response_at: answered,
+                    // Most leads have an owner among the desk's users; a few
+                    // open ones have a reply from the buyer waiting.
+                    assignee_id: (!owners.is_empty() && rng.random_range(0..100) < 85)
+                        .then(|| owners[rng.random_range(0..owners.len())]),
+                    buyer_replied_at: (answered.is_some()
+                        && status.awaits_contact()
+                        && rng.random_range(0..100) < 4)
+                        .then(|| created_at + 3 * DAY),
                 }
             })
             .collect();
         write_transaction(conn, |conn| BulkLead::insert_all(conn, &chunk))?;
     }
+    // Next steps due 340 days after creation: some late, most ahead.
+    write_transaction(conn, |conn| {
+        crate::db::models::follow_up::plan_generated(conn, &run, 340 * DAY)?;
+        crate::db::models::lead_event::escalate_generated(conn, &run, now - DAY)
+    })?;
+    crate::db::refresh_planner_statistics(conn)?;
     Ok(count)
 }
 

@@ -240,6 +240,7 @@ pub async fn prepare_database(url: &str) -> anyhow::Result<Pool> {
         let mut conn = pool.get().context("no database connection")?;
         db::run_migrations(&mut conn)?;
         import_bundled_if_empty(&mut conn)?;
+        db::refresh_planner_statistics(&mut conn)?;
         Ok(pool)
     })
     .await

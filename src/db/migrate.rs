@@ -3,6 +3,7 @@
 
 use anyhow::anyhow;
 use diesel::Connection;
+use diesel::connection::SimpleConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use super::DbConnection;
@@ -36,4 +37,44 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
         tracing::info!(applied, "database migrations applied");
     }
     Ok(())
+}
+
+/// Gives SQLite's query planner statistics (`ANALYZE`) when it has none or
+/// the leads have doubled (or halved) since: without them it guesses that
+/// `status = ?` is selective and walks a status index across most of a
+/// million leads where the owner's index, or a follow-up's handful of rows,
+/// would do. A sampled `ANALYZE` (`analysis_limit`) is no cure: its first
+/// rows of each index make every key look equally rare. A full one reads
+/// every index, so it runs only when the table has changed that much.
+/// PostgreSQL's autovacuum keeps its own statistics. Answers whether it ran.
+pub fn refresh_planner_statistics(conn: &mut DbConnection) -> diesel::QueryResult<bool> {
+    use diesel::RunQueryDsl;
+    use diesel::dsl::sql;
+    use diesel::sql_types::{BigInt, Nullable, Text};
+    let DbConnection::Sqlite(c) = conn else {
+        return Ok(false);
+    };
+    let leads: i64 = diesel::select(sql::<BigInt>("(SELECT count(*) FROM leads)")).get_result(c)?;
+    let has_stats: i64 = diesel::select(sql::<BigInt>(
+        "(SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1')",
+    ))
+    .get_result(c)?;
+    let analysed = if has_stats == 0 {
+        None
+    } else {
+        diesel::select(sql::<Nullable<Text>>(
+            "(SELECT stat FROM sqlite_stat1 WHERE tbl = 'leads' LIMIT 1)",
+        ))
+        .get_result::<Option<String>>(c)?
+        .and_then(|stat| stat.split(' ').next()?.parse::<i64>().ok())
+    };
+    let stale = match analysed {
+        None => true,
+        Some(rows) => leads >= 2 * rows.max(500) || 2 * leads < rows,
+    };
+    if stale {
+        c.batch_execute("ANALYZE;")?;
+        tracing::info!(leads, "query planner statistics refreshed");
+    }
+    Ok(stale)
 }

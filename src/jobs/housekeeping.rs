@@ -19,6 +19,8 @@ use crate::workflow::retention::apply_retention;
 const ESCALATION_SWEEP: Duration = Duration::from_secs(5);
 /// How often the retention policy runs.
 const RETENTION_SWEEP: Duration = Duration::from_secs(24 * 60 * 60);
+/// The query planner's statistics follow the tables as they grow.
+const STATISTICS_REFRESH: Duration = Duration::from_secs(60 * 60);
 
 #[derive(Clone)]
 pub struct Housekeeping {
@@ -40,6 +42,8 @@ impl Housekeeping {
         tokio::spawn(async move {
             let mut escalation = tokio::time::interval(ESCALATION_SWEEP);
             let mut retention = tokio::time::interval(RETENTION_SWEEP);
+            let mut statistics = tokio::time::interval(STATISTICS_REFRESH);
+            statistics.tick().await; // the first is taken at start
             loop {
                 tokio::select! {
                     _ = escalation.tick() => {
@@ -47,6 +51,15 @@ impl Housekeeping {
                         self.remind_now().await;
                     }
                     _ = retention.tick() => self.retain_now().await,
+                    _ = statistics.tick() => {
+                        let refreshed = run_blocking(&self.pool, |conn| {
+                            Ok(crate::db::refresh_planner_statistics(conn)?)
+                        })
+                        .await;
+                        if let Err(error) = refreshed {
+                            tracing::warn!(error = %error, "cannot refresh the planner's statistics");
+                        }
+                    }
                     _ = shutdown.changed() => return,
                 }
             }

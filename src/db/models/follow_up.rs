@@ -68,6 +68,37 @@ pub fn set(
     Ok(())
 }
 
+/// Gives every open, contacted lead of a generated run (form token hashes
+/// `generated-{run}-…`) a next step due `after` seconds past its creation,
+/// in one statement: the load generator's desk has follow-ups in flight.
+pub fn plan_generated(conn: &mut DbConnection, run: &str, after: i64) -> QueryResult<usize> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{BigInt, Text};
+    let contacted = [
+        LeadStatus::Contacted,
+        LeadStatus::Qualified,
+        LeadStatus::Proposal,
+    ];
+    let planned = leads::table
+        .filter(leads::status.eq_any(contacted))
+        .filter(leads::form_token_hash.like(format!("generated-{run}-%")))
+        .select((
+            leads::id,
+            leads::created_at + sql::<BigInt>("").bind::<BigInt, _>(after),
+            sql::<Text>("").bind::<Text, _>("Call back with the figures"),
+            leads::created_at,
+        ));
+    diesel::insert_into(follow_ups::table)
+        .values(planned)
+        .into_columns((
+            follow_ups::lead_id,
+            follow_ups::due_at,
+            follow_ups::action,
+            follow_ups::set_at,
+        ))
+        .execute(conn)
+}
+
 /// A closed lead has no next step.
 pub fn clear(conn: &mut DbConnection, lead_id: i64) -> QueryResult<()> {
     diesel::delete(follow_ups::table.find(lead_id)).execute(conn)?;

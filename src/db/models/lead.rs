@@ -322,8 +322,8 @@ impl NewLead<'_> {
     }
 }
 
-/// A lead written in bulk (the load generator's history): no event, owner or
-/// mail, as leads imported from elsewhere would come.
+/// A lead written in bulk (the load generator's history): no event or mail,
+/// as leads imported from elsewhere would come.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = leads)]
 // NULL for `None`: SQLite takes no DEFAULT in a multi-row insert.
@@ -343,6 +343,8 @@ pub struct BulkLead {
     pub created_at: i64,
     pub updated_at: i64,
     pub first_response_at: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub buyer_replied_at: Option<i64>,
 }
 
 impl BulkLead {

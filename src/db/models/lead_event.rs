@@ -27,6 +27,40 @@ pub fn record(
     Ok(())
 }
 
+/// The escalations a desk would have made over a generated run's history
+/// (form token hashes `generated-{run}-…`): every lead still waiting for a
+/// first response and created before `before` was escalated a day after it
+/// came in. One statement, for the load generator.
+pub fn escalate_generated(conn: &mut DbConnection, run: &str, before: i64) -> QueryResult<usize> {
+    use crate::db::schema::leads;
+    use diesel::dsl::sql;
+    use diesel::sql_types::{BigInt, Text};
+    let event = LeadEvent::Escalated {
+        late_seconds: 86_400,
+        owner: None,
+    };
+    let escalated = leads::table
+        .filter(leads::status.eq_any(crate::domain::lead_status::LeadStatus::AWAITING_CONTACT))
+        .filter(leads::first_response_at.is_null())
+        .filter(leads::created_at.lt(before))
+        .filter(leads::form_token_hash.like(format!("generated-{run}-%")))
+        .select((
+            leads::id,
+            sql::<Text>("").bind::<Text, _>(event.kind()),
+            sql::<Text>("").bind::<Text, _>(event.detail()),
+            leads::created_at + sql::<BigInt>("").bind::<BigInt, _>(86_400_i64),
+        ));
+    diesel::insert_into(lead_events::table)
+        .values(escalated)
+        .into_columns((
+            lead_events::lead_id,
+            lead_events::kind,
+            lead_events::detail,
+            lead_events::created_at,
+        ))
+        .execute(conn)
+}
+
 /// An event as stored, with who did it.
 /// Selectable from `lead_events` left-joined with `users`.
 #[derive(Debug, Clone, Queryable, Selectable)]

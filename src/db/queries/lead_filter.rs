@@ -252,7 +252,9 @@ impl LeadFilter {
             }
             Some(Queue::FollowUpDue { by }) => {
                 conditions.push(Box::new(leads::status.eq_any(LeadStatus::AWAITING_CONTACT)));
-                let due = "EXISTS (SELECT 1 FROM follow_ups f WHERE f.lead_id = leads.id AND f.due_at <= ";
+                // The few follow-ups due lead to their leads by id (the
+                // planner, with statistics, looks them up by rowid).
+                let due = "leads.id IN (SELECT f.lead_id FROM follow_ups f WHERE f.due_at <= ";
                 conditions.push(Box::new(sql::<Bool>(due).bind::<BigInt, _>(by).sql(")")));
             }
             Some(Queue::BuyerReplied) => {

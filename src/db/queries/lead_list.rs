@@ -39,6 +39,19 @@ pub const PAGE_SIZE: i64 = 50;
 /// leads costs far more than showing the page; past the cap the desk shows
 /// "10,000+" and the filters narrow it down.
 pub const COUNT_CAP: i64 = 10_000;
+/// A queue's condition costs a row read per lead counted (an owner's or a
+/// status's count is read from an index alone), so its counts stop sooner:
+/// "Overdue 1,000+" says what a desk needs to know.
+pub const QUEUE_COUNT_CAP: i64 = 1_000;
+
+/// Where counting stops for `filter`.
+pub fn count_cap(filter: &LeadFilter) -> i64 {
+    if filter.queue.is_some() {
+        QUEUE_COUNT_CAP
+    } else {
+        COUNT_CAP
+    }
+}
 
 /// A lead as the list needs it, before its contact and report are looked up.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -102,7 +115,7 @@ fn filtered(
         })
 }
 
-/// How many leads match, or `COUNT_CAP + 1` when more: a probe past the cap
+/// How many leads match, or the cap + 1 when more: a probe past the cap
 /// first, so a broad filter stops counting there, and the rows are counted in
 /// the database rather than carried out one by one.
 fn capped_count(
@@ -110,25 +123,37 @@ fn capped_count(
     filter: &LeadFilter,
     scope: StatusScope,
 ) -> QueryResult<i64> {
+    let cap = count_cap(filter);
     let past_cap: Vec<i64> = filtered(filter, scope)
         .select(leads::id)
-        .offset(COUNT_CAP)
+        .offset(cap)
         .limit(1)
         .load(conn)?;
     if past_cap.is_empty() {
         filtered(filter, scope).count().get_result(conn)
     } else {
-        Ok(COUNT_CAP + 1)
+        Ok(cap + 1)
     }
 }
 
-/// How many leads the filter lets through (capped at `COUNT_CAP`, then
-/// `COUNT_CAP + 1`); `None` for a search too broad to count.
+/// How many leads the filter lets through (capped at `count_cap`, then the
+/// cap + 1); `None` for a search too broad to count.
 pub fn count_matching(conn: &mut DbConnection, filter: &LeadFilter) -> QueryResult<Option<i64>> {
     if matches!(filter.text_match, Some(TextMatch::Many(_))) {
         return Ok(None);
     }
     capped_count(conn, filter, StatusScope::AsFiltered).map(Some)
+}
+
+/// The newest `limit` leads the filter lets through, without counting any
+/// (My day's sections; a text search is not among their filters).
+pub fn newest_rows(
+    conn: &mut DbConnection,
+    filter: &LeadFilter,
+    limit: i64,
+) -> QueryResult<Vec<LeadListRow>> {
+    let rows = ordered_page(conn, filter, 0, limit)?;
+    with_people(conn, rows)
 }
 
 /// One page (counted from 0) of the list, with its tab counts.
@@ -178,24 +203,32 @@ pub fn list_page(conn: &mut DbConnection, filter: &LeadFilter, page: i64) -> Que
         ),
         None => {
             let total = capped_count(conn, filter, StatusScope::AsFiltered)?;
-            let counts = LeadStatus::ALL
-                .into_iter()
-                .map(|status| {
-                    Ok((
-                        status,
-                        capped_count(conn, filter, StatusScope::Only(status))?,
-                    ))
-                })
-                .collect::<QueryResult<_>>()?;
+            // Within a queue the status tabs go uncounted: a status its
+            // queue rarely holds would be looked for across the whole
+            // queue's index, seven times per page.
+            let counts = match filter.queue {
+                Some(_) => None,
+                None => Some(
+                    LeadStatus::ALL
+                        .into_iter()
+                        .map(|status| {
+                            Ok((
+                                status,
+                                capped_count(conn, filter, StatusScope::Only(status))?,
+                            ))
+                        })
+                        .collect::<QueryResult<_>>()?,
+                ),
+            };
             (
                 ordered_page(conn, filter, start, PAGE_SIZE)?,
                 Some(total),
-                Some(counts),
+                counts,
             )
         }
     };
     let has_next = match total {
-        Some(total) => start + PAGE_SIZE < total.min(COUNT_CAP),
+        Some(total) => start + PAGE_SIZE < total.min(count_cap(filter)),
         None => page_rows.len() as i64 > PAGE_SIZE,
     };
     let page_rows = page_rows.into_iter().take(PAGE_SIZE as usize).collect();

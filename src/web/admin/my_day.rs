@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::db::queries::lead_filter::{LeadFilter, OwnerFilter, Queue};
-use crate::db::queries::lead_list::{LeadListRow, list_page};
+use crate::db::queries::lead_list::{LeadListRow, PAGE_SIZE, newest_rows};
 use crate::db::{now_unix, run_blocking};
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
@@ -76,7 +76,7 @@ pub async fn show(state: web::Data<AppState>, staff: Staff) -> Result<HttpRespon
     let pages = run_blocking(&state.pool, move |conn| {
         let mut pages = Vec::new();
         for filter in &filters {
-            pages.push(list_page(conn, filter, 0)?.rows);
+            pages.push(newest_rows(conn, filter, PAGE_SIZE)?);
         }
         Ok(pages)
     })

@@ -2,7 +2,7 @@
 //! `LeadFilter` made from them.
 
 use crate::db::queries::lead_filter::{FEW_PEOPLE, LeadFilter, OwnerFilter, Queue, Sort};
-use crate::db::queries::lead_list::{COUNT_CAP, PAGE_SIZE};
+use crate::db::queries::lead_list::{COUNT_CAP, PAGE_SIZE, QUEUE_COUNT_CAP};
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::response_clock::ResponseTargets;
@@ -115,8 +115,25 @@ pub fn shown_count(count: i64) -> String {
     count_label(count, COUNT_CAP)
 }
 
+impl FilterValues {
+    /// Where counting stops for these filters (`lead_list::count_cap`).
+    pub fn count_cap(&self) -> i64 {
+        if QUEUES.iter().any(|(name, _)| *name == self.queue) {
+            QUEUE_COUNT_CAP
+        } else {
+            COUNT_CAP
+        }
+    }
+
+    /// A count of these filters' leads: "1,234", or "1,000+" past their cap.
+    pub fn shown_count(&self, count: i64) -> String {
+        count_label(count, self.count_cap())
+    }
+}
+
 /// The line above the list: how many leads match and where the page is.
-pub fn list_summary(total: Option<i64>, page: i64, search: &str) -> String {
+pub fn list_summary(values: &FilterValues, total: Option<i64>, page: i64) -> String {
+    let search = values.q.trim();
     let Some(total) = total else {
         return format!(
             "More than {} people match \u{201c}{search}\u{201d}: the newest of their leads \
@@ -124,9 +141,9 @@ pub fn list_summary(total: Option<i64>, page: i64, search: &str) -> String {
             shown_count(FEW_PEOPLE)
         );
     };
-    let pages = (total.min(COUNT_CAP) + PAGE_SIZE - 1) / PAGE_SIZE;
+    let pages = (total.min(values.count_cap()) + PAGE_SIZE - 1) / PAGE_SIZE;
     let noun = if total == 1 { "lead" } else { "leads" };
-    let mut line = format!("{} {noun}", shown_count(total));
+    let mut line = format!("{} {noun}", values.shown_count(total));
     if pages > 1 {
         line.push_str(&format!(", page {page} of {pages}"));
     }

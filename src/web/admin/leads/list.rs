@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::filters::{FilterValues, list_summary, shown_count};
+use super::filters::{FilterValues, list_summary};
 use super::queues::{queue_counts, queue_tabs};
 use super::timeline::describe_repeat;
 use super::views::{ViewLink, view_links};
@@ -188,13 +188,17 @@ pub async fn list(
             .user
             .may_export()
             .then(|| values.href("/admin/leads/export.csv", |v| v.page.clear())),
-        summary: list_summary(loaded.page.total, page_number, values.q.trim()),
+        summary: list_summary(&values, loaded.page.total, page_number),
         query: serde_urlencoded::to_string(FilterValues {
             page: String::new(),
             ..values.clone()
         })
         .unwrap_or_default(),
-        matching: loaded.page.total.map(shown_count).unwrap_or_default(),
+        matching: loaded
+            .page
+            .total
+            .map(|n| values.shown_count(n))
+            .unwrap_or_default(),
         views: loaded.views,
         active_filters: [
             &values.kind,
@@ -228,7 +232,7 @@ fn tabs(values: &FilterValues, counts: Option<&[(LeadStatus, i64)]>) -> Vec<Tab>
                 })
                 .map(|(_, n)| n)
                 .sum();
-            shown_count(n)
+            values.shown_count(n)
         })
     };
     let mut tabs = vec![Tab {

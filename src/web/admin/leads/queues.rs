@@ -2,7 +2,7 @@
 //! Follow-up due, Buyer replied — each with the count of exactly the leads
 //! its link lists (the other filters kept).
 
-use super::filters::{FilterValues, QUEUES, shown_count};
+use super::filters::{FilterValues, QUEUES};
 use super::list::Tab;
 use crate::db::DbConnection;
 use crate::db::queries::lead_filter::LeadFilter;
@@ -70,7 +70,7 @@ pub fn queue_tabs(values: &FilterValues, me: i64, counts: &[Option<i64>]) -> Vec
         .map(|((label, tab), count)| Tab {
             current: tab.queue == values.queue && tab.assignee == values.assignee,
             href: tab.href("/admin/leads", |_| {}),
-            count: count.map(shown_count).unwrap_or_default(),
+            count: count.map(|n| tab.shown_count(n)).unwrap_or_default(),
             label,
         })
         .collect()

@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::filters::{FilterValues, shown_count};
+use super::filters::FilterValues;
 use crate::db::models::saved_view::{self, SavedView};
 use crate::db::queries::lead_list::count_matching;
 use crate::db::{DbConnection, now_unix, run_blocking};
@@ -44,7 +44,7 @@ pub fn view_links(
         links.push(ViewLink {
             id: view.id,
             href: values.href("/admin/leads", |_| {}),
-            count: count.map(shown_count).unwrap_or_default(),
+            count: count.map(|n| values.shown_count(n)).unwrap_or_default(),
             editable: admin || view.user_id == staff_id,
             shared: view.shared,
             name: view.name,
