@@ -82,6 +82,28 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// Drops a PostgreSQL test database once its test is done with it (a
+    /// SQLite file goes with its temporary folder). Quietly: a test may have
+    /// dropped it already.
+    pub async fn remove(&self) {
+        let (Some(admin), Some(name)) =
+            (self.postgres_admin_url.clone(), self.database_name.clone())
+        else {
+            return;
+        };
+        let dropped = tokio::task::spawn_blocking(move || {
+            let mut conn = PgConnection::establish(&admin).ok()?;
+            conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .ok()
+        })
+        .await;
+        if !matches!(dropped, Ok(Some(()))) {
+            eprintln!("could not drop a PostgreSQL test database");
+        }
+    }
+}
+
 /// The PostgreSQL server to create test databases on, if this run has one.
 /// `REPORTDESK_TEST_REQUIRE_POSTGRES=1` (set by `.ci/run`) turns a missing server
 /// into a failure, so CI can never pass by skipping.
