@@ -26,7 +26,6 @@ pub struct WorkingHours {
     start: i32,
     end: i32,
     zone: TimeZone,
-    zone_name: String,
 }
 
 impl WorkingHours {
@@ -38,7 +37,6 @@ impl WorkingHours {
             start: 0,
             end: 24 * 60,
             zone: TimeZone::UTC,
-            zone_name: "UTC".to_owned(),
         }
     }
 
@@ -53,7 +51,6 @@ impl WorkingHours {
         if spec.eq_ignore_ascii_case("always") {
             return Ok(Self {
                 zone: tz,
-                zone_name: zone_name.to_owned(),
                 ..Self::always()
             });
         }
@@ -75,7 +72,6 @@ impl WorkingHours {
             start,
             end,
             zone: tz,
-            zone_name: zone_name.to_owned(),
         })
     }
 
@@ -85,7 +81,7 @@ impl WorkingHours {
 
     /// The IANA name, for pages that say which zone their times are in.
     pub fn zone_name(&self) -> &str {
-        &self.zone_name
+        self.zone.iana_name().unwrap_or("UTC")
     }
 
     /// Whether every second is working time (targets then read as plain
@@ -108,18 +104,11 @@ impl WorkingHours {
             total += weeks * self.nominal_week();
             from += weeks * 7 * 86_400;
         }
-        let mut day = self.local_date(from);
-        while let Some((start, end)) = self.window(day) {
+        for (start, end) in self.windows(self.local_date(from), Date::tomorrow) {
             if start >= to {
                 break;
             }
-            if self.works_on(day) {
-                total += (end.min(to) - start.max(from)).max(0);
-            }
-            day = match day.tomorrow() {
-                Ok(next) => next,
-                Err(_) => break,
-            };
+            total += (end.min(to) - start.max(from)).max(0);
         }
         total
     }
@@ -130,19 +119,15 @@ impl WorkingHours {
         if self.is_always() || seconds <= 0 {
             return from.saturating_add(seconds.max(0));
         }
-        let (mut left, mut day) = (seconds, self.local_date(from));
-        while let Some((start, end)) = self.window(day) {
+        let mut left = seconds;
+        for (start, end) in self.windows(self.local_date(from), Date::tomorrow) {
             let begin = start.max(from);
-            if self.works_on(day) && end > begin {
+            if end > begin {
                 if left <= end - begin {
                     return begin + left;
                 }
                 left -= end - begin;
             }
-            day = match day.tomorrow() {
-                Ok(next) => next,
-                Err(_) => break,
-            };
         }
         i64::MAX
     }
@@ -154,19 +139,15 @@ impl WorkingHours {
         if self.is_always() || seconds <= 0 {
             return now.saturating_sub(seconds.max(0));
         }
-        let (mut left, mut day) = (seconds, self.local_date(now));
-        while let Some((start, end)) = self.window(day) {
+        let mut left = seconds;
+        for (start, end) in self.windows(self.local_date(now), Date::yesterday) {
             let finish = end.min(now);
-            if self.works_on(day) && finish > start {
+            if finish > start {
                 if left <= finish - start {
                     return finish - left;
                 }
                 left -= finish - start;
             }
-            day = match day.yesterday() {
-                Ok(previous) => previous,
-                Err(_) => break,
-            };
         }
         i64::MIN
     }
@@ -225,6 +206,18 @@ impl WorkingHours {
 
     fn local_date(&self, unix: i64) -> Date {
         self.zoned(unix).map_or(Date::ZERO, |z| z.date())
+    }
+
+    /// The working days' windows from `day` on, one day at a time by `step`
+    /// (`Date::tomorrow` or `Date::yesterday`), until the calendar ends.
+    fn windows(
+        &self,
+        day: Date,
+        step: fn(Date) -> Result<Date, jiff::Error>,
+    ) -> impl Iterator<Item = (i64, i64)> + '_ {
+        std::iter::successors(Some(day), move |d| step(*d).ok())
+            .filter(|d| self.works_on(*d))
+            .map_while(|d| self.window(d))
     }
 
     fn works_on(&self, day: Date) -> bool {

@@ -78,6 +78,9 @@ pub struct Settings {
     /// `always`, in `timezone` (an IANA name), which the desk shows times in.
     pub working_hours: String,
     pub timezone: String,
+    /// The two above, read once (every desk page asks for them).
+    #[serde(skip)]
+    working_hours_read: std::sync::OnceLock<crate::domain::working_hours::WorkingHours>,
     /// A follow-up this many working hours late is reported to the sales inbox.
     pub follow_up_grace_hours: i64,
     /// An open lead with no event for this many days is marked stalled.
@@ -136,6 +139,7 @@ impl Default for Settings {
             response_target_inquiry_minutes: 480,
             working_hours: "Mon-Fri 09:00-18:00".into(),
             timezone: "UTC".into(),
+            working_hours_read: std::sync::OnceLock::new(),
             follow_up_grace_hours: 24,
             stalled_days: 7,
             retention_days: None,
@@ -252,11 +256,17 @@ impl Settings {
         }
     }
 
-    /// The desk's working hours and zone. `load` refused a wrong value, so
-    /// the fallback (every hour, UTC) only meets settings edited in code.
+    /// The desk's working hours and zone, read on first use (settings edited
+    /// in code are edited before that). `load` refused a wrong value, so the
+    /// fallback (every hour, UTC) only meets such an edit.
     pub fn working_hours(&self) -> crate::domain::working_hours::WorkingHours {
-        crate::domain::working_hours::WorkingHours::parse(&self.working_hours, &self.timezone)
-            .unwrap_or_else(|_| crate::domain::working_hours::WorkingHours::always())
+        use crate::domain::working_hours::WorkingHours;
+        self.working_hours_read
+            .get_or_init(|| {
+                WorkingHours::parse(&self.working_hours, &self.timezone)
+                    .unwrap_or_else(|_| WorkingHours::always())
+            })
+            .clone()
     }
 
     /// The proxies whose `X-Forwarded-For` is believed.

@@ -21,13 +21,7 @@ pub fn tell_owner(
     setup: &MailSetup,
     now: i64,
 ) -> anyhow::Result<()> {
-    let Some(lead) = Lead::find(conn, lead_id)? else {
-        return Ok(());
-    };
-    let (Some(contact), Some(report)) = (
-        Contact::find(conn, lead.contact_id)?,
-        ReportRef::find(conn, lead.report_id)?,
-    ) else {
+    let Some((lead, contact, report)) = lead_with_names(conn, lead_id)? else {
         return Ok(());
     };
     let to_addr = owner_mailbox(conn, &lead, setup)?;
@@ -42,6 +36,21 @@ pub fn tell_owner(
     };
     insert_mails(conn, &[owner_notice(&notice, setup)?], now)?;
     Ok(())
+}
+
+/// A lead with its contact and report, which a notice names.
+fn lead_with_names(
+    conn: &mut DbConnection,
+    lead_id: i64,
+) -> diesel::QueryResult<Option<(Lead, Contact, ReportRef)>> {
+    let Some(lead) = Lead::find(conn, lead_id)? else {
+        return Ok(None);
+    };
+    let contact = Contact::find(conn, lead.contact_id)?;
+    let report = ReportRef::find(conn, lead.report_id)?;
+    Ok(contact
+        .zip(report)
+        .map(|(contact, report)| (lead, contact, report)))
 }
 
 /// Where the lead's owner is mailed: their mailbox, or the sales inbox for a
@@ -76,13 +85,7 @@ pub fn tell_owner_of_batch(
     };
     let mut lines = Vec::new();
     for &lead_id in lead_ids.iter().take(LISTED) {
-        let Some(lead) = Lead::find(conn, lead_id)? else {
-            continue;
-        };
-        let (Some(contact), Some(report)) = (
-            Contact::find(conn, lead.contact_id)?,
-            ReportRef::find(conn, lead.report_id)?,
-        ) else {
+        let Some((lead, contact, report)) = lead_with_names(conn, lead_id)? else {
             continue;
         };
         let sent = lead.submitted.or(contact.details());

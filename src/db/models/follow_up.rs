@@ -72,7 +72,7 @@ pub fn set(
 /// `generated-{run}-…`) a next step due `after` seconds past its creation,
 /// in one statement: the load generator's desk has follow-ups in flight.
 pub fn plan_generated(conn: &mut DbConnection, run: &str, after: i64) -> QueryResult<usize> {
-    use diesel::dsl::sql;
+    use diesel::IntoSql;
     use diesel::sql_types::{BigInt, Text};
     let contacted = [
         LeadStatus::Contacted,
@@ -84,8 +84,8 @@ pub fn plan_generated(conn: &mut DbConnection, run: &str, after: i64) -> QueryRe
         .filter(leads::form_token_hash.like(format!("generated-{run}-%")))
         .select((
             leads::id,
-            leads::created_at + sql::<BigInt>("").bind::<BigInt, _>(after),
-            sql::<Text>("").bind::<Text, _>("Call back with the figures"),
+            leads::created_at + after.into_sql::<BigInt>(),
+            "Call back with the figures".into_sql::<Text>(),
             leads::created_at,
         ));
     diesel::insert_into(follow_ups::table)

@@ -33,7 +33,7 @@ pub fn record(
 /// came in. One statement, for the load generator.
 pub fn escalate_generated(conn: &mut DbConnection, run: &str, before: i64) -> QueryResult<usize> {
     use crate::db::schema::leads;
-    use diesel::dsl::sql;
+    use diesel::IntoSql;
     use diesel::sql_types::{BigInt, Text};
     let event = LeadEvent::Escalated {
         late_seconds: 86_400,
@@ -46,9 +46,9 @@ pub fn escalate_generated(conn: &mut DbConnection, run: &str, before: i64) -> Qu
         .filter(leads::form_token_hash.like(format!("generated-{run}-%")))
         .select((
             leads::id,
-            sql::<Text>("").bind::<Text, _>(event.kind()),
-            sql::<Text>("").bind::<Text, _>(event.detail()),
-            leads::created_at + sql::<BigInt>("").bind::<BigInt, _>(86_400_i64),
+            event.kind().into_sql::<Text>(),
+            event.detail().into_sql::<Text>(),
+            leads::created_at + 86_400_i64.into_sql::<BigInt>(),
         ));
     diesel::insert_into(lead_events::table)
         .values(escalated)

@@ -44,13 +44,14 @@ pub const COUNT_CAP: i64 = 10_000;
 /// "Overdue 1,000+" says what a desk needs to know.
 pub const QUEUE_COUNT_CAP: i64 = 1_000;
 
+/// Where counting stops, within a queue or not.
+pub fn cap_for(queued: bool) -> i64 {
+    if queued { QUEUE_COUNT_CAP } else { COUNT_CAP }
+}
+
 /// Where counting stops for `filter`.
 pub fn count_cap(filter: &LeadFilter) -> i64 {
-    if filter.queue.is_some() {
-        QUEUE_COUNT_CAP
-    } else {
-        COUNT_CAP
-    }
+    cap_for(filter.queue.is_some())
 }
 
 /// A lead as the list needs it, before its contact and report are looked up.

@@ -28,7 +28,7 @@ use crate::workflow::bulk::{BULK_CAP, BatchActor, BulkChange, BulkError, apply_b
 
 #[derive(Deserialize, Clone)]
 pub struct BulkForm {
-    /// `assign`, `status`, `note`, `release`, `spam` or `export`.
+    /// `assign`, `status`, `note`, `release`, `mark-spam` or `export`.
     #[serde(default)]
     action: String,
     #[serde(default)]

@@ -2,7 +2,7 @@
 //! `LeadFilter` made from them.
 
 use crate::db::queries::lead_filter::{FEW_PEOPLE, LeadFilter, OwnerFilter, Queue, Sort};
-use crate::db::queries::lead_list::{COUNT_CAP, PAGE_SIZE, QUEUE_COUNT_CAP};
+use crate::db::queries::lead_list::{COUNT_CAP, PAGE_SIZE, cap_for};
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::response_clock::ResponseTargets;
@@ -118,11 +118,7 @@ pub fn shown_count(count: i64) -> String {
 impl FilterValues {
     /// Where counting stops for these filters (`lead_list::count_cap`).
     pub fn count_cap(&self) -> i64 {
-        if QUEUES.iter().any(|(name, _)| *name == self.queue) {
-            QUEUE_COUNT_CAP
-        } else {
-            COUNT_CAP
-        }
+        cap_for(QUEUES.iter().any(|(name, _)| *name == self.queue))
     }
 
     /// A count of these filters' leads: "1,234", or "1,000+" past their cap.
