@@ -16,4 +16,5 @@ pub mod state;
 pub mod telemetry;
 pub mod users_cli;
 pub mod web;
+pub mod webhooks;
 pub mod workflow;

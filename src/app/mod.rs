@@ -46,6 +46,7 @@ pub struct Application {
 #[derive(Clone)]
 pub struct Jobs {
     pub outbox: Arc<OutboxWorker>,
+    pub webhooks: Arc<crate::jobs::webhook_worker::WebhookWorker>,
     pub housekeeping: Housekeeping,
 }
 
@@ -63,6 +64,7 @@ impl Application {
     /// Migrates, imports the bundled report if the database has none, and binds
     /// the listener (port 0 picks a free port; `port()` tells which).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        crate::webhooks::client::install_crypto_provider();
         let secret_key = settings.secret_key_bytes()?;
         let trusted_proxies = settings.trusted_proxy_ips()?;
         let from: Mailbox = settings.mail_from.parse().with_context(|| {
@@ -152,6 +154,12 @@ impl Application {
                 },
                 wakeup: outbox_wakeup.clone(),
             }),
+            webhooks: Arc::new(webhook_worker(
+                &settings,
+                &pool,
+                &mail_setup,
+                &outbox_wakeup,
+            )?),
             housekeeping: Housekeeping {
                 pool: pool.clone(),
                 targets: settings.response_targets(),
@@ -165,6 +173,7 @@ impl Application {
         let (stop_jobs, jobs_stopped) = watch::channel(false);
         let workers = vec![
             jobs.outbox.clone().spawn(jobs_stopped.clone()),
+            jobs.webhooks.clone().spawn(jobs_stopped.clone()),
             jobs.housekeeping.clone().spawn(jobs_stopped),
         ];
         let state = web::Data::new(AppState {
@@ -181,6 +190,7 @@ impl Application {
                 settings.confirmations_per_client_per_hour,
                 3600,
             ),
+            api_limiter: RateLimiter::new(settings.api_requests_per_minute),
             passwords: PasswordHasherPool::default(),
             trusted_proxies,
             settings: Arc::new(settings),
@@ -245,4 +255,26 @@ pub async fn prepare_database(url: &str) -> anyhow::Result<Pool> {
     })
     .await
     .context("database set-up was interrupted")?
+}
+
+fn webhook_worker(
+    settings: &Settings,
+    pool: &crate::db::Pool,
+    setup: &MailSetup,
+    outbox_wakeup: &Arc<Notify>,
+) -> anyhow::Result<crate::jobs::webhook_worker::WebhookWorker> {
+    let policy = settings.webhook_policy();
+    let timeout = Duration::from_secs(settings.webhook_timeout_seconds);
+    Ok(crate::jobs::webhook_worker::WebhookWorker {
+        pool: pool.clone(),
+        client: crate::webhooks::client::build(timeout, policy.allow_internal)?,
+        config: crate::jobs::webhook_worker::WebhookConfig {
+            timeout_seconds: i64::try_from(settings.webhook_timeout_seconds).unwrap_or(60),
+            max_attempts: settings.webhook_max_attempts,
+            retry_seconds: settings.webhook_retry_seconds,
+            policy,
+        },
+        setup: setup.clone(),
+        outbox_wakeup: outbox_wakeup.clone(),
+    })
 }

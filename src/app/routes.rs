@@ -13,7 +13,7 @@ use super::request_span::RequestSpan;
 use crate::security::headers::security_headers;
 use crate::security::session;
 use crate::state::AppState;
-use crate::web::{self as handlers, admin, health, public, static_files};
+use crate::web::{self as handlers, admin, api, health, public, static_files};
 
 pub fn serve(
     listener: TcpListener,
@@ -43,6 +43,7 @@ pub fn serve(
             .route("/static/{path:.*}", read().to(static_files::asset))
             .route("/favicon.ico", read().to(static_files::favicon))
             .service(admin_scope(session::middleware(&secret_key, https)))
+            .service(api_scope())
             .service(
                 // Pages a visitor may land on: these record the first touch.
                 web::scope("")
@@ -103,6 +104,39 @@ fn resource(path: &str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(handlers::method_not_allowed))
 }
 
+/// A resource of the JSON API: other methods get a problem, not a page.
+fn api_resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(api::method_not_allowed))
+}
+
+/// The JSON API for the publisher's CRM: bearer tokens, no cookies.
+fn api_scope() -> actix_web::Scope<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    web::scope("/api/v1")
+        .app_data(api::json_config())
+        .app_data(api::query_config())
+        .app_data(api::path_config())
+        .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
+        .service(api_resource("/openapi.json").route(read().to(api::openapi::document)))
+        .service(api_resource("/leads").route(read().to(api::leads::list)))
+        .service(
+            api_resource("/leads/{id}")
+                .route(read().to(api::leads::show))
+                .route(web::patch().to(api::leads::change)),
+        )
+        .service(api_resource("/leads/{id}/notes").route(web::post().to(api::leads::note)))
+        .service(api_resource("/reports").route(read().to(api::catalog::reports)))
+        .service(api_resource("/users").route(read().to(api::catalog::users)))
+        .default_service(web::to(api::not_found))
+}
+
 /// The sales desk. Its session cookie exists only here.
 fn admin_scope(
     sessions: actix_session::SessionMiddleware<actix_session::storage::CookieSessionStore>,
@@ -116,8 +150,8 @@ fn admin_scope(
     >,
 > {
     use admin::{
-        account, audit, contacts, dashboard, inbound, leads, login, my_day, password_reset,
-        routing, templates, users,
+        account, api_tokens, audit, contacts, dashboard, inbound, leads, login, my_day,
+        password_reset, routing, templates, users, webhooks,
     };
     web::scope("/admin")
         // Pages with buyers' personal data stay out of every cache.
@@ -176,6 +210,23 @@ fn admin_scope(
                 .route(web::post().to(routing::change)),
         )
         .service(resource("/audit").route(read().to(audit::show)))
+        .service(
+            resource("/webhooks")
+                .route(read().to(webhooks::show))
+                .route(web::post().to(webhooks::create)),
+        )
+        .service(resource("/webhooks/{id}").route(web::post().to(webhooks::update)))
+        .service(resource("/webhooks/{id}/action").route(web::post().to(webhooks::act)))
+        .service(
+            resource("/webhooks/deliveries/{id}/redeliver")
+                .route(web::post().to(webhooks::redeliver)),
+        )
+        .service(
+            resource("/api-tokens")
+                .route(read().to(api_tokens::show))
+                .route(web::post().to(api_tokens::create)),
+        )
+        .service(resource("/api-tokens/{id}/revoke").route(web::post().to(api_tokens::revoke)))
         .service(
             resource("/users")
                 .route(read().to(users::list))

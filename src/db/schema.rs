@@ -277,6 +277,55 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> BigInt,
+        url -> Text,
+        description -> Text,
+        events -> Text,
+        format -> Text,
+        secret -> Text,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        failing_since -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        endpoint_id -> BigInt,
+        lead_id -> Nullable<BigInt>,
+        message_id -> Text,
+        event_type -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> BigInt,
+        claimed_until -> Nullable<BigInt>,
+        response_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> BigInt,
+        delivered_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Text,
+        scope -> Text,
+        token_hash -> Text,
+        prefix -> Text,
+        created_by -> BigInt,
+        created_at -> BigInt,
+        last_used_at -> Nullable<BigInt>,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(leads -> contacts (contact_id));
 diesel::joinable!(staff_sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
@@ -294,6 +343,9 @@ diesel::joinable!(sample_deliveries -> report_samples (sample_id));
 diesel::joinable!(inbound_mail -> leads (lead_id));
 diesel::joinable!(follow_ups -> leads (lead_id));
 diesel::joinable!(saved_views -> users (user_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_deliveries -> leads (lead_id));
+diesel::joinable!(api_tokens -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     reports,
@@ -315,5 +367,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_templates,
     inbound_mail,
     follow_ups,
-    saved_views
+    saved_views,
+    webhook_endpoints,
+    webhook_deliveries,
+    api_tokens
 );

@@ -24,10 +24,14 @@ pub enum AuditAction {
     InboundMailFiled,
     InboundMailDiscarded,
     BulkChange,
+    /// An endpoint created, changed, re-keyed or deleted; a redelivery.
+    WebhookChanged,
+    ApiTokenCreated,
+    ApiTokenRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 24] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -49,6 +53,9 @@ impl AuditAction {
         Self::InboundMailFiled,
         Self::InboundMailDiscarded,
         Self::BulkChange,
+        Self::WebhookChanged,
+        Self::ApiTokenCreated,
+        Self::ApiTokenRevoked,
     ];
 
     /// The value in `audit_log.action`, and in the audit page's filter.
@@ -75,6 +82,9 @@ impl AuditAction {
             Self::InboundMailFiled => "inbound_mail_filed",
             Self::InboundMailDiscarded => "inbound_mail_discarded",
             Self::BulkChange => "bulk_change",
+            Self::WebhookChanged => "webhook_changed",
+            Self::ApiTokenCreated => "api_token_created",
+            Self::ApiTokenRevoked => "api_token_revoked",
         }
     }
 

@@ -30,10 +30,12 @@ pub enum MailKind {
     FollowUpDue,
     /// To the sales inbox: next steps past due by the grace period.
     FollowUpLate,
+    /// To the admins: a webhook endpoint failed for a day and was paused.
+    WebhookPaused,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 13] = [
+    pub const ALL: [MailKind; 14] = [
         Self::SalesNotification,
         Self::BuyerConfirmation,
         Self::OwnerNotification,
@@ -47,6 +49,7 @@ impl MailKind {
         Self::MailBounced,
         Self::FollowUpDue,
         Self::FollowUpLate,
+        Self::WebhookPaused,
     ];
 
     pub fn as_db(&self) -> &'static str {
@@ -64,6 +67,7 @@ impl MailKind {
             Self::MailBounced => "mail_bounced",
             Self::FollowUpDue => "follow_up_due",
             Self::FollowUpLate => "follow_up_late",
+            Self::WebhookPaused => "webhook_paused",
         }
     }
 
@@ -102,6 +106,7 @@ impl MailKind {
             Self::MailBounced => "mail bounced",
             Self::FollowUpDue => "follow-up due",
             Self::FollowUpLate => "follow-up late",
+            Self::WebhookPaused => "webhook paused",
         }
     }
 }

@@ -5,3 +5,4 @@
 pub mod housekeeping;
 pub mod inbound_smtp;
 pub mod outbox_worker;
+pub mod webhook_worker;

@@ -91,3 +91,77 @@ pub fn password_reset_mail(
         thread: None,
     })
 }
+
+#[derive(Template)]
+#[template(path = "mail/webhook_paused.txt")]
+struct WebhookPausedText<'a> {
+    name: &'a str,
+    url: &'a str,
+    description: &'a str,
+    since: &'a str,
+    last_error: &'a str,
+    webhooks_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/webhook_paused.html")]
+struct WebhookPausedHtml<'a> {
+    name: &'a str,
+    url: &'a str,
+    description: &'a str,
+    since: &'a str,
+    last_error: &'a str,
+    webhooks_url: &'a str,
+}
+
+/// Tells an admin that a webhook endpoint failed for a day and was paused.
+pub struct PausedEndpoint<'a> {
+    pub url: &'a str,
+    pub description: &'a str,
+    pub since: &'a str,
+    pub last_error: &'a str,
+}
+
+pub fn webhook_paused_mail(
+    name: &str,
+    email: &str,
+    endpoint: &PausedEndpoint<'_>,
+    setup: &MailSetup,
+) -> anyhow::Result<NewMail> {
+    let webhooks_url = format!("{}/admin/webhooks", setup.public_base);
+    let (url, description, since, last_error) = (
+        endpoint.url,
+        endpoint.description,
+        endpoint.since,
+        endpoint.last_error,
+    );
+    let webhooks_url = webhooks_url.as_str();
+    Ok(NewMail {
+        lead_id: None,
+        kind: MailKind::WebhookPaused,
+        to_addr: mailbox(name, email),
+        reply_to: None,
+        subject: "A webhook endpoint was paused after a day of failures".into(),
+        body_text: WebhookPausedText {
+            name,
+            url,
+            description,
+            since,
+            last_error,
+            webhooks_url,
+        }
+        .render()?,
+        body_html: WebhookPausedHtml {
+            name,
+            url,
+            description,
+            since,
+            last_error,
+            webhooks_url,
+        }
+        .render()?,
+        message_id: message_id(&setup.mail_domain),
+        from_name: None,
+        thread: None,
+    })
+}

@@ -1,5 +1,6 @@
 //! Protections: response headers, form tokens, client addresses, rate limits.
 
+pub mod address_guard;
 pub mod client_ip;
 pub mod csrf;
 pub mod form_token;
@@ -11,3 +12,4 @@ pub mod reply_address;
 pub mod return_path;
 pub mod sample_token;
 pub mod session;
+pub mod webhook_signature;

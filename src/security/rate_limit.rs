@@ -11,10 +11,11 @@ use std::sync::Mutex;
 /// a spray of addresses cannot grow the map without bound.
 const SWEEP_THRESHOLD: usize = 10_000;
 
-pub struct RateLimiter {
+/// Counts per key: a client's address, or an API token's id.
+pub struct RateLimiter<K = IpAddr> {
     per_window: u32,
     window_seconds: i64,
-    windows: Mutex<HashMap<IpAddr, Window>>,
+    windows: Mutex<HashMap<K, Window>>,
 }
 
 #[derive(Clone, Copy)]
@@ -23,7 +24,7 @@ struct Window {
     count: u32,
 }
 
-impl RateLimiter {
+impl<K: Eq + std::hash::Hash> RateLimiter<K> {
     pub fn new(per_minute: u32) -> Self {
         Self::per_window(per_minute, 60)
     }
@@ -38,7 +39,7 @@ impl RateLimiter {
     }
 
     /// Counts one request. `Err(seconds)` says how long to wait when over the limit.
-    pub fn check(&self, ip: IpAddr, now: i64) -> Result<(), i64> {
+    pub fn check(&self, ip: K, now: i64) -> Result<(), i64> {
         // A poisoned lock only means another request panicked mid-update; the
         // counts are still usable.
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
@@ -69,7 +70,7 @@ mod tests {
 
     #[test]
     fn requests_over_the_limit_wait_for_the_window_to_end() {
-        let limiter = RateLimiter::new(2);
+        let limiter: RateLimiter = RateLimiter::new(2);
         let ip: IpAddr = "203.0.113.9".parse().unwrap();
         assert!(limiter.check(ip, 100).is_ok());
         assert!(limiter.check(ip, 110).is_ok());
@@ -79,7 +80,7 @@ mod tests {
 
     #[test]
     fn each_address_has_its_own_budget() {
-        let limiter = RateLimiter::new(1);
+        let limiter: RateLimiter = RateLimiter::new(1);
         assert!(limiter.check("203.0.113.1".parse().unwrap(), 0).is_ok());
         assert!(limiter.check("203.0.113.2".parse().unwrap(), 0).is_ok());
         assert!(limiter.check("203.0.113.1".parse().unwrap(), 0).is_err());

@@ -5,7 +5,7 @@ use super::Settings;
 /// What each setting means, in the order `--help` lists them; the default
 /// shown beside it comes from `Settings::default()`, or is said here when a
 /// setting has none.
-pub(super) const MEANINGS: [(&str, &str); 42] = [
+pub(super) const MEANINGS: [(&str, &str); 48] = [
     ("bind", "listen address; port 0 = any free port"),
     ("public_url", "absolute base URL for links in mails"),
     (
@@ -112,6 +112,30 @@ pub(super) const MEANINGS: [(&str, &str); 42] = [
     (
         "stalled_days",
         "an open lead with no event for this many days is marked stalled",
+    ),
+    (
+        "webhook_timeout_seconds",
+        "a webhook receiver must answer (2xx) within this many seconds",
+    ),
+    (
+        "webhook_max_attempts",
+        "attempts per webhook delivery before it is dead (30 spans about a day)",
+    ),
+    (
+        "webhook_retry_seconds",
+        "the first webhook retry's delay; it doubles per attempt, capped at an hour",
+    ),
+    (
+        "webhook_allow_insecure",
+        "1 allows http:// webhook endpoints (otherwise https only)",
+    ),
+    (
+        "webhook_allow_private",
+        "1 allows webhook endpoints on loopback, private and link-local addresses",
+    ),
+    (
+        "api_requests_per_minute",
+        "requests per minute each API token may make",
     ),
     (
         "request_timeout_seconds",

@@ -85,6 +85,18 @@ pub struct Settings {
     pub follow_up_grace_hours: i64,
     /// An open lead with no event for this many days is marked stalled.
     pub stalled_days: i64,
+    /// A webhook receiver must answer within this many seconds.
+    pub webhook_timeout_seconds: u64,
+    /// Attempts per webhook delivery before it is dead.
+    pub webhook_max_attempts: i32,
+    /// The first retry's delay; it doubles per attempt, capped at an hour.
+    pub webhook_retry_seconds: i64,
+    /// Allows `http://` endpoints (in-house receivers, tests).
+    pub webhook_allow_insecure: bool,
+    /// Allows endpoints on loopback, private and link-local addresses.
+    pub webhook_allow_private: bool,
+    /// Requests per minute per API token.
+    pub api_requests_per_minute: u32,
     /// Days after which closed-out contacts are erased; `None` keeps everything.
     pub retention_days: Option<i64>,
     /// Comma-separated IP addresses.
@@ -142,6 +154,12 @@ impl Default for Settings {
             working_hours_read: std::sync::OnceLock::new(),
             follow_up_grace_hours: 24,
             stalled_days: 7,
+            webhook_timeout_seconds: 10,
+            webhook_max_attempts: 30,
+            webhook_retry_seconds: 30,
+            webhook_allow_insecure: false,
+            webhook_allow_private: false,
+            api_requests_per_minute: 600,
             retention_days: None,
             trusted_proxies: String::new(),
             log: "info".into(),
@@ -158,6 +176,14 @@ pub use help::help;
 const MIN_SECRET_BYTES: usize = 64;
 
 impl Settings {
+    /// What webhook endpoints may be, per the settings.
+    pub fn webhook_policy(&self) -> crate::domain::webhook::EndpointPolicy {
+        crate::domain::webhook::EndpointPolicy {
+            allow_insecure: self.webhook_allow_insecure,
+            allow_internal: self.webhook_allow_private,
+        }
+    }
+
     pub fn load() -> anyhow::Result<Self> {
         Self::from_figment(
             Figment::from(Serialized::defaults(Settings::default()))
@@ -199,6 +225,15 @@ impl Settings {
         {
             bail!(
                 "REPORTDESK_INBOUND_TOKEN and REPORTDESK_INBOUND_SMTP_BIND need REPORTDESK_INBOUND_DOMAIN: the domain replies and bounces are addressed to"
+            );
+        }
+        if settings.webhook_timeout_seconds == 0
+            || settings.webhook_max_attempts < 1
+            || settings.webhook_retry_seconds < 1
+            || settings.api_requests_per_minute == 0
+        {
+            bail!(
+                "REPORTDESK_WEBHOOK_TIMEOUT_SECONDS, REPORTDESK_WEBHOOK_MAX_ATTEMPTS, REPORTDESK_WEBHOOK_RETRY_SECONDS and REPORTDESK_API_REQUESTS_PER_MINUTE must each be at least 1"
             );
         }
         if settings.follow_up_grace_hours < 0 || settings.stalled_days < 1 {

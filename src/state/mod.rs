@@ -34,6 +34,8 @@ pub struct AppState {
     /// Buyer confirmations one client address may cause, apart from the
     /// per-recipient limit: a form is not a way to mail strangers.
     pub confirmation_limiter: RateLimiter,
+    /// Requests per API token.
+    pub api_limiter: RateLimiter<i64>,
     pub passwords: PasswordHasherPool,
     /// Tells this instance's outbox worker that a mail is waiting.
     pub outbox_wakeup: Arc<Notify>,

@@ -23,7 +23,7 @@ use crate::state::AppState;
 use crate::web::admin::staff_view::StaffView;
 use crate::web::error::PageError;
 
-type Extracted<T, E> = Pin<Box<dyn Future<Output = Result<T, E>>>>;
+pub type Extracted<T, E> = Pin<Box<dyn Future<Output = Result<T, E>>>>;
 
 /// A logged-in, active staff member. A disabled user's session fails here on
 /// the next request; an expired one is cleared.

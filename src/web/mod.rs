@@ -3,6 +3,7 @@
 //! is `app::routes`. Below this layer nothing knows HTTP.
 
 pub mod admin;
+pub mod api;
 pub mod charts;
 pub mod deadline;
 pub mod encoding;

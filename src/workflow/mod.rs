@@ -10,6 +10,7 @@ pub mod deliver_sample;
 pub mod escalate;
 pub mod follow_up;
 pub mod notify_owner;
+pub mod patch_lead;
 pub mod receive_mail;
 pub mod release_lead;
 pub mod retention;

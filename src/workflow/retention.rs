@@ -40,6 +40,7 @@ pub fn erase_contact(
         outbox::erase_of_leads(conn, &lead_ids)?;
         crate::db::models::inbound_mail::erase_of_leads(conn, &lead_ids)?;
         crate::db::models::follow_up::erase_of_leads(conn, &lead_ids)?;
+        crate::db::models::webhook_delivery::erase_of_leads(conn, &lead_ids)?;
         let erased = LeadEvent::Erased {
             on_request: actor.is_some(),
         };
@@ -70,6 +71,7 @@ pub fn apply_retention(
         crate::db::models::inbound_mail::delete_of_leads(conn, &spam_ids)?;
         crate::db::models::follow_up::delete_of_leads(conn, &spam_ids)?;
         outbox::delete_of_leads(conn, &spam_ids)?;
+        crate::db::models::webhook_delivery::delete_of_leads(conn, &spam_ids)?;
         // Spam never gets a sample link; were one made, it goes with the lead.
         crate::db::models::sample_delivery::delete_of_leads(conn, &spam_ids)?;
         Lead::delete(conn, &spam_ids)?;

@@ -83,6 +83,40 @@ async fn every_page_is_saved_for_the_html_checker() {
         inbound_mail::insert(&mut conn, &mail).unwrap();
     }
     let ada = app.admin().await;
+    // An endpoint with a delivery (the lead's page lists it) and a token:
+    // the pages that show a secret once are saved as answered.
+    let receiver = crate::helpers::receiver::Receiver::start().await;
+    let created = ada
+        .post(
+            "/admin/webhooks",
+            "/admin/webhooks",
+            &[
+                ("url", receiver.url.as_str()),
+                ("description", "CRM"),
+                ("format", "standard"),
+                ("enabled", "on"),
+                ("event-lead.note_added", "on"),
+            ],
+        )
+        .await;
+    save("admin-webhooks-secret", &created.text().await.unwrap());
+    let noted = ada
+        .post(
+            &format!("/admin/leads/{lead}"),
+            &format!("/admin/leads/{lead}/notes"),
+            &[("note", "Called, wants the EU chapter")],
+        )
+        .await;
+    assert_eq!(noted.status(), 303);
+    app.deliver_webhooks().await;
+    let token = ada
+        .post(
+            "/admin/api-tokens",
+            "/admin/api-tokens",
+            &[("name", "CRM"), ("scope", "read")],
+        )
+        .await;
+    save("admin-api-tokens-new", &token.text().await.unwrap());
     let contact = app.leads()[0].contact_id;
     for (name, path) in [
         ("admin-dashboard", "/admin".to_owned()),
@@ -96,6 +130,9 @@ async fn every_page_is_saved_for_the_html_checker() {
         ("admin-inbound", "/admin/inbound".to_owned()),
         ("admin-audit", "/admin/audit".to_owned()),
         ("admin-password", "/admin/account/password".to_owned()),
+        ("admin-webhooks", "/admin/webhooks".to_owned()),
+        ("admin-webhooks-edit", "/admin/webhooks?edit=1".to_owned()),
+        ("admin-api-tokens", "/admin/api-tokens".to_owned()),
     ] {
         save(name, &ada.page(&path).await);
     }

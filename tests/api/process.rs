@@ -47,7 +47,13 @@ impl RunningApp {
 
     pub async fn wait_until_healthy(&self) {
         for _ in 0..100 {
-            if let Ok(response) = reqwest::get(format!("{}/healthz", self.address)).await {
+            if let Ok(response) = crate::helpers::client_builder()
+                .build()
+                .unwrap()
+                .get(format!("{}/healthz", self.address))
+                .send()
+                .await
+            {
                 if response.status() == 200 {
                     return;
                 }
@@ -65,7 +71,7 @@ impl RunningApp {
 
     /// The same through the form `kind` (`sample-request`, `inquiry`, `discount`).
     pub async fn submit_form(&self, kind: &str, fields: Vec<(&'static str, String)>) -> u16 {
-        let client = reqwest::Client::builder()
+        let client = crate::helpers::client_builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();

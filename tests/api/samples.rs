@@ -307,7 +307,13 @@ async fn a_sample_link_made_on_one_instance_downloads_from_another() {
             .unwrap()
     };
     let link = link_in(&text);
-    let from_b = reqwest::get(format!("{}{link}", b.address)).await.unwrap();
+    let from_b = crate::helpers::client_builder()
+        .build()
+        .unwrap()
+        .get(format!("{}{link}", b.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(from_b.status(), 200);
     let bytes = from_b.bytes().await.unwrap();
     let stored: Vec<u8> = {

@@ -18,7 +18,7 @@ async fn login_with_cookie<'a>(app: &'a TestApp, email: &str) -> (StaffClient<'a
 
 /// A request with only `cookie`, as someone who copied it would send it.
 async fn replay(app: &TestApp, cookie: &str, path: &str) -> u16 {
-    let response = reqwest::Client::builder()
+    let response = crate::helpers::client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()

@@ -18,7 +18,7 @@ pub struct StaffClient<'a> {
 }
 
 pub fn new_browser() -> reqwest::Client {
-    reqwest::Client::builder()
+    crate::helpers::client_builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()

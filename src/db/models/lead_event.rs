@@ -8,6 +8,8 @@ use crate::db::schema::{lead_events, users};
 use crate::domain::lead_event::{LeadEvent, UnreadableEvent};
 
 /// Records `event` on a lead; `actor` is the staff member, `None` the system.
+/// The webhooks that asked for the event are queued with it, in the caller's
+/// transaction: an event is never recorded without its deliveries.
 pub fn record(
     conn: &mut DbConnection,
     lead_id: i64,
@@ -24,6 +26,7 @@ pub fn record(
             lead_events::created_at.eq(now),
         ))
         .execute(conn)?;
+    super::webhook_delivery::enqueue_for_event(conn, lead_id, event, now)?;
     Ok(())
 }
 

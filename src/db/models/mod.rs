@@ -1,6 +1,7 @@
 //! One file per table: its row structs and its queries. Each is the only
 //! place that writes its table.
 
+pub mod api_token;
 pub mod audit_entry;
 pub mod contact;
 pub mod follow_up;
@@ -19,3 +20,5 @@ pub mod sample_delivery;
 pub mod saved_view;
 pub mod staff_session;
 pub mod user;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;

@@ -80,6 +80,19 @@ impl ReportRow {
             .load(conn)
     }
 
+    /// (id, slug, title, updated_at) of every report, by id (the API's list).
+    pub fn listed(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String, String, i64)>> {
+        reports::table
+            .select((
+                reports::id,
+                reports::slug,
+                reports::title,
+                reports::updated_at,
+            ))
+            .order(reports::id)
+            .load(conn)
+    }
+
     pub fn slugs(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
         reports::table
             .select((reports::slug, reports::title))

@@ -31,6 +31,8 @@ pub struct LeadDetail {
     pub events: Vec<EventRow>,
     pub mails: Vec<MailRow>,
     pub inbound: Vec<crate::db::models::inbound_mail::InboundRow>,
+    /// Its events' webhook deliveries to the CRM.
+    pub deliveries: Vec<crate::db::models::webhook_delivery::DeliveryRow>,
 }
 
 pub fn lead_detail(conn: &mut DbConnection, id: i64) -> QueryResult<Option<LeadDetail>> {
@@ -48,6 +50,7 @@ pub fn lead_detail(conn: &mut DbConnection, id: i64) -> QueryResult<Option<LeadD
         events: EventRow::of_leads(conn, &[id])?,
         mails: MailRow::of_lead(conn, id)?,
         inbound: crate::db::models::inbound_mail::of_lead(conn, id)?,
+        deliveries: crate::db::models::webhook_delivery::DeliveryRow::of_lead(conn, id)?,
         lead,
         contact,
         report_title,

@@ -312,3 +312,24 @@ fn with_people(conn: &mut DbConnection, page_rows: Vec<PageRow>) -> QueryResult<
         })
         .collect())
 }
+
+/// The ids of the newest `limit` leads the filter lets through with an id
+/// below `before` (the API's cursor): newest first by id, which only grows,
+/// so leads arriving while a client pages sort ahead of its cursor and none
+/// is skipped or read twice.
+pub fn ids_newest_first(
+    conn: &mut DbConnection,
+    filter: &LeadFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    let mut query = filtered(filter, StatusScope::AsFiltered);
+    if let Some(before) = before {
+        query = query.filter(leads::id.lt(before));
+    }
+    query
+        .order(leads::id.desc())
+        .select(leads::id)
+        .limit(limit)
+        .load(conn)
+}

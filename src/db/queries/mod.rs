@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod lead_detail;
 pub mod lead_export;
 pub mod lead_filter;
+pub mod lead_json;
 pub mod lead_list;
 pub mod overdue;
 pub mod repeat_interest;

@@ -2,6 +2,7 @@
 //! an `Admin` (a valid session); every POST takes a `CsrfForm`.
 
 pub mod account;
+pub mod api_tokens;
 pub mod audit;
 pub mod contacts;
 pub mod dashboard;
@@ -15,3 +16,5 @@ pub mod session_guard;
 pub mod staff_view;
 pub mod templates;
 pub mod users;
+pub mod webhook_views;
+pub mod webhooks;

@@ -49,6 +49,12 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
     // Targets count every hour, so a test's overdue lead does not depend on
     // the weekday it runs; the working-hours tests set their own.
     settings.working_hours = "always".into();
+    // Webhook receivers in tests listen on loopback over plain HTTP, answer
+    // at once or not at all, and retries come a second later.
+    settings.webhook_allow_private = true;
+    settings.webhook_allow_insecure = true;
+    settings.webhook_timeout_seconds = 2;
+    settings.webhook_retry_seconds = 1;
     settings
 }
 
@@ -107,7 +113,7 @@ impl TestApp {
         let jobs = app.jobs();
         let inbound_smtp = app.inbound_smtp();
         tokio::spawn(app.run_until_stopped());
-        let client = reqwest::Client::builder()
+        let client = crate::helpers::client_builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -121,6 +127,12 @@ impl TestApp {
             inbound_smtp,
             server,
         }
+    }
+
+    /// Posts every webhook delivery that is due now, instead of waiting for
+    /// the worker.
+    pub async fn deliver_webhooks(&self) {
+        while self.jobs.webhooks.run_once().await > 0 {}
     }
 
     /// Sends every mail that is due now, instead of waiting for the worker.

@@ -83,6 +83,18 @@ impl TestDatabase {
 }
 
 impl TestDatabase {
+    /// The same database for a second instance: its own temporary folder,
+    /// and stopping it leaves the database to the first.
+    pub fn same(&self) -> Self {
+        Self {
+            backend: self.backend,
+            url: self.url.clone(),
+            dir: tempfile::tempdir().expect("temp dir"),
+            postgres_admin_url: None,
+            database_name: None,
+        }
+    }
+
     /// Drops a PostgreSQL test database once its test is done with it (a
     /// SQLite file goes with its temporary folder). Quietly: a test may have
     /// dropped it already.

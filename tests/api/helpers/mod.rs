@@ -4,6 +4,7 @@ mod app;
 mod db;
 mod forms;
 pub mod html;
+pub mod receiver;
 pub mod tools;
 
 pub use app::{TestApp, test_settings};
@@ -11,6 +12,13 @@ pub use db::{TestDatabase, random_hex};
 pub use forms::*;
 
 use reportdesk::db::Backend;
+
+/// A reqwest client builder; TLS (unused against the local app, but built
+/// into every client) gets the process's aws-lc-rs provider.
+pub fn client_builder() -> reqwest::ClientBuilder {
+    reportdesk::webhooks::client::install_crypto_provider();
+    reqwest::Client::builder()
+}
 
 pub const REPORT_SLUG: &str = "global-medical-second-opinion-market";
 pub const REPORT_PATH: &str = "/reports/global-medical-second-opinion-market";

@@ -44,3 +44,26 @@ pub fn pdf_tools() -> bool {
         "apt-get install qpdf poppler-utils",
     )
 }
+
+/// The Standard Webhooks reference library for Python, the independent
+/// verifier of webhook signatures.
+pub fn standardwebhooks() -> bool {
+    let here = std::process::Command::new("python3")
+        .args(["-c", "import standardwebhooks"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    tool_available("standardwebhooks", here, "pip install standardwebhooks")
+}
+
+/// openapi-spec-validator, which checks the API's OpenAPI 3.1 document.
+pub fn openapi_spec_validator() -> bool {
+    let here = std::process::Command::new("python3")
+        .args(["-c", "import openapi_spec_validator"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    tool_available(
+        "openapi-spec-validator",
+        here,
+        "pip install openapi-spec-validator",
+    )
+}

@@ -32,6 +32,8 @@ pub struct LeadDetailPage {
     pub lead: LeadView,
     pub other_leads: Vec<OtherLead>,
     pub timeline: Vec<TimelineItem>,
+    /// What the CRM was sent about this lead.
+    pub deliveries: Vec<crate::web::admin::webhook_views::DeliveryView>,
     pub owners: Vec<(i64, String)>,
     /// The statuses staff may choose (spam is left by releasing).
     pub statuses: Vec<LeadStatus>,
@@ -220,6 +222,12 @@ pub async fn render_detail(
             .map(|l| OtherLead::of(l, desk))
             .collect(),
         timeline: timeline(&detail.events, &detail.mails, &detail.inbound, &names, desk),
+        deliveries: detail
+            .deliveries
+            .iter()
+            .cloned()
+            .map(crate::web::admin::webhook_views::DeliveryView::of)
+            .collect(),
         owners,
         statuses: LeadStatus::ALL
             .into_iter()

@@ -1,0 +1,3 @@
+DROP TABLE api_tokens;
+DROP TABLE webhook_deliveries;
+DROP TABLE webhook_endpoints;
