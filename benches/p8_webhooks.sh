@@ -45,4 +45,4 @@ db.execute("INSERT INTO webhook_endpoints (url, description, events, format, sec
            " VALUES (?, 'bench', 'lead.created', 'standard', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 1, 0, 0)", (sys.argv[2],))
 db.commit()
 PY
-python3 -W ignore benches/webhook_latency.py "$base" "$receiver_port" "$work/tokens.txt" 50 20
+python3 -W ignore benches/webhook_latency.py "$base" "$receiver_port" "$work/tokens.txt" "${RATE:-50}" "${SECONDS_RUN:-20}"

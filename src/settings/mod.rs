@@ -92,8 +92,10 @@ pub struct Settings {
     /// The first retry's delay; it doubles per attempt, capped at an hour.
     pub webhook_retry_seconds: i64,
     /// Allows `http://` endpoints (in-house receivers, tests).
+    #[serde(deserialize_with = "flag")]
     pub webhook_allow_insecure: bool,
     /// Allows endpoints on loopback, private and link-local addresses.
+    #[serde(deserialize_with = "flag")]
     pub webhook_allow_private: bool,
     /// Requests per minute per API token.
     pub api_requests_per_minute: u32,
@@ -174,6 +176,33 @@ use help::MEANINGS;
 pub use help::help;
 
 const MIN_SECRET_BYTES: usize = 64;
+
+/// A yes/no setting as people write it in the environment: `1`/`0`,
+/// `true`/`false`, `yes`/`no`.
+fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Bool(bool),
+        Number(i64),
+        Text(String),
+    }
+    match Written::deserialize(d)? {
+        Written::Bool(value) => Ok(value),
+        Written::Number(1) => Ok(true),
+        Written::Number(0) => Ok(false),
+        Written::Text(text) => match text.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" | "" => Ok(false),
+            _ => Err(serde::de::Error::custom(format!(
+                "{text:?} is not a yes/no value (use 1 or 0)"
+            ))),
+        },
+        Written::Number(other) => Err(serde::de::Error::custom(format!(
+            "{other} is not a yes/no value (use 1 or 0)"
+        ))),
+    }
+}
 
 impl Settings {
     /// What webhook endpoints may be, per the settings.

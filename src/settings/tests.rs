@@ -87,3 +87,17 @@ fn working_hours_and_a_time_zone_are_checked_at_start() {
     assert_eq!(fine.working_hours().zone_name(), "Europe/Berlin");
     assert!(!fine.working_hours().is_always());
 }
+
+#[test]
+fn yes_no_settings_read_1_and_0_as_people_write_them_in_the_environment() {
+    let settings = with_env(&[
+        ("webhook_allow_private", "1"),
+        ("webhook_allow_insecure", "true"),
+    ])
+    .unwrap();
+    assert!(settings.webhook_allow_private && settings.webhook_allow_insecure);
+    let settings = with_env(&[("webhook_allow_private", "0")]).unwrap();
+    assert!(!settings.webhook_allow_private);
+    let refused = with_env(&[("webhook_allow_private", "maybe")]).unwrap_err();
+    assert!(format!("{refused:#}").contains("yes/no"), "{refused:#}");
+}

@@ -1,8 +1,6 @@
 //! One attempt at a delivery: the request (signed per Standard Webhooks, or
 //! the chat preset's text) and how it ended.
 
-use std::time::Duration;
-
 use url::Url;
 
 use crate::db::models::webhook_delivery::ClaimedDelivery;
@@ -97,11 +95,10 @@ pub async fn attempt(
         .await;
     match sent {
         Ok(response) => {
+            // The status is the answer; the body is not read (a receiver that
+            // sends a slow or endless one must not hold the worker), and the
+            // connection goes with it.
             let code = response.status().as_u16();
-            // The body is not needed; reading a little of it lets the
-            // connection be reused, and a receiver streaming forever is cut
-            // by the client's timeout.
-            let _ = tokio::time::timeout(Duration::from_secs(1), response.bytes()).await;
             match code {
                 200..=299 => Outcome::Delivered { code },
                 410 => Outcome::Gone,
