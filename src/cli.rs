@@ -29,6 +29,26 @@ pub enum Command {
     /// Check the mail set-up.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Take a consistent copy of the database while the server runs (or check one).
+    #[command(args_conflicts_with_subcommands = true)]
+    Backup {
+        #[command(subcommand)]
+        check: Option<BackupCommand>,
+        /// The folder to write the copy into (reportdesk-YYYYMMDD-HHMMSS.sqlite3).
+        #[arg(long)]
+        to: Option<PathBuf>,
+        /// How many copies to keep in the folder, newest first.
+        #[arg(long, default_value_t = 14)]
+        keep: usize,
+    },
+    /// Put a backup in place of the database (the server must be stopped; the old file is kept).
+    Restore { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Check a backup: integrity, migrations level, row counts.
+    Verify { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

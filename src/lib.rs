@@ -1,6 +1,7 @@
 //! reportdesk: report pages and the lead desk of a market-research publisher.
 
 pub mod app;
+pub mod backup;
 pub mod cli;
 pub mod content;
 pub mod db;
@@ -9,6 +10,7 @@ pub mod format;
 pub mod generate;
 pub mod jobs;
 pub mod mail;
+pub mod monitoring;
 pub mod sample_pdf;
 pub mod security;
 pub mod settings;

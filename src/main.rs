@@ -1,7 +1,7 @@
 use anyhow::Context;
 use clap::Parser;
 use reportdesk::app::Application;
-use reportdesk::cli::{Cli, Command, GenerateCommand, MailCommand, ReportCommand};
+use reportdesk::cli::{BackupCommand, Cli, Command, GenerateCommand, MailCommand, ReportCommand};
 use reportdesk::db::models::report::{ImportOutcome, ReportRow};
 use reportdesk::domain::lead_kind::LeadKind;
 use reportdesk::settings::Settings;
@@ -138,6 +138,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "some records are missing, wrong or unknown (see above)"
             );
         }
+        Command::Backup {
+            check: None,
+            to,
+            keep,
+        } => reportdesk::backup::cli::backup(&settings, to.as_deref(), keep)?,
+        Command::Backup {
+            check: Some(BackupCommand::Verify { file }),
+            ..
+        } => reportdesk::backup::cli::check(&file)?,
+        Command::Restore { file } => reportdesk::backup::cli::put_back(&settings, &file)?,
         Command::Mail(MailCommand::Test { to }) => {
             mail::test_mail::send_test_mail(&settings, &to).await?;
             println!(

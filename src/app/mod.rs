@@ -1,6 +1,7 @@
 //! The composition root: builds the database, the jobs and the server from
 //! the settings, and runs them until stopped.
 
+mod request_metrics;
 mod request_span;
 pub mod routes;
 
@@ -36,9 +37,12 @@ pub struct Application {
     /// Where the inbound SMTP listener took its port, when it runs.
     inbound_smtp: Option<std::net::SocketAddr>,
     server: Server,
+    /// `/metrics` on a listener of its own, and where it listens.
+    metrics: Option<(Server, std::net::SocketAddr)>,
     jobs: Jobs,
     workers: Vec<JoinHandle<()>>,
     stop_jobs: watch::Sender<bool>,
+    _database_lock: Option<crate::backup::server_lock::ServerLock>,
 }
 
 /// This instance's background jobs, to run on demand (tests drain the outbox
@@ -65,6 +69,7 @@ impl Application {
     /// the listener (port 0 picks a free port; `port()` tells which).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         crate::webhooks::client::install_crypto_provider();
+        crate::monitoring::record::handle();
         let secret_key = settings.secret_key_bytes()?;
         let trusted_proxies = settings.trusted_proxy_ips()?;
         let from: Mailbox = settings.mail_from.parse().with_context(|| {
@@ -89,6 +94,13 @@ impl Application {
             Duration::from_secs(settings.mail_timeout_seconds),
             &crate::mail::smtp_url::SmtpOptions::from_settings(&settings),
         )?;
+        // Held for the server's life: `reportdesk restore` refuses meanwhile.
+        let database_lock = match sqlite_path(&settings.database_url) {
+            Some(path) if Backend::from_url(&settings.database_url)? == Backend::Sqlite => {
+                Some(crate::backup::server_lock::hold(&path)?)
+            }
+            _ => None,
+        };
         let pool = prepare_database(&settings.database_url).await?;
         let sqlite_file = match Backend::from_url(&settings.database_url)? {
             Backend::Sqlite => sqlite_path(&settings.database_url),
@@ -171,11 +183,21 @@ impl Application {
             },
         };
         let (stop_jobs, jobs_stopped) = watch::channel(false);
-        let workers = vec![
+        let mut workers = vec![
             jobs.outbox.clone().spawn(jobs_stopped.clone()),
             jobs.webhooks.clone().spawn(jobs_stopped.clone()),
-            jobs.housekeeping.clone().spawn(jobs_stopped),
+            jobs.housekeeping.clone().spawn(jobs_stopped.clone()),
         ];
+        if let Some(dir) = &settings.backup_dir {
+            let daily = crate::jobs::scheduled_backup::ScheduledBackup {
+                pool: pool.clone(),
+                database_url: settings.database_url.clone(),
+                dir: dir.clone(),
+                hour: settings.backup_hour,
+            };
+            workers.push(daily.spawn(jobs_stopped));
+        }
+        let settings_metrics_bind = settings.metrics_bind;
         let state = web::Data::new(AppState {
             pool,
             outbox_wakeup,
@@ -196,11 +218,23 @@ impl Application {
             settings: Arc::new(settings),
             sqlite_file,
         });
+        let metrics = match settings_metrics_bind {
+            Some(bind) => {
+                let listener = TcpListener::bind(bind)
+                    .with_context(|| format!("cannot listen for metrics on {bind}"))?;
+                let address = listener.local_addr()?;
+                tracing::info!(%address, "metrics listening");
+                Some((routes::serve_metrics(listener, state.clone())?, address))
+            }
+            None => None,
+        };
         let server = routes::serve(listener, state, secret_key)?;
         Ok(Self {
             port,
             inbound_smtp,
             server,
+            metrics,
+            _database_lock: database_lock,
             jobs,
             workers,
             stop_jobs,
@@ -215,6 +249,11 @@ impl Application {
         self.inbound_smtp
     }
 
+    /// Where `/metrics` listens on its own, when it does.
+    pub fn metrics_address(&self) -> Option<std::net::SocketAddr> {
+        self.metrics.as_ref().map(|(_, address)| *address)
+    }
+
     /// Stops the server from elsewhere (tests, signal handling).
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
@@ -227,7 +266,15 @@ impl Application {
     /// Serves until the server stops (signal or handle), then lets the outbox
     /// worker finish its send in progress and hand back what it had claimed.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics = self.metrics.map(|(server, _)| {
+            let handle = server.handle();
+            tokio::spawn(server);
+            handle
+        });
         let served = self.server.await;
+        if let Some(metrics) = metrics {
+            metrics.stop(true).await;
+        }
         let _ = self.stop_jobs.send(true);
         let all = futures_util::future::join_all(self.workers);
         if tokio::time::timeout(WORKER_SHUTDOWN_GRACE, all)

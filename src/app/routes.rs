@@ -27,6 +27,7 @@ pub fn serve(
             .wrap(from_fn(handlers::encoding::refuse_encoded_bodies))
             .wrap(security_headers(https))
             .wrap(TracingLogger::<RequestSpan>::new())
+            .wrap(from_fn(super::request_metrics::record_request))
             .app_data(state.clone())
             .app_data(public::lead_form::form_config())
             .service(
@@ -38,6 +39,11 @@ pub fn serve(
                 web::resource("/inbound/email")
                     .app_data(crate::web::inbound::payload_config())
                     .route(web::post().to(crate::web::inbound::receive))
+                    .default_service(web::to(handlers::method_not_allowed)),
+            )
+            .service(
+                web::resource("/metrics")
+                    .route(read().to(crate::web::metrics::guarded))
                     .default_service(web::to(handlers::method_not_allowed)),
             )
             .route("/static/{path:.*}", read().to(static_files::asset))
@@ -88,6 +94,21 @@ pub fn serve(
                     .default_service(web::to(handlers::not_found)),
             )
     })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// The metrics listener of its own (`REPORTDESK_METRICS_BIND`): `/metrics`
+/// and nothing else, for the scraper only.
+pub fn serve_metrics(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .route("/metrics", read().to(crate::web::metrics::open))
+            .default_service(web::to(handlers::not_found))
+    })
+    .workers(1)
     .listen(listener)?
     .run();
     Ok(server)

@@ -4,12 +4,35 @@
 use anyhow::anyhow;
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
+use diesel::migration::MigrationSource;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use super::DbConnection;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// How a SQLite file stands against this build's migrations: the number not
+/// yet applied (they are at the next start), or an error when the file knows
+/// migrations this build does not (it comes from a newer version).
+pub fn sqlite_migrations_behind(conn: &mut diesel::SqliteConnection) -> anyhow::Result<usize> {
+    let known: Vec<String> =
+        MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS)
+            .map_err(|e| anyhow!("{e}"))?
+            .iter()
+            .map(|m| m.name().version().to_string())
+            .collect();
+    let applied: Vec<String> = conn
+        .applied_migrations()
+        .map_err(|e| anyhow!("cannot read its migrations: {e}"))?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if let Some(unknown) = applied.iter().find(|v| !known.contains(v)) {
+        anyhow::bail!("it has migration {unknown}, which this version of reportdesk does not know");
+    }
+    Ok(known.iter().filter(|v| !applied.contains(v)).count())
+}
 
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     // Two processes starting at once (two instances, or `serve` beside a CLI

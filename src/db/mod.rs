@@ -19,7 +19,7 @@ use diesel::r2d2;
 use diesel::sqlite::SqliteConnection;
 
 pub use connect::{Backend, Manager, connect};
-pub use migrate::{refresh_planner_statistics, run_migrations};
+pub use migrate::{refresh_planner_statistics, run_migrations, sqlite_migrations_behind};
 pub use transaction::write_transaction;
 
 #[derive(diesel::MultiConnection)]

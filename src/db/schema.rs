@@ -326,6 +326,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    backups (id) {
+        id -> BigInt,
+        day -> Nullable<Text>,
+        file -> Text,
+        taken_at -> BigInt,
+    }
+}
+
 diesel::joinable!(leads -> contacts (contact_id));
 diesel::joinable!(staff_sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
@@ -370,5 +379,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     saved_views,
     webhook_endpoints,
     webhook_deliveries,
-    api_tokens
+    api_tokens,
+    backups
 );

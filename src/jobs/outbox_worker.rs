@@ -21,6 +21,7 @@ use crate::db::{DbConnection, Pool, now_unix, run_blocking, write_transaction};
 use crate::domain::mail_kind::MailKind;
 use crate::domain::masking::{mask_email, mask_emails_in};
 use crate::mail::transport::{MailTransport, PARALLEL_SENDS, SendError, build_message};
+use crate::monitoring::record;
 use crate::security::reply_address::ReplyAddresses;
 
 /// Mails claimed per round; a full batch means "look again at once".
@@ -213,13 +214,17 @@ impl OutboxWorker {
                     for (mail, outcome) in &outcomes {
                         match outcome {
                             Ok(()) => {
+                                record::mail_sent();
                                 mark_sent(conn, mail.id, now)?;
                                 // Staff's own mail reached the relay: the
                                 // first real contact stops the response clock.
                                 if let (MailKind::DeskMail, Some(lead_id)) =
                                     (mail.mail.kind, mail.mail.lead_id)
                                 {
-                                    Lead::record_contact(conn, lead_id, now)?;
+                                    if let Some(waited) = Lead::record_contact(conn, lead_id, now)?
+                                    {
+                                        record::first_response(waited);
+                                    }
                                 }
                             }
                             Err(error) => {
@@ -227,6 +232,7 @@ impl OutboxWorker {
                                 // A permanent refusal (5xx) is final at once.
                                 let retry_at = (attempts < max_attempts && !error.permanent)
                                     .then(|| now + retry_delay(attempts, retry_seconds));
+                                record::mail_failed(error.permanent, retry_at.is_none());
                                 if retry_at.is_none() {
                                     tracing::error!(
                                         outbox_id = mail.id,

@@ -5,7 +5,7 @@ use super::Settings;
 /// What each setting means, in the order `--help` lists them; the default
 /// shown beside it comes from `Settings::default()`, or is said here when a
 /// setting has none.
-pub(super) const MEANINGS: [(&str, &str); 48] = [
+pub(super) const MEANINGS: [(&str, &str); 52] = [
     ("bind", "listen address; port 0 = any free port"),
     ("public_url", "absolute base URL for links in mails"),
     (
@@ -112,6 +112,19 @@ pub(super) const MEANINGS: [(&str, &str); 48] = [
     (
         "stalled_days",
         "an open lead with no event for this many days is marked stalled",
+    ),
+    (
+        "backup_dir",
+        "folder of the server's daily backup (once across instances; the newest 14 kept); unset = none",
+    ),
+    ("backup_hour", "hour of the daily backup, 0-23 UTC"),
+    (
+        "metrics_bind",
+        "address of a listener serving only /metrics, e.g. 127.0.0.1:9464; the main listener then refuses /metrics",
+    ),
+    (
+        "metrics_token",
+        "bearer token for /metrics on the main listener (at least 24 characters); unset = /metrics off there",
     ),
     (
         "webhook_timeout_seconds",

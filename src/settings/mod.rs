@@ -64,6 +64,16 @@ pub struct Settings {
     pub inbound_token: Option<SecretString>,
     /// The inbound SMTP listener's address; unset = off.
     pub inbound_smtp_bind: Option<std::net::SocketAddr>,
+    /// Where the server's daily backup goes; unset = no daily backup.
+    pub backup_dir: Option<PathBuf>,
+    /// The hour (UTC) of the daily backup.
+    pub backup_hour: u32,
+    /// A listener of its own for `/metrics` (no token there); the main
+    /// listener then refuses `/metrics`.
+    pub metrics_bind: Option<std::net::SocketAddr>,
+    /// Bearer token for `/metrics` on the main listener (≥ 24 characters).
+    #[serde(skip_serializing)]
+    pub metrics_token: Option<SecretString>,
     /// A request body must have arrived this long after it began.
     pub request_timeout_seconds: u64,
     /// A staff session ends after this long without a request.
@@ -92,10 +102,10 @@ pub struct Settings {
     /// The first retry's delay; it doubles per attempt, capped at an hour.
     pub webhook_retry_seconds: i64,
     /// Allows `http://` endpoints (in-house receivers, tests).
-    #[serde(deserialize_with = "flag")]
+    #[serde(deserialize_with = "integration::flag")]
     pub webhook_allow_insecure: bool,
     /// Allows endpoints on loopback, private and link-local addresses.
-    #[serde(deserialize_with = "flag")]
+    #[serde(deserialize_with = "integration::flag")]
     pub webhook_allow_private: bool,
     /// Requests per minute per API token.
     pub api_requests_per_minute: u32,
@@ -145,6 +155,10 @@ impl Default for Settings {
             inbound_domain: None,
             inbound_token: None,
             inbound_smtp_bind: None,
+            backup_dir: None,
+            backup_hour: 3,
+            metrics_bind: None,
+            metrics_token: None,
             request_timeout_seconds: 10,
             session_idle_seconds: 30 * 60,
             session_max_seconds: 12 * 60 * 60,
@@ -173,46 +187,12 @@ impl Default for Settings {
 mod help;
 #[cfg(test)]
 use help::MEANINGS;
+mod integration;
 pub use help::help;
 
 const MIN_SECRET_BYTES: usize = 64;
 
-/// A yes/no setting as people write it in the environment: `1`/`0`,
-/// `true`/`false`, `yes`/`no`.
-fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Written {
-        Bool(bool),
-        Number(i64),
-        Text(String),
-    }
-    match Written::deserialize(d)? {
-        Written::Bool(value) => Ok(value),
-        Written::Number(1) => Ok(true),
-        Written::Number(0) => Ok(false),
-        Written::Text(text) => match text.trim().to_ascii_lowercase().as_str() {
-            "1" | "true" | "yes" | "on" => Ok(true),
-            "0" | "false" | "no" | "off" | "" => Ok(false),
-            _ => Err(serde::de::Error::custom(format!(
-                "{text:?} is not a yes/no value (use 1 or 0)"
-            ))),
-        },
-        Written::Number(other) => Err(serde::de::Error::custom(format!(
-            "{other} is not a yes/no value (use 1 or 0)"
-        ))),
-    }
-}
-
 impl Settings {
-    /// What webhook endpoints may be, per the settings.
-    pub fn webhook_policy(&self) -> crate::domain::webhook::EndpointPolicy {
-        crate::domain::webhook::EndpointPolicy {
-            allow_insecure: self.webhook_allow_insecure,
-            allow_internal: self.webhook_allow_private,
-        }
-    }
-
     pub fn load() -> anyhow::Result<Self> {
         Self::from_figment(
             Figment::from(Serialized::defaults(Settings::default()))
@@ -256,15 +236,7 @@ impl Settings {
                 "REPORTDESK_INBOUND_TOKEN and REPORTDESK_INBOUND_SMTP_BIND need REPORTDESK_INBOUND_DOMAIN: the domain replies and bounces are addressed to"
             );
         }
-        if settings.webhook_timeout_seconds == 0
-            || settings.webhook_max_attempts < 1
-            || settings.webhook_retry_seconds < 1
-            || settings.api_requests_per_minute == 0
-        {
-            bail!(
-                "REPORTDESK_WEBHOOK_TIMEOUT_SECONDS, REPORTDESK_WEBHOOK_MAX_ATTEMPTS, REPORTDESK_WEBHOOK_RETRY_SECONDS and REPORTDESK_API_REQUESTS_PER_MINUTE must each be at least 1"
-            );
-        }
+        integration::check(&settings)?;
         if settings.follow_up_grace_hours < 0 || settings.stalled_days < 1 {
             bail!(
                 "REPORTDESK_FOLLOW_UP_GRACE_HOURS must be 0 or more and REPORTDESK_STALLED_DAYS at least 1"

@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod inbound;
+pub mod metrics;
 pub mod page;
 pub mod public;
 pub mod static_files;

@@ -120,7 +120,9 @@ pub fn log_contact(
             note: note.to_owned(),
         };
         lead_event::record(conn, lead_id, Some(actor), &event, now)?;
-        Lead::record_contact(conn, lead_id, now)?;
+        if let Some(waited) = Lead::record_contact(conn, lead_id, now)? {
+            crate::monitoring::record::first_response(waited);
+        }
         Ok(())
     })
 }

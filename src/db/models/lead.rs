@@ -168,13 +168,23 @@ impl Lead {
 
     /// Staff reached the buyer (a desk mail the relay accepted, or a logged
     /// call): the first time stops the response clock, and the buyer's last
-    /// reply counts as answered.
-    pub fn record_contact(conn: &mut DbConnection, id: i64, now: i64) -> QueryResult<()> {
-        diesel::update(leads::table.find(id))
+    /// reply counts as answered. Answers, when this was the first response,
+    /// how long after the lead came in it was.
+    pub fn record_contact(conn: &mut DbConnection, id: i64, now: i64) -> QueryResult<Option<i64>> {
+        let first = leads::table
+            .find(id)
             .filter(leads::first_response_at.is_null())
-            .set(leads::first_response_at.eq(now))
-            .execute(conn)?;
-        Self::set_buyer_waiting(conn, id, None)
+            .select(leads::created_at)
+            .first::<i64>(conn)
+            .optional()?;
+        if first.is_some() {
+            diesel::update(leads::table.find(id))
+                .filter(leads::first_response_at.is_null())
+                .set(leads::first_response_at.eq(now))
+                .execute(conn)?;
+        }
+        Self::set_buyer_waiting(conn, id, None)?;
+        Ok(first.map(|created_at| now - created_at))
     }
 
     /// `Some(at)`: the buyer wrote at `at` and waits for an answer; `None`:

@@ -3,6 +3,7 @@
 
 pub mod api_token;
 pub mod audit_entry;
+pub mod backup_run;
 pub mod contact;
 pub mod follow_up;
 pub mod health_probe;

@@ -338,6 +338,14 @@ pub fn delete_of_leads(conn: &mut DbConnection, lead_ids: &[i64]) -> QueryResult
     diesel::delete(outbox::table.filter(outbox::lead_id.eq_any(ids))).execute(conn)
 }
 
+/// When the oldest mail still waiting was written, if one waits.
+pub fn oldest_pending_since(conn: &mut DbConnection) -> QueryResult<Option<i64>> {
+    outbox::table
+        .filter(outbox::status.eq(OutboxStatus::Pending))
+        .select(diesel::dsl::min(outbox::created_at))
+        .first(conn)
+}
+
 /// Mails in a state, for the dashboard.
 pub fn count_in(conn: &mut DbConnection, status: OutboxStatus) -> QueryResult<i64> {
     outbox::table

@@ -261,3 +261,11 @@ pub fn delete_of_leads(conn: &mut DbConnection, lead_ids: &[i64]) -> QueryResult
     diesel::delete(webhook_deliveries::table.filter(webhook_deliveries::lead_id.eq_any(ids)))
         .execute(conn)
 }
+
+/// Deliveries in a state, for the metrics.
+pub fn count_in(conn: &mut DbConnection, status: DeliveryStatus) -> QueryResult<i64> {
+    webhook_deliveries::table
+        .filter(webhook_deliveries::status.eq(status.as_db()))
+        .count()
+        .get_result(conn)
+}

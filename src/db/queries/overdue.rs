@@ -22,6 +22,28 @@ pub struct OverdueLead {
     pub owner_email: Option<String>,
 }
 
+/// How many open, never-contacted leads of each kind are past their target
+/// (escalated or not): the metrics' gauge.
+pub fn count_by_kind(
+    conn: &mut DbConnection,
+    targets: &ResponseTargets,
+    now: i64,
+) -> QueryResult<Vec<(LeadKind, i64)>> {
+    LeadKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let count = leads::table
+                .filter(leads::first_response_at.is_null())
+                .filter(leads::created_at.lt(targets.cutoff(kind, now)))
+                .filter(leads::status.eq_any(LeadStatus::AWAITING_CONTACT))
+                .filter(leads::kind.eq(kind))
+                .count()
+                .get_result(conn)?;
+            Ok((kind, count))
+        })
+        .collect()
+}
+
 pub fn overdue_unescalated(
     conn: &mut DbConnection,
     targets: &ResponseTargets,

@@ -150,6 +150,7 @@ pub async fn submit(
     form: web::Form<LeadFormInput>,
 ) -> Result<HttpResponse, PageError> {
     let kind = kind_of(&path)?;
+    let started = std::time::Instant::now();
     let now = now_unix();
     limit(&state.rate_limiter, &state, &req, now)?;
     let report = find_report(&state, &path.slug).await?;
@@ -191,6 +192,11 @@ pub async fn submit(
         now,
         state.settings.form_min_seconds,
     );
+    // The metrics' reason: a code, never the text (which holds timings).
+    let spam_code = spam_reason.as_ref().map(|_| match input.website.trim() {
+        "" => "too_fast",
+        _ => "honeypot",
+    });
     let attribution = first_touch(&req)
         .unwrap_or_default()
         .with_form_utm(&utm_from_query(req.query_string()));
@@ -257,6 +263,8 @@ pub async fn submit(
     match outcome {
         SubmitOutcome::Stored { lead_id, confirmed } => {
             tracing::info!(lead_id, kind = %kind, %status, email = %masked_email, "lead stored");
+            let seconds = started.elapsed().as_secs_f64();
+            crate::monitoring::record::lead_stored(kind, spam_code, seconds);
             let spam = status == crate::domain::lead_status::LeadStatus::Spam;
             if !spam {
                 state.outbox_wakeup.notify_one();

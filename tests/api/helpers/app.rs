@@ -31,6 +31,8 @@ pub struct TestApp {
     pub jobs: Jobs,
     /// The inbound SMTP listener's address, when the settings start one.
     pub inbound_smtp: Option<std::net::SocketAddr>,
+    /// The metrics listener's address, when the settings start one.
+    pub metrics: Option<std::net::SocketAddr>,
     server: actix_web::dev::ServerHandle,
 }
 
@@ -112,6 +114,7 @@ impl TestApp {
         let server = app.handle();
         let jobs = app.jobs();
         let inbound_smtp = app.inbound_smtp();
+        let metrics = app.metrics_address();
         tokio::spawn(app.run_until_stopped());
         let client = crate::helpers::client_builder()
             .cookie_store(true)
@@ -125,6 +128,7 @@ impl TestApp {
             secret_key,
             jobs,
             inbound_smtp,
+            metrics,
             server,
         }
     }

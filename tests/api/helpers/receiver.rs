@@ -9,9 +9,11 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Reply {
     Status(u16),
+    /// 307 to this URL.
+    Redirect(String),
     /// Reads the request and never answers.
     Hang,
 }
@@ -54,7 +56,7 @@ impl Receiver {
         let receiver = Self {
             url,
             received: Arc::default(),
-            script: Arc::new(Mutex::new(script.iter().copied().collect())),
+            script: Arc::new(Mutex::new(script.iter().cloned().collect())),
         };
         let serving = receiver.clone();
         tokio::spawn(async move {
@@ -82,6 +84,14 @@ impl Receiver {
                 Reply::Hang => {
                     tokio::time::sleep(Duration::from_secs(60)).await;
                     return;
+                }
+                Reply::Redirect(to) => {
+                    let answer = format!(
+                        "HTTP/1.1 307 Elsewhere\r\nlocation: {to}\r\ncontent-length: 0\r\n\r\n"
+                    );
+                    if stream.write_all(answer.as_bytes()).await.is_err() {
+                        return;
+                    }
                 }
                 Reply::Status(code) => {
                     let answer = format!("HTTP/1.1 {code} Scripted\r\ncontent-length: 2\r\n\r\nok");

@@ -67,3 +67,13 @@ pub fn openapi_spec_validator() -> bool {
         "pip install openapi-spec-validator",
     )
 }
+
+/// promtool (Debian package `prometheus`), which checks the scraped metrics
+/// and the alert rules.
+pub fn promtool() -> bool {
+    let here = std::process::Command::new("promtool")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    tool_available("promtool", here, "apt-get install prometheus")
+}
