@@ -186,3 +186,16 @@ pub fn limit(
         None => Ok(()),
     }
 }
+
+/// Whether the request carries `Authorization: Bearer <expected>`, compared
+/// in constant time (machine-to-machine routes: inbound mail, metrics).
+pub fn bearer_is(req: &HttpRequest, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    let given = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
+}

@@ -5,7 +5,6 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::ExposeSecret;
-use subtle::ConstantTimeEq;
 
 use crate::db::{now_unix, run_blocking};
 use crate::mail::inbound::{MAX_BYTES, Unreadable, parse};
@@ -35,13 +34,7 @@ pub async fn receive(
             serde_json::json!({"error": "inbound mail is not set up"}),
         );
     };
-    let given = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    if !bool::from(given.as_bytes().ct_eq(token.expose_secret().as_bytes())) {
+    if !crate::web::extract::bearer_is(&request, token.expose_secret()) {
         return HttpResponse::Unauthorized()
             .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
             .json(serde_json::json!({"error": "a valid bearer token is required"}));

@@ -5,7 +5,6 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::ExposeSecret;
-use subtle::ConstantTimeEq;
 
 use crate::db::{now_unix, run_blocking};
 use crate::monitoring::{record, shared_state};
@@ -22,13 +21,7 @@ pub async fn guarded(state: web::Data<AppState>, req: HttpRequest) -> HttpRespon
         // Served elsewhere, or not at all: as if the route did not exist.
         _ => return error_response(StatusCode::NOT_FOUND),
     };
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    if !bool::from(given.as_bytes().ct_eq(token.expose_secret().as_bytes())) {
+    if !crate::web::extract::bearer_is(&req, token.expose_secret()) {
         let mut refused = error_response(StatusCode::UNAUTHORIZED);
         refused.headers_mut().insert(
             header::WWW_AUTHENTICATE,
