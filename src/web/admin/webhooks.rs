@@ -52,6 +52,16 @@ struct Shown {
     editing: Option<i64>,
 }
 
+/// The page after a secret was made (creation, rotation): shown this once.
+fn secret_shown(url: String, secret: String) -> Shown {
+    Shown {
+        draft: fresh_draft(),
+        new_secret: Some((url, secret)),
+        problem: None,
+        editing: None,
+    }
+}
+
 async fn render(state: &AppState, staff: &Staff, shown: Shown) -> Result<HttpResponse, PageError> {
     let (endpoints, deliveries) = run_blocking(&state.pool, |conn| {
         Ok((
@@ -218,12 +228,7 @@ pub async fn create(
     })
     .await?;
     tracing::info!(actor, "webhook endpoint created");
-    let shown = Shown {
-        draft: fresh_draft(),
-        new_secret: Some((url, secret)),
-        problem: None,
-        editing: None,
-    };
+    let shown = secret_shown(url, secret);
     render(&state, &staff, shown).await
 }
 
@@ -320,12 +325,7 @@ pub async fn act(
     if !rotate {
         return Ok(see_other("/admin/webhooks"));
     }
-    let shown = Shown {
-        draft: fresh_draft(),
-        new_secret: Some((url, secret)),
-        problem: None,
-        editing: None,
-    };
+    let shown = secret_shown(url, secret);
     render(&state, &staff, shown).await
 }
 
@@ -339,11 +339,12 @@ pub async fn redeliver(
     let actor = staff.user.id;
     let done = run_blocking(&state.pool, move |conn| {
         let target = format!("webhook delivery #{id}");
+        let now = now_unix();
         Ok(audited(
             conn,
             &entry(actor, &target, "redelivered"),
-            now_unix(),
-            |conn| webhook_delivery::redeliver(conn, id, now_unix()),
+            now,
+            |conn| webhook_delivery::redeliver(conn, id, now),
         )?)
     })
     .await?;
