@@ -138,6 +138,12 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+    /// Turn an account's two-factor login off (a lost phone, no recovery
+    /// codes, no other admin): its sessions end and its owner is mailed.
+    ResetTwoFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

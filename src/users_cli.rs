@@ -8,8 +8,10 @@ use crate::cli::UserCommand;
 use crate::db::models::user::{NewUser, User, disable, set_password};
 use crate::db::{self, now_unix};
 use crate::domain::email::EmailAddress;
+use crate::mail::compose::MailSetup;
 use crate::security::password::{check_new_password, hash_password_blocking};
 use crate::settings::Settings;
+use crate::workflow::two_factor;
 
 pub fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<String> {
     let pool = db::connect(&settings.database_url, 1)?;
@@ -61,6 +63,24 @@ pub fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<String> 
             let user = find(&mut conn, &email)?;
             disable(&mut conn, user.id, None)?;
             Ok(format!("disabled {}", user.email))
+        }
+        UserCommand::ResetTwoFactor { email } => {
+            let user = find(&mut conn, &email)?;
+            if !user.has_two_factor() {
+                return Ok(format!("{} has no two-factor login to reset", user.email));
+            }
+            let from: lettre::message::Mailbox = settings.mail_from.parse().with_context(|| {
+                format!(
+                    "REPORTDESK_MAIL_FROM {:?} is not a mail address",
+                    settings.mail_from
+                )
+            })?;
+            let setup = MailSetup::from_settings(settings, &settings.secret_key_bytes()?, &from);
+            two_factor::reset(&mut conn, None, user.id, &setup, now_unix())?;
+            Ok(format!(
+                "two-factor login reset for {}; they were signed out and mailed (the running server sends it)",
+                user.email
+            ))
         }
     }
 }

@@ -26,7 +26,7 @@ use crate::mail::transport::MailTransport;
 use crate::security::form_token::FormTokens;
 use crate::security::password::PasswordHasherPool;
 use crate::security::rate_limit::RateLimiter;
-use crate::security::reply_address::ReplyAddresses;
+use crate::security::two_factor_keys::TwoFactorKeys;
 use crate::settings::{Settings, sqlite_path};
 use crate::state::AppState;
 
@@ -114,24 +114,8 @@ impl Application {
             Some(_) => Some(GroupCommitter::start(pool.clone())?),
             None => None,
         };
-        let replies = settings
-            .inbound_domain
-            .as_deref()
-            .map(|domain| ReplyAddresses::new(&secret_key, domain));
-        let mail_setup = MailSetup {
-            public_base: settings.public_base().to_owned(),
-            sales_inbox: settings.sales_inbox.clone(),
-            mail_domain: from.email.domain().to_owned(),
-            targets: settings.response_targets(),
-            publisher: crate::mail::compose::Publisher::new(
-                &settings.publisher_name,
-                &settings.publisher_address,
-                &settings.publisher_url,
-            ),
-            sample_rules: settings.sample_rules(),
-            sample_tokens: crate::security::sample_token::SampleTokens::new(&secret_key),
-            replies: replies.clone(),
-        };
+        let mail_setup = MailSetup::from_settings(&settings, &secret_key, &from);
+        let replies = mail_setup.replies.clone();
         let outbox_wakeup = Arc::new(Notify::new());
         let inbound_smtp = match (settings.inbound_smtp_bind, &replies) {
             (Some(bind), Some(own)) => Some(crate::jobs::inbound_smtp::start(
@@ -206,6 +190,7 @@ impl Application {
             samples: Default::default(),
             group_commit,
             form_tokens: FormTokens::new(&secret_key),
+            two_factor: TwoFactorKeys::new(&secret_key),
             rate_limiter: RateLimiter::new(settings.rate_limit_per_minute),
             login_limiter: RateLimiter::new(LOGIN_ATTEMPTS_PER_MINUTE),
             confirmation_limiter: RateLimiter::per_window(

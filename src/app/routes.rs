@@ -171,8 +171,8 @@ fn admin_scope(
     >,
 > {
     use admin::{
-        account, api_tokens, audit, contacts, dashboard, inbound, leads, login, my_day,
-        password_reset, routing, templates, users, webhooks,
+        account, api_tokens, audit, contacts, dashboard, inbound, leads, login, login_code, my_day,
+        password_reset, routing, templates, two_factor, users, webhooks,
     };
     web::scope("/admin")
         // Pages with buyers' personal data stay out of every cache.
@@ -184,6 +184,11 @@ fn admin_scope(
             resource("/login")
                 .route(read().to(login::show))
                 .route(web::post().to(login::submit)),
+        )
+        .service(
+            resource("/login/code")
+                .route(read().to(login_code::show))
+                .route(web::post().to(login_code::submit)),
         )
         .service(resource("/logout").route(web::post().to(login::logout)))
         .service(
@@ -256,6 +261,7 @@ fn admin_scope(
         .service(resource("/users/{id}/role").route(web::post().to(users::set_role)))
         .service(resource("/users/{id}/disable").route(web::post().to(users::disable)))
         .service(resource("/users/{id}/export").route(web::post().to(users::set_export)))
+        .service(resource("/users/{id}/two-factor/reset").route(web::post().to(two_factor::reset)))
         .service(
             resource("/account/sessions/end").route(web::post().to(account::end_other_sessions)),
         )
@@ -264,5 +270,15 @@ fn admin_scope(
                 .route(read().to(account::show))
                 .route(web::post().to(account::change)),
         )
+        .service(
+            resource("/account/two-factor")
+                .route(read().to(two_factor::show))
+                .route(web::post().to(two_factor::turn_on)),
+        )
+        .service(
+            resource("/account/two-factor/recovery-codes")
+                .route(web::post().to(two_factor::renew_codes)),
+        )
+        .service(resource("/account/two-factor/off").route(web::post().to(two_factor::turn_off)))
         .default_service(web::to(handlers::not_found))
 }

@@ -33,6 +33,9 @@ diesel::table! {
         last_login_at -> Nullable<BigInt>,
         can_export -> Bool,
         alerted_at -> Nullable<BigInt>,
+        totp_secret -> Nullable<Text>,
+        totp_enabled_at -> Nullable<BigInt>,
+        totp_last_step -> Nullable<BigInt>,
     }
 }
 
@@ -335,12 +338,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    recovery_codes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        code_hash -> Text,
+        used_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(leads -> contacts (contact_id));
 diesel::joinable!(staff_sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(audit_trail -> users (actor_user_id));
 diesel::joinable!(routing_rules -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(leads -> reports (report_id));
 diesel::joinable!(leads -> users (assignee_id));
 diesel::joinable!(lead_events -> leads (lead_id));
@@ -380,5 +394,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_endpoints,
     webhook_deliveries,
     api_tokens,
-    backups
+    backups,
+    recovery_codes
 );

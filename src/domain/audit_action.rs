@@ -28,10 +28,16 @@ pub enum AuditAction {
     WebhookChanged,
     ApiTokenCreated,
     ApiTokenRevoked,
+    TwoFactorEnabled,
+    /// Turned off by its owner.
+    TwoFactorDisabled,
+    RecoveryCodesRenewed,
+    /// Turned off for someone else, by an admin (or from the command line).
+    TwoFactorReset,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 28] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -56,6 +62,10 @@ impl AuditAction {
         Self::WebhookChanged,
         Self::ApiTokenCreated,
         Self::ApiTokenRevoked,
+        Self::TwoFactorEnabled,
+        Self::TwoFactorDisabled,
+        Self::RecoveryCodesRenewed,
+        Self::TwoFactorReset,
     ];
 
     /// The value in `audit_log.action`, and in the audit page's filter.
@@ -85,6 +95,10 @@ impl AuditAction {
             Self::WebhookChanged => "webhook_changed",
             Self::ApiTokenCreated => "api_token_created",
             Self::ApiTokenRevoked => "api_token_revoked",
+            Self::TwoFactorEnabled => "two_factor_enabled",
+            Self::TwoFactorDisabled => "two_factor_disabled",
+            Self::RecoveryCodesRenewed => "recovery_codes_renewed",
+            Self::TwoFactorReset => "two_factor_reset",
         }
     }
 

@@ -32,10 +32,12 @@ pub enum MailKind {
     FollowUpLate,
     /// To the admins: a webhook endpoint failed for a day and was paused.
     WebhookPaused,
+    /// To a staff member: an admin turned their two-factor login off.
+    TwoFactorReset,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 14] = [
+    pub const ALL: [MailKind; 15] = [
         Self::SalesNotification,
         Self::BuyerConfirmation,
         Self::OwnerNotification,
@@ -50,6 +52,7 @@ impl MailKind {
         Self::FollowUpDue,
         Self::FollowUpLate,
         Self::WebhookPaused,
+        Self::TwoFactorReset,
     ];
 
     pub fn as_db(&self) -> &'static str {
@@ -68,6 +71,7 @@ impl MailKind {
             Self::FollowUpDue => "follow_up_due",
             Self::FollowUpLate => "follow_up_late",
             Self::WebhookPaused => "webhook_paused",
+            Self::TwoFactorReset => "two_factor_reset",
         }
     }
 
@@ -107,6 +111,7 @@ impl MailKind {
             Self::FollowUpDue => "follow-up due",
             Self::FollowUpLate => "follow-up late",
             Self::WebhookPaused => "webhook paused",
+            Self::TwoFactorReset => "two-factor reset",
         }
     }
 }

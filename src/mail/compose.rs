@@ -33,6 +33,32 @@ pub struct MailSetup {
     pub replies: Option<crate::security::reply_address::ReplyAddresses>,
 }
 
+impl MailSetup {
+    /// From the settings; `from` is the parsed `REPORTDESK_MAIL_FROM`.
+    pub fn from_settings(
+        settings: &crate::settings::Settings,
+        secret_key: &[u8],
+        from: &lettre::message::Mailbox,
+    ) -> Self {
+        Self {
+            public_base: settings.public_base().to_owned(),
+            sales_inbox: settings.sales_inbox.clone(),
+            mail_domain: from.email.domain().to_owned(),
+            targets: settings.response_targets(),
+            publisher: Publisher::new(
+                &settings.publisher_name,
+                &settings.publisher_address,
+                &settings.publisher_url,
+            ),
+            sample_rules: settings.sample_rules(),
+            sample_tokens: crate::security::sample_token::SampleTokens::new(secret_key),
+            replies: settings.inbound_domain.as_deref().map(|domain| {
+                crate::security::reply_address::ReplyAddresses::new(secret_key, domain)
+            }),
+        }
+    }
+}
+
 /// The report a lead is about, as mails link to it.
 #[derive(Debug, Clone, Copy)]
 pub struct ReportLink<'a> {

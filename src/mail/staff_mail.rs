@@ -93,6 +93,50 @@ pub fn password_reset_mail(
 }
 
 #[derive(Template)]
+#[template(path = "mail/two_factor_reset.txt")]
+struct TwoFactorResetText<'a> {
+    name: &'a str,
+    two_factor_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/two_factor_reset.html")]
+struct TwoFactorResetHtml<'a> {
+    name: &'a str,
+    two_factor_url: &'a str,
+}
+
+/// Tells a staff member that an admin turned their two-factor login off.
+pub fn two_factor_reset_mail(
+    name: &str,
+    email: &str,
+    setup: &MailSetup,
+) -> anyhow::Result<NewMail> {
+    let url = format!("{}/admin/account/two-factor", setup.public_base);
+    let two_factor_url = url.as_str();
+    Ok(NewMail {
+        lead_id: None,
+        kind: MailKind::TwoFactorReset,
+        to_addr: mailbox(name, email),
+        reply_to: None,
+        subject: "Two-factor login was turned off for your reportdesk account".into(),
+        body_text: TwoFactorResetText {
+            name,
+            two_factor_url,
+        }
+        .render()?,
+        body_html: TwoFactorResetHtml {
+            name,
+            two_factor_url,
+        }
+        .render()?,
+        message_id: message_id(&setup.mail_domain),
+        from_name: None,
+        thread: None,
+    })
+}
+
+#[derive(Template)]
 #[template(path = "mail/webhook_paused.txt")]
 struct WebhookPausedText<'a> {
     name: &'a str,

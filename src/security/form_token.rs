@@ -45,10 +45,8 @@ pub struct FormTokens {
 impl FormTokens {
     pub fn new(secret_key: &[u8]) -> Self {
         // A key of its own, so a form token can never double as a cookie signature.
-        let mut mac = HmacSha256::new_from_slice(secret_key).expect("HMAC takes any key length");
-        mac.update(b"reportdesk form token v1");
         Self {
-            key: mac.finalize().into_bytes().to_vec(),
+            key: super::derived_key::derive(secret_key, "reportdesk form token v1").to_vec(),
         }
     }
 

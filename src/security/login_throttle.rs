@@ -51,6 +51,16 @@ pub const PER_ADDRESS: Rule = Rule {
     max_block_seconds: 60 * 60,
 };
 
+/// Wrong codes after a right password, per account from any address: the
+/// password is known, so the code alone stands; past this, codes are tried
+/// slowly: three codes of a million are right at any time, so a guesser
+/// needs some 300,000 tries, about nine years at one per 15 minutes.
+pub const SECOND_STEP_PER_ACCOUNT: Rule = Rule {
+    free_failures: 10,
+    first_block_seconds: 60,
+    max_block_seconds: 15 * 60,
+};
+
 /// Failures older than this start the count afresh.
 pub const FORGET_AFTER_SECONDS: i64 = 24 * 60 * 60;
 
@@ -86,6 +96,11 @@ pub fn pair_key(email: &str, address: Option<IpAddr>) -> String {
 
 pub fn address_key(address: Option<IpAddr>) -> String {
     format!("address:{}", address_text(address))
+}
+
+/// The key of an account's second login step.
+pub fn second_step_key(user_id: i64) -> String {
+    format!("code:{user_id}")
 }
 
 /// "1 minute", "15 minutes": how long a throttled person waits.

@@ -43,10 +43,8 @@ impl std::fmt::Debug for ReplyAddresses {
 impl ReplyAddresses {
     pub fn new(secret_key: &[u8], domain: &str) -> Self {
         // A key of its own: a reply tag never doubles as another token.
-        let mut mac = HmacSha256::new_from_slice(secret_key).expect("HMAC takes any key length");
-        mac.update(b"reportdesk inbound address v1");
         Self {
-            key: mac.finalize().into_bytes().to_vec(),
+            key: super::derived_key::derive(secret_key, "reportdesk inbound address v1").to_vec(),
             domain: domain.trim().to_ascii_lowercase(),
         }
     }

@@ -16,6 +16,17 @@ const LAST_SEEN: &str = "seen";
 const CSRF: &str = "csrf";
 /// The server-side session's token (see `db::models::staff_session`).
 const SESSION_TOKEN: &str = "sid";
+/// Between the password and the code: whose password was right, when, and
+/// where to go after.
+const PENDING_USER: &str = "pending_uid";
+const PENDING_AT: &str = "pending_at";
+const PENDING_NEXT: &str = "pending_next";
+/// A TOTP secret shown for enrolment and not yet confirmed (the cookie is
+/// encrypted; the secret is stored only once a code confirms it).
+const NEW_TOTP_SECRET: &str = "new_totp";
+
+/// How long the code may take after the password.
+pub const SECOND_STEP_SECONDS: i64 = 5 * 60;
 
 /// `__Host-` makes browsers refuse the cookie unless it is Secure, for path `/`
 /// and without a Domain: it cannot be planted by a sibling subdomain.
@@ -75,6 +86,61 @@ pub fn begin(session: &Session, user_id: i64, token: &str, now: i64) -> anyhow::
     session.insert(LAST_SEEN, now)?;
     session.insert(CSRF, new_token())?;
     Ok(())
+}
+
+/// The password was right and a code is wanted: no session yet, only the
+/// right to try a code for this user for a few minutes. The id is renewed
+/// here too, so nothing planted before carries over.
+pub fn begin_second_step(
+    session: &Session,
+    user_id: i64,
+    next: Option<&str>,
+    now: i64,
+) -> anyhow::Result<()> {
+    session.renew();
+    session.clear();
+    session.insert(PENDING_USER, user_id)?;
+    session.insert(PENDING_AT, now)?;
+    session.insert(PENDING_NEXT, next.unwrap_or_default())?;
+    session.insert(CSRF, new_token())?;
+    Ok(())
+}
+
+/// A login waiting for its code.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SecondStep {
+    pub user_id: i64,
+    /// The checked desk path to return to, if any.
+    pub next: Option<String>,
+}
+
+/// The login waiting for a code, unless there is none or it took too long.
+pub fn second_step(session: &Session, now: i64) -> Option<SecondStep> {
+    let user_id = session.get::<i64>(PENDING_USER).ok().flatten()?;
+    let since = session.get::<i64>(PENDING_AT).ok().flatten()?;
+    if now - since > SECOND_STEP_SECONDS {
+        return None;
+    }
+    let next = session
+        .get::<String>(PENDING_NEXT)
+        .ok()
+        .flatten()
+        .filter(|n| !n.is_empty());
+    Some(SecondStep { user_id, next })
+}
+
+/// The unconfirmed TOTP secret (base32) shown on the enrolment page.
+pub fn new_totp_secret(session: &Session) -> Option<String> {
+    session.get::<String>(NEW_TOTP_SECRET).ok().flatten()
+}
+
+pub fn keep_new_totp_secret(session: &Session, secret: &str) -> anyhow::Result<()> {
+    session.insert(NEW_TOTP_SECRET, secret)?;
+    Ok(())
+}
+
+pub fn forget_new_totp_secret(session: &Session) {
+    session.remove(NEW_TOTP_SECRET);
 }
 
 /// Reads the session and records this request as activity.

@@ -5,7 +5,7 @@ use super::Settings;
 /// What each setting means, in the order `--help` lists them; the default
 /// shown beside it comes from `Settings::default()`, or is said here when a
 /// setting has none.
-pub(super) const MEANINGS: [(&str, &str); 52] = [
+pub(super) const MEANINGS: [(&str, &str); 53] = [
     ("bind", "listen address; port 0 = any free port"),
     ("public_url", "absolute base URL for links in mails"),
     (
@@ -153,6 +153,10 @@ pub(super) const MEANINGS: [(&str, &str); 52] = [
     (
         "request_timeout_seconds",
         "a request body slower than this is answered 408 and let go",
+    ),
+    (
+        "require_two_factor",
+        "1 = every staff member turns on two-factor login before using the desk",
     ),
     (
         "session_idle_seconds",

@@ -76,6 +76,9 @@ pub struct Settings {
     pub metrics_token: Option<SecretString>,
     /// A request body must have arrived this long after it began.
     pub request_timeout_seconds: u64,
+    /// Every staff member must turn on two-factor login before using the desk.
+    #[serde(deserialize_with = "integration::flag")]
+    pub require_two_factor: bool,
     /// A staff session ends after this long without a request.
     pub session_idle_seconds: i64,
     /// A staff session ends this long after login, however busy.
@@ -160,6 +163,7 @@ impl Default for Settings {
             metrics_bind: None,
             metrics_token: None,
             request_timeout_seconds: 10,
+            require_two_factor: false,
             session_idle_seconds: 30 * 60,
             session_max_seconds: 12 * 60 * 60,
             response_target_discount_minutes: 120,

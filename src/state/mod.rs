@@ -18,6 +18,7 @@ use crate::mail::compose::MailSetup;
 use crate::security::form_token::FormTokens;
 use crate::security::password::PasswordHasherPool;
 use crate::security::rate_limit::RateLimiter;
+use crate::security::two_factor_keys::TwoFactorKeys;
 use crate::settings::Settings;
 
 /// Shared by every handler.
@@ -27,6 +28,8 @@ pub struct AppState {
     /// The SQLite database file, when that is the backend (for the health check).
     pub sqlite_file: Option<PathBuf>,
     pub form_tokens: FormTokens,
+    /// Seal TOTP secrets and hash recovery codes.
+    pub two_factor: TwoFactorKeys,
     pub rate_limiter: RateLimiter,
     pub trusted_proxies: Vec<IpAddr>,
     /// Login attempts per client address, apart from form submissions.

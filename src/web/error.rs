@@ -8,6 +8,9 @@ use askama::Template;
 
 use crate::web::page::PageMeta;
 
+/// Where a staff member turns two-factor login on.
+pub const ENROLMENT_PAGE: &str = "/admin/account/two-factor";
+
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
     #[error("page not found")]
@@ -31,6 +34,10 @@ pub enum PageError {
     /// which returns to `next` (a checked desk path) afterwards.
     #[error("login required")]
     LoginRequired { next: Option<String> },
+    /// Two-factor login is required and this staff member has not turned it
+    /// on: every desk page leads to the page that does.
+    #[error("two-factor login required")]
+    TwoFactorRequired,
     #[error("forbidden")]
     Forbidden,
     #[error(transparent)]
@@ -119,7 +126,7 @@ impl ResponseError for PageError {
             Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
-            Self::LoginRequired { .. } => StatusCode::SEE_OTHER,
+            Self::LoginRequired { .. } | Self::TwoFactorRequired => StatusCode::SEE_OTHER,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -163,6 +170,9 @@ impl ResponseError for PageError {
                     .insert_header((actix_web::http::header::LOCATION, location))
                     .finish()
             }
+            Self::TwoFactorRequired => HttpResponse::SeeOther()
+                .insert_header((actix_web::http::header::LOCATION, ENROLMENT_PAGE))
+                .finish(),
             _ => error_response(self.status_code()),
         }
     }

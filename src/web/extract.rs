@@ -50,6 +50,7 @@ impl FromRequest for Staff {
         // After login, back to the page asked for (a form sent without a
         // session is answered before this: see `session_guard`).
         let reading = matches!(*req.method(), Method::GET | Method::HEAD);
+        let path = req.path().to_owned();
         let here = req
             .uri()
             .path_and_query()
@@ -85,6 +86,13 @@ impl FromRequest for Staff {
             })
             .await?;
             match found {
+                Some((user, _))
+                    if state.settings.require_two_factor
+                        && !user.has_two_factor()
+                        && !may_enrol_first(&path) =>
+                {
+                    Err(PageError::TwoFactorRequired)
+                }
                 Some((user, session_id)) => Ok(Staff {
                     user,
                     csrf,
@@ -99,6 +107,12 @@ impl FromRequest for Staff {
             }
         })
     }
+}
+
+/// Where a staff member who must turn on two-factor login may go before it
+/// is on: the page that turns it on, and out.
+fn may_enrol_first(path: &str) -> bool {
+    path == crate::web::error::ENROLMENT_PAGE || path == "/admin/logout"
 }
 
 /// A staff member with the admin role; others get 403.

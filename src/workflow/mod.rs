@@ -15,6 +15,7 @@ pub mod receive_mail;
 pub mod release_lead;
 pub mod retention;
 pub mod submit_lead;
+pub mod two_factor;
 
 /// Why a change staff asked for was not made.
 #[derive(Debug, thiserror::Error)]

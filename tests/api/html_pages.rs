@@ -11,7 +11,7 @@ use reportdesk::domain::lead_status::LeadStatus;
 
 use crate::helpers::{REPORT_PATH, TestApp, valid_fields, with_field};
 
-fn save(name: &str, html: &str) {
+pub fn save(name: &str, html: &str) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/html-pages");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(format!("{name}.html")), html).unwrap();

@@ -14,6 +14,7 @@ pub mod login_throttle;
 pub mod mail_template;
 pub mod outbox;
 pub mod password_reset;
+pub mod recovery_code;
 pub mod report;
 pub mod report_sample;
 pub mod routing;

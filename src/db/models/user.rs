@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use super::recovery_code;
 use super::staff_session::StaffSession;
 use crate::db::schema::users;
 use crate::db::{DbConnection, now_unix, write_transaction};
@@ -24,11 +25,17 @@ pub struct User {
     pub can_export: bool,
     /// When the owner was mailed about failed logins (cleared at login).
     pub alerted_at: Option<i64>,
+    /// When two-factor login was turned on; `None` = password only.
+    pub totp_enabled_at: Option<i64>,
 }
 
 impl User {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    pub fn has_two_factor(&self) -> bool {
+        self.totp_enabled_at.is_some()
     }
 
     pub fn may_export(&self) -> bool {
@@ -259,4 +266,68 @@ pub fn record_login(conn: &mut DbConnection, id: i64, now: i64) -> QueryResult<(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// The sealed TOTP secret of a user who has two-factor login on.
+pub fn totp_secret(conn: &mut DbConnection, id: i64) -> QueryResult<Option<String>> {
+    Ok(users::table
+        .find(id)
+        .select(users::totp_secret)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
+}
+
+/// Turns two-factor login on with a confirmed secret and its recovery codes.
+/// `step` is the confirming code's: it cannot log in afterwards.
+pub fn enable_two_factor(
+    conn: &mut DbConnection,
+    id: i64,
+    sealed_secret: &str,
+    step: i64,
+    recovery_hashes: &[String],
+    now: i64,
+) -> QueryResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::update(users::table.find(id))
+            .set((
+                users::totp_secret.eq(sealed_secret),
+                users::totp_enabled_at.eq(now),
+                users::totp_last_step.eq(step),
+            ))
+            .execute(conn)?;
+        recovery_code::replace(conn, id, recovery_hashes, now)
+    })
+}
+
+/// Turns two-factor login off (by its owner, or reset by an admin): the
+/// secret and the recovery codes go.
+pub fn disable_two_factor(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::update(users::table.find(id))
+            .set((
+                users::totp_secret.eq(None::<String>),
+                users::totp_enabled_at.eq(None::<i64>),
+                users::totp_last_step.eq(None::<i64>),
+            ))
+            .execute(conn)?;
+        recovery_code::delete_all(conn, id)?;
+        Ok(())
+    })
+}
+
+/// Takes a code's step as used, if it is later than the last one used: a
+/// code seen over a shoulder, or sent twice, works once. One conditional
+/// update, so of two logins racing with one code, one wins.
+pub fn claim_code_step(conn: &mut DbConnection, id: i64, step: i64) -> QueryResult<bool> {
+    let claimed = diesel::update(
+        users::table.find(id).filter(
+            users::totp_last_step
+                .is_null()
+                .or(users::totp_last_step.lt(step)),
+        ),
+    )
+    .set(users::totp_last_step.eq(step))
+    .execute(conn)?;
+    Ok(claimed > 0)
 }

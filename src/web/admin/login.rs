@@ -1,24 +1,21 @@
 //! `/admin/login` and `/admin/logout`.
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::models::audit_entry::{AuditEntry, audited, staff_target};
-use crate::db::models::login_throttle::{blocked_for, clear, record_failure};
-use crate::db::models::outbox::insert_mails;
+use super::login_steps::{
+    Attempt, complete, record_failed, record_throttled, throttled, throttled_text,
+};
+use crate::db::models::audit_entry::{AuditEntry, audited};
+use crate::db::models::login_throttle::blocked_for;
 use crate::db::models::staff_session::StaffSession;
-use crate::db::models::user::{User, record_failed_login, record_login};
+use crate::db::models::user::User;
 use crate::db::{now_unix, run_blocking};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::masking::mask_email;
-use crate::mail::staff_mail::account_alert_mail;
-use crate::security::login_throttle::{
-    PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS, account_delay, address_key, pair_key, wait_text,
-};
+use crate::security::login_throttle::account_delay;
 use crate::security::return_path::safe_return_path;
 use crate::security::session::{self, SessionLimits, SessionState};
 use crate::state::AppState;
@@ -43,7 +40,7 @@ pub struct LoginPage {
 /// exists or the password was wrong.
 pub const LOGIN_FAILED: &str = "The email or password is not right. Check them and try again.";
 
-fn login_page(
+pub(super) fn login_page(
     csrf: String,
     email: String,
     problem: Option<String>,
@@ -126,53 +123,25 @@ pub async fn submit(
     limit(&state.login_limiter, &state, &req, now)?;
 
     let email = form.email.trim().to_lowercase();
-    let address = client_address(&state, &req);
-    let keys = [pair_key(&email, address), address_key(address)];
-    let detail = address.map_or_else(
-        || "from an unknown address".into(),
-        |ip| format!("from {ip}"),
-    );
+    let next = safe_return_path(&form.next);
+    let mut attempt = Attempt::password(&email, client_address(&state, &req));
     let lookup = email.clone();
-    let checked_keys = keys.clone();
+    let checked_keys = attempt.key_names();
     let (user, blocked) = run_blocking(&state.pool, move |conn| {
         let user = User::find_by_email(conn, &lookup)?;
         Ok((user, blocked_for(conn, &checked_keys, now)?))
     })
     .await?;
-    let target = user.as_ref().map_or_else(
-        || "an unknown address".to_owned(),
-        |u| staff_target(&u.name, &u.email),
-    );
+    if let Some(user) = &user {
+        attempt = attempt.of(user.id, &user.name, &user.email);
+    }
     if let Some(seconds) = blocked {
         // Refused unchecked, and not counted: it cannot extend the block.
-        let entry_detail = detail.clone();
-        run_blocking(&state.pool, move |conn| {
-            let entry = AuditEntry {
-                actor: None,
-                action: AuditAction::LoginThrottled,
-                target: &target,
-                detail: &entry_detail,
-            };
-            Ok(entry.record(conn, now)?)
-        })
-        .await?;
+        record_throttled(&state, &attempt, now).await?;
         tracing::warn!(email = %mask_email(&email), "throttled staff login");
         let csrf = session::anonymous_csrf(&session)?;
-        let problem = format!(
-            "Too many failed sign-ins from this address. Try again in {}.",
-            wait_text(seconds)
-        );
-        let mut response = login_page(
-            csrf,
-            form.email,
-            Some(problem),
-            safe_return_path(&form.next),
-        )?;
-        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
-        return Ok(response);
+        let page = login_page(csrf, form.email, Some(throttled_text(seconds)), next)?;
+        return Ok(throttled(page, seconds));
     }
     let usable = user.as_ref().filter(|u| u.active);
     // An account guessed at from many addresses answers more slowly (capped):
@@ -188,72 +157,21 @@ pub async fn submit(
         .await?;
 
     match (ok, usable) {
+        // The password is right, and a code is wanted: nothing is cleared or
+        // recorded as a login until the code is right too.
+        (true, Some(user)) if user.has_two_factor() => {
+            session::begin_second_step(&session, user.id, next.as_deref(), now)?;
+            Ok(see_other("/admin/login/code"))
+        }
         (true, Some(user)) => {
             let id = user.id;
-            let agent = req
-                .headers()
-                .get(header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned();
-            let pair = keys[0].clone();
-            let token = run_blocking(&state.pool, move |conn| {
-                let entry = AuditEntry {
-                    actor: Some(id),
-                    action: AuditAction::LoginSucceeded,
-                    target: "own account",
-                    detail: &detail,
-                };
-                Ok(audited(conn, &entry, now, |conn| {
-                    record_login(conn, id, now)?;
-                    clear(conn, &pair)?;
-                    StaffSession::start(conn, id, &agent, now)
-                })?)
-            })
-            .await?;
-            session::begin(&session, id, &token, now)?;
-            tracing::info!(user_id = id, "staff login");
-            Ok(see_other(
-                safe_return_path(&form.next).as_deref().unwrap_or("/admin"),
-            ))
+            complete(&state, &req, &session, id, attempt, next.as_deref(), now).await
         }
         _ => {
-            let account = user.map(|u| (u.id, u.name, u.email));
-            let setup = state.mail_setup.clone();
-            let mailed = run_blocking(&state.pool, move |conn| {
-                let entry = AuditEntry {
-                    actor: None,
-                    action: AuditAction::LoginFailed,
-                    target: &target,
-                    detail: &detail,
-                };
-                audited(conn, &entry, now, |conn| {
-                    record_failure(conn, &keys[0], &PER_ACCOUNT_AND_ADDRESS, now)?;
-                    record_failure(conn, &keys[1], &PER_ADDRESS, now)?;
-                    let Some((id, name, email)) = &account else {
-                        return Ok(false);
-                    };
-                    let failed = record_failed_login(conn, *id, now)?;
-                    if !failed.alert_owner {
-                        return Ok(false);
-                    }
-                    let mail = account_alert_mail(name, email, failed.failures, &setup)?;
-                    insert_mails(conn, &[mail], now)?;
-                    Ok(true)
-                })
-            })
-            .await?;
-            if mailed {
-                state.outbox_wakeup.notify_one();
-            }
+            record_failed(&state, attempt, now).await?;
             tracing::warn!(email = %mask_email(&email), "failed staff login");
             let csrf = session::anonymous_csrf(&session)?;
-            login_page(
-                csrf,
-                form.email,
-                Some(LOGIN_FAILED.into()),
-                safe_return_path(&form.next),
-            )
+            login_page(csrf, form.email, Some(LOGIN_FAILED.into()), next)
         }
     }
 }

@@ -1,4 +1,5 @@
-//! `/admin/users` (admins only): list, add, change role, disable.
+//! `/admin/users` (admins only): list, add, change role, disable (a second
+//! factor's reset is in `two_factor`).
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -41,6 +42,7 @@ pub struct UserRow {
     pub active: bool,
     /// May export leads (admins always may; shown for sales users).
     pub can_export: bool,
+    pub two_factor: bool,
     pub last_login: String,
 }
 
@@ -78,6 +80,7 @@ async fn render(
                 },
                 active: u.active,
                 can_export: u.can_export,
+                two_factor: u.totp_enabled_at.is_some(),
                 last_login: u
                     .last_login_at
                     .map(|at| desk.format(at))

@@ -77,3 +77,29 @@ pub fn promtool() -> bool {
         .is_ok_and(|o| o.status.success());
     tool_available("promtool", here, "apt-get install prometheus")
 }
+
+/// oathtool (Debian's OATH Toolkit), the independent TOTP implementation
+/// the two-factor tests compute codes with.
+pub fn oathtool() -> bool {
+    let here = std::process::Command::new("oathtool")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    tool_available("oathtool", here, "apt-get install oathtool")
+}
+
+/// The RFC 6238 code of a base32 secret at a unix time, by oathtool.
+pub fn oathtool_code(secret_base32: &str, at: i64) -> String {
+    let output = std::process::Command::new("oathtool")
+        .args([
+            "--totp",
+            "--base32",
+            "--now",
+            &format!("@{at}"),
+            secret_base32,
+        ])
+        .output()
+        .expect("run oathtool");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
