@@ -29,7 +29,7 @@ pub fn serve(
             .wrap(TracingLogger::<RequestSpan>::new())
             .wrap(from_fn(super::request_metrics::record_request))
             .app_data(state.clone())
-            .app_data(public::lead_form::form_config())
+            .app_data(public::form_limits::form_config())
             .service(
                 web::resource("/healthz")
                     .route(read().to(health::healthz))
@@ -73,6 +73,12 @@ pub fn serve(
                     .service(
                         web::resource("/samples/{token}/fresh")
                             .route(web::post().to(public::sample::fresh_link))
+                            .default_service(web::to(handlers::method_not_allowed)),
+                    )
+                    .service(
+                        web::resource("/quotes/{token}")
+                            .route(read().to(public::quote::show))
+                            .route(web::post().to(public::quote::act))
                             .default_service(web::to(handlers::method_not_allowed)),
                     )
                     .service(
@@ -214,6 +220,8 @@ fn admin_scope(
         .service(resource("/leads/{id}/release").route(web::post().to(leads::actions::release)))
         .service(resource("/leads/{id}/sample").route(web::post().to(leads::actions::send_sample)))
         .service(resource("/leads/{id}/next-step").route(web::post().to(leads::next_step::set)))
+        .service(resource("/leads/{id}/offers").route(web::post().to(leads::offers::propose)))
+        .service(resource("/offers/{id}").route(web::post().to(leads::offers::act)))
         .service(
             resource("/leads/{id}/mail").route(web::post().to(leads::conversation::write_mail)),
         )

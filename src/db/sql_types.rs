@@ -14,6 +14,7 @@ use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::licence::Licence;
 use crate::domain::mail_kind::{MailKind, OutboxStatus};
+use crate::domain::offer::OfferState;
 use crate::domain::role::Role;
 
 /// Writes `$enum` as its `as_db()` name and reads it back with `from_db()`;
@@ -53,6 +54,7 @@ macro_rules! stored_as_text {
 stored_as_text! {
     LeadStatus => LeadStatusText,
     LeadKind => LeadKindText,
+    OfferState => OfferStateText,
     Licence => LicenceText,
     Role => RoleText,
     MailKind => MailKindText,

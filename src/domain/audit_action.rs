@@ -34,10 +34,12 @@ pub enum AuditAction {
     RecoveryCodesRenewed,
     /// Turned off for someone else, by an admin (or from the command line).
     TwoFactorReset,
+    /// An offer proposed, approved, declined, sent, accepted, expired or withdrawn.
+    OfferChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 28] = [
+    pub const ALL: [AuditAction; 29] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -66,6 +68,7 @@ impl AuditAction {
         Self::TwoFactorDisabled,
         Self::RecoveryCodesRenewed,
         Self::TwoFactorReset,
+        Self::OfferChanged,
     ];
 
     /// The value in `audit_log.action`, and in the audit page's filter.
@@ -99,6 +102,7 @@ impl AuditAction {
             Self::TwoFactorDisabled => "two_factor_disabled",
             Self::RecoveryCodesRenewed => "recovery_codes_renewed",
             Self::TwoFactorReset => "two_factor_reset",
+            Self::OfferChanged => "offer_changed",
         }
     }
 

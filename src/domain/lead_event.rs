@@ -104,6 +104,17 @@ pub enum LeadEvent {
         due_at: i64,
         action: String,
     },
+    /// An offer moved: proposed (approved at once or waiting), approved,
+    /// declined, sent, accepted by the buyer, expired or withdrawn.
+    /// `terms`: "Multi-user, USD 5,500.00 (15.4 % off)"; `note`: an
+    /// approver's note or reason (typed; may name the buyer).
+    OfferChanged {
+        offer_id: i64,
+        state: String,
+        terms: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
 }
 
 /// Why a stored event could not be read back.
@@ -134,12 +145,13 @@ impl LeadEvent {
             Self::AutoReplied { .. } => "auto_replied",
             Self::MailBounced { .. } => "mail_bounced",
             Self::FollowUpSet { .. } => "follow_up_set",
+            Self::OfferChanged { .. } => "offer_changed",
         }
     }
 
     /// The kinds staff cause (the audit log's filter): the others are the
     /// system's.
-    pub const STAFF_ACTIONS: [&'static str; 9] = [
+    pub const STAFF_ACTIONS: [&'static str; 10] = [
         "status_changed",
         "assigned",
         "note",
@@ -149,6 +161,7 @@ impl LeadEvent {
         "mail_written",
         "contact_logged",
         "follow_up_set",
+        "offer_changed",
     ];
 
     /// Whether the event may quote or name the buyer (notes, reasons typed by
@@ -162,6 +175,7 @@ impl LeadEvent {
             | Self::ContactLogged { .. }
             | Self::FollowUpSet { .. } => true,
             Self::Released { spam_reason } => spam_reason.is_some(),
+            Self::OfferChanged { note, .. } => note.is_some(),
             Self::StatusChanged { reason, .. } => reason.is_some(),
             Self::Assigned { .. }
             | Self::Erased { .. }
@@ -205,6 +219,17 @@ impl LeadEvent {
             },
             Self::Released { spam_reason } => Self::Released {
                 spam_reason: spam_reason.map(|_| erased()),
+            },
+            Self::OfferChanged {
+                offer_id,
+                state,
+                terms,
+                note,
+            } => Self::OfferChanged {
+                offer_id,
+                state,
+                terms,
+                note: note.map(|_| erased()),
             },
             Self::MailDead {
                 outbox_id,

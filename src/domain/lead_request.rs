@@ -8,6 +8,7 @@ use super::email::EmailAddress;
 use super::lead_kind::LeadKind;
 use super::licence::Licence;
 use super::phone::PhoneNumber;
+use super::pricing::{currency_code, parse_amount};
 use super::text::{multi_line, optional_single_line, single_line};
 
 /// The form fields exactly as posted; every field defaults to empty so a missing
@@ -26,6 +27,10 @@ pub struct LeadFormInput {
     pub marketing_opt_in: String,
     pub licence: String,
     pub budget: String,
+    /// The currency the discount form showed prices in (hidden field).
+    pub currency: String,
+    /// The price the buyer would pay, in that currency.
+    pub target_price: String,
     pub form_token: String,
     /// Honeypot: hidden from people, filled by bots.
     pub website: String,
@@ -44,6 +49,10 @@ pub struct LeadRequest {
     pub marketing_opt_in: bool,
     pub licence: Option<Licence>,
     pub budget: Option<String>,
+    /// A discount request's currency (a valid ISO 4217 code, when sent).
+    pub currency: Option<String>,
+    /// The target price typed, in minor units of `currency`.
+    pub asked_price: Option<i64>,
 }
 
 /// Problems by field name, in the order the fields appear on the form.
@@ -129,6 +138,23 @@ impl LeadRequest {
                 _ => Ok(None),
             },
         );
+        let currency = match kind {
+            LeadKind::Discount => currency_code(&input.currency),
+            _ => None,
+        };
+        let asked_price = keep(
+            &mut errors,
+            "target_price",
+            match (kind, input.target_price.trim().is_empty(), &currency) {
+                (LeadKind::Discount, false, Some(currency)) => {
+                    parse_amount(&input.target_price, currency).map(Some)
+                }
+                (LeadKind::Discount, false, None) => {
+                    Err("Open the form from the report page to give a target price".to_owned())
+                }
+                _ => Ok(None),
+            },
+        );
         let consent = keep(
             &mut errors,
             "consent",
@@ -139,7 +165,17 @@ impl LeadRequest {
             },
         );
         match (
-            name, email, phone, company, job_title, country, message, licence, budget, consent,
+            name,
+            email,
+            phone,
+            company,
+            job_title,
+            country,
+            message,
+            licence,
+            budget,
+            asked_price,
+            consent,
         ) {
             (
                 Some(name),
@@ -151,6 +187,7 @@ impl LeadRequest {
                 Some(message),
                 Some(licence),
                 Some(budget),
+                Some(asked_price),
                 Some(()),
             ) => Ok(Self {
                 kind,
@@ -164,6 +201,8 @@ impl LeadRequest {
                 marketing_opt_in: !input.marketing_opt_in.is_empty(),
                 licence,
                 budget,
+                currency,
+                asked_price,
             }),
             _ => Err(errors),
         }
@@ -198,166 +237,7 @@ fn parse_message(kind: LeadKind, value: &str) -> Result<Option<String>, String> 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    pub fn valid_input() -> LeadFormInput {
-        LeadFormInput {
-            name: "Jane Doe".into(),
-            email: "jane@acme-health.com".into(),
-            phone: "+44 20 7946 0958".into(),
-            company: "Acme Health".into(),
-            job_title: "Head of Strategy".into(),
-            country: "GB".into(),
-            message: "We need the oncology segment for 2030.".into(),
-            consent: "yes".into(),
-            licence: "multi".into(),
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn a_complete_form_parses_for_every_kind() {
-        for kind in LeadKind::ALL {
-            let lead = LeadRequest::parse(kind, &valid_input()).unwrap();
-            assert_eq!(lead.kind, kind);
-            assert_eq!(lead.country.code(), "GB");
-            assert_eq!(lead.licence.is_some(), kind == LeadKind::Discount);
-        }
-    }
-
-    #[test]
-    fn every_problem_is_reported_at_once_in_form_order() {
-        let input = LeadFormInput {
-            name: "J".into(),
-            email: "not-an-email".into(),
-            ..Default::default()
-        };
-        let errors = LeadRequest::parse(LeadKind::Discount, &input).unwrap_err();
-        let fields: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
-        assert_eq!(
-            fields,
-            ["name", "email", "company", "country", "licence", "consent"]
-        );
-    }
-
-    #[test]
-    fn an_inquiry_needs_a_message_of_ten_characters() {
-        let mut input = valid_input();
-        input.message = "Price?".into();
-        let errors = LeadRequest::parse(LeadKind::Inquiry, &input).unwrap_err();
-        assert_eq!(
-            errors.get("message"),
-            Some("Message must be at least 10 characters")
-        );
-        assert!(LeadRequest::parse(LeadKind::SampleRequest, &input).is_ok());
-    }
-
-    #[test]
-    fn consent_must_be_given_explicitly() {
-        let mut input = valid_input();
-        input.consent = "on".into();
-        assert!(
-            LeadRequest::parse(LeadKind::SampleRequest, &input)
-                .unwrap_err()
-                .get("consent")
-                .is_some()
-        );
-    }
-
-    #[test]
-    fn the_marketing_opt_in_is_separate_and_off_unless_ticked() {
-        let mut input = valid_input();
-        assert!(
-            !LeadRequest::parse(LeadKind::Inquiry, &input)
-                .unwrap()
-                .marketing_opt_in
-        );
-        input.marketing_opt_in = "yes".into();
-        assert!(
-            LeadRequest::parse(LeadKind::Inquiry, &input)
-                .unwrap()
-                .marketing_opt_in
-        );
-    }
-}
+mod tests;
 
 #[cfg(test)]
-mod properties {
-    use proptest::prelude::*;
-
-    use super::*;
-
-    /// Any form post: every field any string, read as the handler reads it.
-    fn any_input() -> impl Strategy<Value = LeadFormInput> {
-        const FIELDS: [&str; 11] = [
-            "name",
-            "email",
-            "phone",
-            "company",
-            "job_title",
-            "country",
-            "message",
-            "consent",
-            "marketing_opt_in",
-            "licence",
-            "budget",
-        ];
-        prop::array::uniform11(any::<String>()).prop_map(|values| {
-            let posted: Vec<(&str, String)> = FIELDS.into_iter().zip(values).collect();
-            let body = serde_urlencoded::to_string(posted).unwrap();
-            serde_urlencoded::from_str(&body).unwrap()
-        })
-    }
-
-    fn valid_input() -> impl Strategy<Value = LeadFormInput> {
-        (
-            "[A-Z][a-z]{1,20}( [A-Z][a-z]{1,20})?",
-            "[a-z][a-z0-9._]{0,20}[a-z0-9]@[a-z]{2,12}\\.(com|org|co\\.uk|de)",
-            prop::option::of("\\+[1-9][0-9]{0,2} [0-9]{3} [0-9]{4}"),
-            "[A-Za-z0-9&.,' -]{1,100}[A-Za-z0-9]",
-            prop::sample::select(vec!["US", "GB", "DE", "IN", "JP", "BR", "ZA"]),
-            "[A-Za-z0-9 ,.?!\n]{10,400}",
-            prop::sample::select(vec!["single", "multi", "enterprise"]),
-        )
-            .prop_map(|(name, email, phone, company, country, message, licence)| {
-                LeadFormInput {
-                    name,
-                    email,
-                    phone: phone.unwrap_or_default(),
-                    company,
-                    country: country.into(),
-                    message: format!("Q: {message} end"),
-                    consent: "yes".into(),
-                    licence: licence.into(),
-                    ..Default::default()
-                }
-            })
-    }
-
-    proptest! {
-        #[test]
-        fn arbitrary_field_strings_never_panic_the_parser(input in any_input()) {
-            for kind in LeadKind::ALL {
-                let _ = LeadRequest::parse(kind, &input);
-            }
-        }
-
-        #[test]
-        fn generated_valid_inputs_always_parse(input in valid_input()) {
-            for kind in LeadKind::ALL {
-                let parsed = LeadRequest::parse(kind, &input);
-                prop_assert!(parsed.is_ok(), "{kind:?}: {parsed:?}");
-            }
-        }
-
-        #[test]
-        fn no_accepted_single_line_field_contains_a_line_break(input in any_input()) {
-            if let Ok(lead) = LeadRequest::parse(LeadKind::Discount, &input) {
-                for value in [lead.name.as_str(), lead.company.as_str(), lead.email.as_str()] {
-                    prop_assert!(!value.contains(['\r', '\n']));
-                }
-            }
-        }
-    }
-}
+mod properties;

@@ -34,10 +34,20 @@ pub enum MailKind {
     WebhookPaused,
     /// To a staff member: an admin turned their two-factor login off.
     TwoFactorReset,
+    /// To the admins: an offer past the sales discount limit waits.
+    OfferWaiting,
+    /// To an offer's proposer: it was approved or declined.
+    OfferDecided,
+    /// To the buyer: the quote, with its link.
+    Quote,
+    /// To the owner and the sales inbox: the buyer accepted a quote.
+    QuoteAccepted,
+    /// To the owner: the buyer asks for a new quote (theirs expired).
+    QuoteRenewalAsked,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 15] = [
+    pub const ALL: [MailKind; 20] = [
         Self::SalesNotification,
         Self::BuyerConfirmation,
         Self::OwnerNotification,
@@ -53,6 +63,11 @@ impl MailKind {
         Self::FollowUpLate,
         Self::WebhookPaused,
         Self::TwoFactorReset,
+        Self::OfferWaiting,
+        Self::OfferDecided,
+        Self::Quote,
+        Self::QuoteAccepted,
+        Self::QuoteRenewalAsked,
     ];
 
     pub fn as_db(&self) -> &'static str {
@@ -72,6 +87,11 @@ impl MailKind {
             Self::FollowUpLate => "follow_up_late",
             Self::WebhookPaused => "webhook_paused",
             Self::TwoFactorReset => "two_factor_reset",
+            Self::OfferWaiting => "offer_waiting",
+            Self::OfferDecided => "offer_decided",
+            Self::Quote => "quote",
+            Self::QuoteAccepted => "quote_accepted",
+            Self::QuoteRenewalAsked => "quote_renewal_asked",
         }
     }
 
@@ -84,7 +104,7 @@ impl MailKind {
     pub fn is_to_buyer(&self) -> bool {
         matches!(
             self,
-            Self::BuyerConfirmation | Self::SampleLink | Self::DeskMail
+            Self::BuyerConfirmation | Self::SampleLink | Self::DeskMail | Self::Quote
         )
     }
 
@@ -112,6 +132,11 @@ impl MailKind {
             Self::FollowUpLate => "follow-up late",
             Self::WebhookPaused => "webhook paused",
             Self::TwoFactorReset => "two-factor reset",
+            Self::OfferWaiting => "offer waiting for approval",
+            Self::OfferDecided => "offer decided",
+            Self::Quote => "quote",
+            Self::QuoteAccepted => "quote accepted",
+            Self::QuoteRenewalAsked => "new quote asked for",
         }
     }
 }

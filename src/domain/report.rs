@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::pricing::{LicenceTier, check_licences};
 use super::slug::Slug;
 
 /// The whole report file. Unknown keys are refused so a misspelt section name is
@@ -22,6 +23,13 @@ pub struct ReportDocument {
     /// one, a sample is made from the report's own content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample: Option<String>,
+    /// The currency prices are shown in unless the buyer picks another
+    /// (ISO 4217); the market figures' currency when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_currency: Option<String>,
+    /// The licences the report is sold under, cheapest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub licences: Vec<LicenceTier>,
     #[serde(flatten)]
     pub sections: ReportSections,
 }
@@ -114,7 +122,34 @@ impl ReportDocument {
         Ok(doc)
     }
 
+    /// The currency prices are shown in by default.
+    pub fn price_currency(&self) -> &str {
+        self.default_currency
+            .as_deref()
+            .unwrap_or(&self.market.currency)
+    }
+
+    /// The tier of a licence code, if the report sells it.
+    pub fn licence(&self, code: &str) -> Option<&LicenceTier> {
+        self.licences.iter().find(|tier| tier.code == code)
+    }
+
+    /// Every currency some licence has a price in, the default first.
+    pub fn price_currencies(&self) -> Vec<String> {
+        let mut all: Vec<String> = vec![self.price_currency().to_owned()];
+        for tier in &self.licences {
+            for code in tier.prices.keys() {
+                if !all.contains(code) {
+                    all.push(code.clone());
+                }
+            }
+        }
+        all
+    }
+
     fn check(&self) -> Result<(), ReportFileError> {
+        check_licences(&self.licences, self.price_currency())
+            .map_err(|(field, problem)| ReportFileError::invalid(field, problem))?;
         if Slug::parse(&self.slug).is_none() {
             return Err(ReportFileError::invalid(
                 "slug",

@@ -140,7 +140,9 @@ pub fn of_lead_event(event: &LeadEvent) -> Option<(WebhookEvent, Value)> {
         | LeadEvent::MailWritten { .. }
         | LeadEvent::ContactLogged { .. }
         | LeadEvent::AutoReplied { .. }
-        | LeadEvent::FollowUpSet { .. } => return None,
+        | LeadEvent::FollowUpSet { .. }
+        // An accepted quote reaches the CRM as the lead's change to won.
+        | LeadEvent::OfferChanged { .. } => return None,
     })
 }
 

@@ -28,10 +28,15 @@ pub struct MailSetup {
     /// How samples are handed out, and the key their links are signed with.
     pub sample_rules: crate::domain::sample::SampleRules,
     pub sample_tokens: crate::security::sample_token::SampleTokens,
+    /// Signs the quote links (`/quotes/{token}`): offer id and expiry.
+    pub quote_tokens: crate::security::signed_words::SignedWords,
     /// When inbound mail is set up: the buyer's answers go to the lead's
     /// own `reply+…@` address instead of a person's mailbox.
     pub replies: Option<crate::security::reply_address::ReplyAddresses>,
 }
+
+/// The quote links' key purpose.
+pub const QUOTE_LINK_PURPOSE: &str = "reportdesk quote link v1";
 
 impl MailSetup {
     /// From the settings; `from` is the parsed `REPORTDESK_MAIL_FROM`.
@@ -52,6 +57,10 @@ impl MailSetup {
             ),
             sample_rules: settings.sample_rules(),
             sample_tokens: crate::security::sample_token::SampleTokens::new(secret_key),
+            quote_tokens: crate::security::signed_words::SignedWords::new(
+                secret_key,
+                QUOTE_LINK_PURPOSE,
+            ),
             replies: settings.inbound_domain.as_deref().map(|domain| {
                 crate::security::reply_address::ReplyAddresses::new(secret_key, domain)
             }),

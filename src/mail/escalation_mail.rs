@@ -162,6 +162,7 @@ mod tests {
                 max_downloads: 5,
             },
             sample_tokens: crate::security::sample_token::SampleTokens::new(&[1; 64]),
+            quote_tokens: crate::security::signed_words::SignedWords::new(&[1; 64], "quotes"),
             replies: None,
         }
     }

@@ -12,6 +12,7 @@ pub mod escalation_mail;
 pub mod follow_up_mail;
 pub mod inbound;
 mod lead_facts;
+pub mod offer_mail;
 pub mod sample_mail;
 pub mod smtp_url;
 pub mod staff_mail;

@@ -13,6 +13,7 @@ pub mod reply_address;
 pub mod return_path;
 pub mod sample_token;
 pub mod session;
+pub mod signed_words;
 pub mod totp;
 pub mod two_factor_keys;
 pub mod webhook_signature;

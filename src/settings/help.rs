@@ -5,7 +5,7 @@ use super::Settings;
 /// What each setting means, in the order `--help` lists them; the default
 /// shown beside it comes from `Settings::default()`, or is said here when a
 /// setting has none.
-pub(super) const MEANINGS: [(&str, &str); 53] = [
+pub(super) const MEANINGS: [(&str, &str); 55] = [
     ("bind", "listen address; port 0 = any free port"),
     ("public_url", "absolute base URL for links in mails"),
     (
@@ -153,6 +153,14 @@ pub(super) const MEANINGS: [(&str, &str); 53] = [
     (
         "request_timeout_seconds",
         "a request body slower than this is answered 408 and let go",
+    ),
+    (
+        "discount_limit_sales_percent",
+        "sales' offers up to this discount need no approval; above it an admin approves",
+    ),
+    (
+        "discount_limit_admin_percent",
+        "no offer goes past this discount; admins' offers up to it need no approval",
     ),
     (
         "require_two_factor",

@@ -34,6 +34,14 @@ pub fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 }
 
 impl super::Settings {
+    /// How far sales and admins may discount.
+    pub fn discount_limits(&self) -> crate::domain::offer::DiscountLimits {
+        crate::domain::offer::DiscountLimits {
+            sales_percent: self.discount_limit_sales_percent,
+            admin_percent: self.discount_limit_admin_percent,
+        }
+    }
+
     /// What webhook endpoints may be, per the settings.
     pub fn webhook_policy(&self) -> crate::domain::webhook::EndpointPolicy {
         crate::domain::webhook::EndpointPolicy {
@@ -45,6 +53,15 @@ impl super::Settings {
 
 /// The operations and integrations settings' own checks, at load.
 pub fn check(settings: &super::Settings) -> anyhow::Result<()> {
+    let (sales, admin) = (
+        settings.discount_limit_sales_percent,
+        settings.discount_limit_admin_percent,
+    );
+    if !(0.0..=100.0).contains(&sales) || !(sales..=100.0).contains(&admin) {
+        bail!(
+            "REPORTDESK_DISCOUNT_LIMIT_SALES_PERCENT and REPORTDESK_DISCOUNT_LIMIT_ADMIN_PERCENT must be percentages with the sales limit at most the admin limit"
+        );
+    }
     if settings.backup_hour > 23 {
         bail!("REPORTDESK_BACKUP_HOUR is an hour of the day, 0 to 23 (UTC)");
     }

@@ -110,6 +110,10 @@ pub struct Settings {
     /// Allows endpoints on loopback, private and link-local addresses.
     #[serde(deserialize_with = "integration::flag")]
     pub webhook_allow_private: bool,
+    /// Offers up to this discount by sales are approved at once.
+    pub discount_limit_sales_percent: f64,
+    /// Nobody offers more; admins' offers up to it need no approval.
+    pub discount_limit_admin_percent: f64,
     /// Requests per minute per API token.
     pub api_requests_per_minute: u32,
     /// Days after which closed-out contacts are erased; `None` keeps everything.
@@ -179,6 +183,8 @@ impl Default for Settings {
             webhook_retry_seconds: 30,
             webhook_allow_insecure: false,
             webhook_allow_private: false,
+            discount_limit_sales_percent: 10.0,
+            discount_limit_admin_percent: 40.0,
             api_requests_per_minute: 600,
             retention_days: None,
             trusted_proxies: String::new(),

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod health;
 pub mod inbound;
 pub mod metrics;
+pub mod offer_steps;
 pub mod page;
 pub mod public;
 pub mod static_files;

@@ -8,6 +8,7 @@ use super::deliver_sample::new_sample_link;
 use crate::db::models::contact::Contact;
 use crate::db::models::lead::{Lead, NewLead};
 use crate::db::models::lead_event;
+use crate::db::models::lead_price;
 use crate::db::models::outbox::insert_mails;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::attribution::Attribution;
@@ -16,6 +17,7 @@ use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_request::LeadRequest;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::mail_kind::MailKind;
+use crate::domain::pricing::PriceRequest;
 use crate::domain::scoring::Score;
 use crate::domain::scoring::is_free_mail_domain;
 use crate::mail::compose::{
@@ -41,6 +43,8 @@ pub struct Submission<'a> {
     /// The form token's hash: the same form sent twice makes one lead.
     pub form_token_hash: &'a str,
     pub consent_text_version: &'a str,
+    /// A discount request's currency, list price and target price.
+    pub price: Option<PriceRequest>,
     pub now: i64,
 }
 
@@ -109,6 +113,9 @@ fn store(
         now: s.now,
     }
     .insert(conn)?;
+    if let Some(price) = &s.price {
+        lead_price::insert(conn, lead_id, price)?;
+    }
     let created = LeadEvent::Created {
         score: s.score.value,
         reasons: s.score.reasons.clone(),

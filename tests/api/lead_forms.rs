@@ -57,7 +57,12 @@ async fn each_form_shows_the_report_labels_the_country_list_and_the_consent_sent
             is_discount,
             "{segment}"
         );
-        assert_eq!(page.contains("name=\"budget\""), is_discount, "{segment}");
+        // The bundled report has prices: a target price, not a budget.
+        assert_eq!(
+            page.contains("name=\"target_price\""),
+            is_discount,
+            "{segment}"
+        );
     }
 }
 both_backends!(each_form_shows_the_report_labels_the_country_list_and_the_consent_sentence);

@@ -501,6 +501,7 @@ async fn two_instances_sweeping_at_once_escalate_each_lead_once(app: &TestApp) {
         publisher: Publisher::new("", "", ""),
         sample_rules: settings.sample_rules(),
         sample_tokens: reportdesk::security::sample_token::SampleTokens::new(&[7; 64]),
+        quote_tokens: reportdesk::security::signed_words::SignedWords::new(&[7; 64], "quotes"),
         replies: None,
     };
     let now = reportdesk::db::now_unix();

@@ -127,6 +127,22 @@ impl ReportRef {
     }
 }
 
+/// A report's licences and prices, read from its stored document; a
+/// document that does not read (never stored that way) has none.
+pub fn pricing(
+    conn: &mut DbConnection,
+    id: i64,
+) -> QueryResult<crate::domain::pricing::ReportPricing> {
+    let content: String = reports::table
+        .find(id)
+        .select(reports::content)
+        .first(conn)?;
+    Ok(serde_json::from_str(&content).unwrap_or_else(|error| {
+        tracing::error!(report_id = id, %error, "a stored report's prices do not read");
+        Default::default()
+    }))
+}
+
 /// The report with this slug, whichever columns are wanted.
 fn by_slug(slug: &str) -> reports::BoxedQuery<'_, MultiBackend> {
     reports::table.filter(reports::slug.eq(slug)).into_boxed()

@@ -33,6 +33,12 @@ pub struct LeadDetail {
     pub inbound: Vec<crate::db::models::inbound_mail::InboundRow>,
     /// Its events' webhook deliveries to the CRM.
     pub deliveries: Vec<crate::db::models::webhook_delivery::DeliveryRow>,
+    /// A discount request's list and target price.
+    pub price: Option<crate::domain::pricing::PriceRequest>,
+    /// Offers made on it, newest first.
+    pub offers: Vec<crate::db::models::offer::Offer>,
+    /// The report's licences and prices, for a lead that may get offers.
+    pub pricing: crate::domain::pricing::ReportPricing,
 }
 
 pub fn lead_detail(conn: &mut DbConnection, id: i64) -> QueryResult<Option<LeadDetail>> {
@@ -51,6 +57,12 @@ pub fn lead_detail(conn: &mut DbConnection, id: i64) -> QueryResult<Option<LeadD
         mails: MailRow::of_lead(conn, id)?,
         inbound: crate::db::models::inbound_mail::of_lead(conn, id)?,
         deliveries: crate::db::models::webhook_delivery::DeliveryRow::of_lead(conn, id)?,
+        price: crate::db::models::lead_price::of_lead(conn, id)?,
+        offers: crate::db::models::offer::Offer::of_lead(conn, id)?,
+        pricing: match lead.kind {
+            crate::domain::lead_kind::LeadKind::SampleRequest => Default::default(),
+            _ => crate::db::models::report::pricing(conn, lead.report_id)?,
+        },
         lead,
         contact,
         report_title,

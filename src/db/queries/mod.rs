@@ -11,5 +11,6 @@ pub mod lead_export;
 pub mod lead_filter;
 pub mod lead_json;
 pub mod lead_list;
+pub mod offer_figures;
 pub mod overdue;
 pub mod repeat_interest;

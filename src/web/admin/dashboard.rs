@@ -4,7 +4,10 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use super::dashboard_money::{MoneyView, money_view, month_start};
+use crate::db::models::user::User;
 use crate::db::queries::dashboard::{self, PeriodCounts, counts_since};
+use crate::db::queries::offer_figures;
 use crate::db::{now_unix, run_blocking};
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
@@ -33,6 +36,7 @@ pub struct DashboardPage {
     pub window_from: String,
     pub mail_pending: i64,
     pub mail_dead: i64,
+    pub money: MoneyView,
 }
 
 /// Each count links to the list of exactly the leads it counts.
@@ -63,14 +67,21 @@ pub async fn dashboard(
         targets.hours.start_of_day(now),
         targets.hours.start_of_week(now),
     );
-    let (today_counts, week_counts, data) = run_blocking(&state.pool, move |conn| {
-        Ok((
-            counts_since(conn, today)?,
-            counts_since(conn, week)?,
-            dashboard::load(conn, &targets, now)?,
-        ))
-    })
-    .await?;
+    let (today_counts, week_counts, data, (figures, names)) =
+        run_blocking(&state.pool, move |conn| {
+            let data = dashboard::load(conn, &targets, now)?;
+            let money = (
+                offer_figures::load(conn, month_start(now), data.first_day, now)?,
+                User::names(conn)?,
+            );
+            Ok((
+                counts_since(conn, today)?,
+                counts_since(conn, week)?,
+                data,
+                money,
+            ))
+        })
+        .await?;
     let period = |label, since: i64, counts: PeriodCounts| DashboardPeriod {
         label,
         by_kind: counts
@@ -120,6 +131,7 @@ pub async fn dashboard(
             period("This week (since Monday, UTC)", week, week_counts),
         ],
         window_from,
+        money: money_view(figures, &names),
     };
     page::ok(&view)
 }

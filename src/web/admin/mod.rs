@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod contacts;
 pub mod dashboard;
+pub mod dashboard_money;
 pub mod inbound;
 pub mod leads;
 pub mod login;

@@ -1,7 +1,6 @@
 //! The three lead forms: one handler set, the kind taken from the URL.
 
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::error::UrlencodedError;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, percent_encode};
@@ -11,45 +10,22 @@ use super::attribution::{first_touch, utm_from_query};
 use super::lead_form_page::{
     CONSENT_TEXT_VERSION, LeadFormContext, LeadFormPage, Promises, ThankYouPage,
 };
-use crate::db::models::report::ReportRef;
+use crate::db::models::report::{ReportRef, pricing};
 use crate::db::{now_unix, run_blocking};
 use crate::domain::email::EmailAddress;
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_request::{FieldErrors, LeadFormInput, LeadRequest};
 use crate::domain::masking::mask_email;
+use crate::domain::pricing::ReportPricing;
 use crate::domain::scoring::score;
 use crate::domain::slug::Slug;
 use crate::mail::compose::ReportLink;
 use crate::security::form_token::TokenError;
 use crate::state::AppState;
-use crate::web::deadline::is_too_slow;
 use crate::web::error::PageError;
 use crate::web::extract::{client_address, limit};
 use crate::web::page;
 use crate::workflow::submit_lead::{Submission, SubmitOutcome, submit_lead};
-
-/// Larger form bodies are refused (413) before they are parsed.
-pub const MAX_FORM_BYTES: usize = 32 * 1024;
-
-/// Form-body limits and errors as pages: too large → 413, not a form → 400.
-pub fn form_config() -> web::FormConfig {
-    web::FormConfig::default()
-        .limit(MAX_FORM_BYTES)
-        .error_handler(|error, _req| {
-            let page = match error {
-                UrlencodedError::Overflow { .. } => PageError::PayloadTooLarge,
-                UrlencodedError::Payload(ref cause) if is_too_slow(cause) => {
-                    PageError::RequestTimeout
-                }
-                _ => PageError::BadRequest,
-            };
-            actix_web::error::InternalError::from_response(
-                error,
-                actix_web::ResponseError::error_response(&page),
-            )
-            .into()
-        })
-}
 
 #[derive(Debug, Deserialize)]
 pub struct FormPath {
@@ -57,14 +33,26 @@ pub struct FormPath {
     form: String,
 }
 
-async fn find_report(state: &AppState, slug: &str) -> Result<ReportRef, PageError> {
+/// The report, with its prices when the form is the discount form (the
+/// only one that shows them).
+async fn find_report(
+    state: &AppState,
+    slug: &str,
+    kind: Option<LeadKind>,
+) -> Result<(ReportRef, ReportPricing), PageError> {
     let slug = Slug::parse(slug).ok_or(PageError::NotFound)?;
-    let report = run_blocking(&state.pool, move |conn| {
-        Ok(ReportRef::find_by_slug(conn, slug.as_str())?)
+    run_blocking(&state.pool, move |conn| {
+        let Some(report) = ReportRef::find_by_slug(conn, slug.as_str())? else {
+            return Ok(None);
+        };
+        let prices = match kind {
+            Some(LeadKind::Discount) => pricing(conn, report.id)?,
+            _ => ReportPricing::default(),
+        };
+        Ok(Some((report, prices)))
     })
     .await?
-    .ok_or(PageError::NotFound)?;
-    Ok(report)
+    .ok_or(PageError::NotFound)
 }
 
 fn kind_of(path: &FormPath) -> Result<LeadKind, PageError> {
@@ -94,7 +82,7 @@ struct Shown<'a> {
 fn form_page(
     state: &AppState,
     req: &HttpRequest,
-    report: &ReportRef,
+    (report, pricing): (&ReportRef, &ReportPricing),
     kind: LeadKind,
     shown: Shown<'_>,
 ) -> LeadFormPage {
@@ -114,6 +102,7 @@ fn form_page(
             .form_tokens
             .reissue(kind, report.id, now_unix(), opened_at),
         promises: promises(state),
+        pricing,
     };
     let mut page = LeadFormPage::new(ctx, input, errors, notice);
     page.meta = page.meta.footed_by(&state.mail_setup.publisher);
@@ -127,14 +116,20 @@ pub async fn show_form(
     path: web::Path<FormPath>,
 ) -> Result<HttpResponse, PageError> {
     let kind = kind_of(&path)?;
-    let report = find_report(&state, &path.slug).await?;
+    let (report, pricing) = find_report(&state, &path.slug, Some(kind)).await?;
+    // The licence and currency chosen in the report's price table.
+    let chosen: LeadFormInput = serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
     let blank = Shown {
-        input: &LeadFormInput::default(),
+        input: &LeadFormInput {
+            licence: chosen.licence,
+            currency: chosen.currency,
+            ..LeadFormInput::default()
+        },
         errors: &FieldErrors::default(),
         notice: None,
         opened_at: now_unix(),
     };
-    let form = form_page(&state, &req, &report, kind, blank);
+    let form = form_page(&state, &req, (&report, &pricing), kind, blank);
     page::ok(&form)
 }
 
@@ -153,7 +148,7 @@ pub async fn submit(
     let started = std::time::Instant::now();
     let now = now_unix();
     limit(&state.rate_limiter, &state, &req, now)?;
-    let report = find_report(&state, &path.slug).await?;
+    let (report, pricing) = find_report(&state, &path.slug, Some(kind)).await?;
     let input = form.into_inner();
 
     let token = state
@@ -181,7 +176,7 @@ pub async fn submit(
                 notice,
                 opened_at,
             };
-            let form = form_page(&state, &req, &report, kind, shown);
+            let form = form_page(&state, &req, (&report, &pricing), kind, shown);
             return page::render(&form, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
@@ -207,6 +202,7 @@ pub async fn submit(
         .is_none_or(|ip| state.confirmation_limiter.check(ip, now).is_ok());
     let setup = state.mail_setup.clone();
     let report_ref = report.clone();
+    let price = pricing.request_for(&request);
     let store = move |conn: &mut crate::db::DbConnection| {
         let submission = Submission {
             request: &request,
@@ -221,6 +217,7 @@ pub async fn submit(
             attribution: &attribution,
             form_token_hash: &token.hash,
             consent_text_version: CONSENT_TEXT_VERSION,
+            price: price.clone(),
             now,
         };
         let status = submission.status();
@@ -244,7 +241,7 @@ pub async fn submit(
                 notice: Some(NOT_STORED),
                 opened_at,
             };
-            let form = form_page(&state, &req, &report, kind, shown);
+            let form = form_page(&state, &req, (&report, &pricing), kind, shown);
             let mut response = page::render(&form, StatusCode::SERVICE_UNAVAILABLE)?;
             response.headers_mut().insert(
                 header::RETRY_AFTER,
@@ -339,7 +336,7 @@ pub async fn thank_you(
     slug: web::Path<String>,
     query: web::Query<ThankYouQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let report = find_report(&state, &slug).await?;
+    let (report, _) = find_report(&state, &slug, None).await?;
     let kind = query.kind.as_deref().and_then(LeadKind::from_path_segment);
     let mut thanks = ThankYouPage::new(
         state.settings.public_base(),

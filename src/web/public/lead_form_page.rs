@@ -5,10 +5,11 @@ use crate::domain::sample::SampleRelease;
 use crate::format::target_words;
 use askama::Template;
 
+use super::licence_choices::{LicenceChoice, licence_choices};
 use crate::domain::country::all_countries;
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_request::{FieldErrors, LeadFormInput};
-use crate::domain::licence::Licence;
+use crate::domain::pricing::ReportPricing;
 use crate::web::page::PageMeta;
 
 /// Version of the consent sentence in `templates/public/lead_form.html`; stored
@@ -129,6 +130,7 @@ pub struct LeadFormFields {
     pub message: FieldView,
     pub licence: FieldView,
     pub budget: FieldView,
+    pub target_price: FieldView,
     pub consent: FieldView,
 }
 
@@ -184,6 +186,14 @@ impl LeadFormFields {
                 false,
                 errors,
             ),
+            target_price: FieldView::new(
+                "target_price",
+                "Your target price",
+                &input.target_price,
+                "Optional. What you would pay for the licence, as a number such as 5000.",
+                false,
+                errors,
+            ),
             consent: FieldView::new("consent", "Consent", &input.consent, "", true, errors),
         }
     }
@@ -206,7 +216,11 @@ pub struct LeadFormPage {
     /// A form-level message (expired or invalid form), shown above the fields.
     pub notice: Option<&'static str>,
     pub countries: &'static [(&'static str, &'static str)],
-    pub licences: [Licence; 3],
+    pub licences: Vec<LicenceChoice>,
+    /// The currency prices are shown (and a target price typed) in.
+    pub currency: String,
+    /// The report has prices: a target price is asked for instead of a budget.
+    pub priced: bool,
 }
 
 pub struct LeadFormContext<'a> {
@@ -217,6 +231,8 @@ pub struct LeadFormContext<'a> {
     pub action: String,
     pub form_token: String,
     pub promises: Promises,
+    /// The report's prices (none but on the discount form).
+    pub pricing: &'a ReportPricing,
 }
 
 impl LeadFormPage {
@@ -227,6 +243,7 @@ impl LeadFormPage {
         notice: Option<&'static str>,
     ) -> Self {
         let words = wording(ctx.kind, &ctx.promises);
+        let currency = ctx.pricing.shown_currency(&input.currency);
         let report_href = format!("/reports/{}", ctx.report_slug);
         let path = format!("{report_href}/{}", ctx.kind.path_segment());
         Self {
@@ -246,7 +263,9 @@ impl LeadFormPage {
             problems: errors.iter().cloned().collect(),
             notice,
             countries: all_countries(),
-            licences: Licence::ALL,
+            licences: licence_choices(ctx.pricing, &currency),
+            currency,
+            priced: !ctx.pricing.licences.is_empty(),
             wording: words,
         }
     }

@@ -4,7 +4,9 @@ use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::report_page::ReportPage;
+use serde::Deserialize;
+
+use super::report_page::{ReportPage, offers_currency};
 use crate::db::models::report::ReportRow;
 use crate::db::run_blocking;
 use crate::domain::slug::Slug;
@@ -18,49 +20,85 @@ fn page(html: Bytes) -> HttpResponse {
         .body(html)
 }
 
-/// The report page, rendered once per version of the report and then served
-/// from memory (see `views::page_cache`).
-#[tracing::instrument(name = "report_page", skip(state))]
+#[derive(Deserialize)]
+pub struct PriceQuery {
+    #[serde(default)]
+    currency: String,
+}
+
+/// A `?currency=` worth looking at: three capital letters (the report may
+/// still not be priced in it, which the render checks).
+fn asked_currency(query: &PriceQuery) -> Option<String> {
+    let code = query.currency.trim().to_ascii_uppercase();
+    (code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())).then_some(code)
+}
+
+/// The report page, rendered once per version of the report (and per
+/// currency it is priced in) and then served from memory (see
+/// `state::page_cache`).
+#[tracing::instrument(name = "report_page", skip(state, query))]
 pub async fn report_page(
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    query: web::Query<PriceQuery>,
 ) -> Result<HttpResponse, PageError> {
     let slug = Slug::parse(&slug.into_inner()).ok_or(PageError::NotFound)?;
     let slug = slug.as_str().to_owned();
+    let currency = asked_currency(&query);
+    // Cached per currency; a currency the report is not priced in is shown
+    // (and cached) as the default page, so the cache holds a bounded few.
+    let key = match &currency {
+        Some(code) => format!("{slug}?currency={code}"),
+        None => slug.clone(),
+    };
     let now = Instant::now();
-    let cached_version = match state.report_pages.lookup(&slug, now) {
+    let cached_version = match state.report_pages.lookup(&key, now) {
         Lookup::Fresh(html) => return Ok(page(html)),
         Lookup::Check { html, updated_at } => Some((html, updated_at)),
         Lookup::Missing => None,
     };
     if let Some((html, updated_at)) = cached_version {
-        let key = slug.clone();
-        let current: Option<i64> =
-            run_blocking(&state.pool, move |conn| Ok(ReportRow::version(conn, &key)?)).await?;
+        let wanted = slug.clone();
+        let current: Option<i64> = run_blocking(&state.pool, move |conn| {
+            Ok(ReportRow::version(conn, &wanted)?)
+        })
+        .await?;
         if current == Some(updated_at) {
             state
                 .report_pages
-                .store(&slug, html.clone(), updated_at, now);
+                .store(&key, html.clone(), updated_at, now);
             return Ok(page(html));
         }
     }
-    let key = slug.clone();
+    let wanted = slug.clone();
     let Some(row) = run_blocking(&state.pool, move |conn| {
-        Ok(ReportRow::find_by_slug(conn, &key)?)
+        Ok(ReportRow::find_by_slug(conn, &wanted)?)
     })
     .await?
     else {
         state.report_pages.forget(&slug);
         return Err(PageError::NotFound);
     };
+    let doc = row.document()?;
+    let priced = currency.filter(|code| offers_currency(&doc, code));
+    let key = match &priced {
+        Some(code) => format!("{slug}?currency={code}"),
+        None => slug.clone(),
+    };
+    let publisher = &state.mail_setup.publisher;
     let html = Bytes::from(
-        ReportPage::new(state.settings.public_base(), row.document()?)
-            .footed_by(&state.mail_setup.publisher)
-            .render()
-            .map_err(anyhow::Error::from)?,
+        ReportPage::new(
+            state.settings.public_base(),
+            doc,
+            priced.as_deref(),
+            state.settings.publisher_name.trim(),
+        )
+        .footed_by(publisher)
+        .render()
+        .map_err(anyhow::Error::from)?,
     );
     state
         .report_pages
-        .store(&slug, html.clone(), row.updated_at, now);
+        .store(&key, html.clone(), row.updated_at, now);
     Ok(page(html))
 }

@@ -2,6 +2,8 @@
 
 use askama::Template;
 
+use super::report_json_ld;
+use crate::domain::pricing::format_price;
 use crate::domain::report::{ReportDocument, TocEntry};
 use crate::web::charts::forecast::ForecastChart;
 use crate::web::page::PageMeta;
@@ -15,7 +17,34 @@ pub struct ReportPage {
     pub chart: ForecastChart,
     pub toc: Vec<NumberedEntry>,
     pub faq_json_ld: String,
+    /// schema.org Product and Offers, for a report with prices.
+    pub product_json_ld: Option<String>,
     pub links: ReportLinks,
+    /// The price table, for a report with prices.
+    pub prices: Option<PriceTable>,
+}
+
+/// The licences and their prices in the currency chosen.
+pub struct PriceTable {
+    pub currency: String,
+    /// Links to the same table in each currency the report is priced in.
+    pub currencies: Vec<CurrencyLink>,
+    pub rows: Vec<PriceRow>,
+}
+
+pub struct CurrencyLink {
+    pub code: String,
+    pub href: String,
+    pub current: bool,
+}
+
+pub struct PriceRow {
+    pub name: String,
+    pub description: String,
+    /// "USD 4,499.00", or a note where this licence has no price in it.
+    pub price: String,
+    pub discount: String,
+    pub inquiry: String,
 }
 
 /// The three headline figures, formatted for reading.
@@ -46,7 +75,14 @@ impl ReportPage {
         self
     }
 
-    pub fn new(public_base: &str, doc: ReportDocument) -> Self {
+    /// The page in `currency` (one the report is priced in), else in the
+    /// report's default currency.
+    pub fn new(
+        public_base: &str,
+        doc: ReportDocument,
+        currency: Option<&str>,
+        publisher_name: &str,
+    ) -> Self {
         let path = format!("/reports/{}", doc.slug);
         let meta = PageMeta::new(public_base, &path, &doc.title, &doc.summary).article();
         let m = &doc.market;
@@ -62,7 +98,13 @@ impl ReportPage {
             headline,
             chart: ForecastChart::new(&doc.market),
             toc: number_entries("", &doc.sections.table_of_contents),
-            faq_json_ld: faq_json_ld(&doc),
+            faq_json_ld: report_json_ld::faq(&doc),
+            product_json_ld: report_json_ld::product(
+                &doc,
+                &format!("{public_base}{path}"),
+                publisher_name,
+            ),
+            prices: price_table(&doc, &path, currency),
             links: ReportLinks {
                 sample_request: format!("{path}/sample-request"),
                 inquiry: format!("{path}/inquiry"),
@@ -71,6 +113,54 @@ impl ReportPage {
             doc,
         }
     }
+}
+
+/// Whether the report is sold in `currency`: the page's `?currency=`.
+pub fn offers_currency(doc: &ReportDocument, currency: &str) -> bool {
+    doc.licences
+        .iter()
+        .any(|tier| tier.price_in(currency).is_some())
+}
+
+fn price_table(doc: &ReportDocument, path: &str, wanted: Option<&str>) -> Option<PriceTable> {
+    if doc.licences.is_empty() {
+        return None;
+    }
+    let currency = wanted
+        .filter(|c| offers_currency(doc, c))
+        .unwrap_or(doc.price_currency())
+        .to_owned();
+    let rows = doc
+        .licences
+        .iter()
+        .map(|tier| {
+            let asked = format!("?licence={}&currency={currency}", tier.code);
+            PriceRow {
+                name: tier.name.clone(),
+                description: tier.description.clone(),
+                price: tier.price_in(&currency).map_or_else(
+                    || format!("Not sold in {currency}: ask us"),
+                    |minor| format_price(minor, &currency),
+                ),
+                discount: format!("{path}/discount{asked}"),
+                inquiry: format!("{path}/inquiry{asked}"),
+            }
+        })
+        .collect();
+    let currencies = doc
+        .price_currencies()
+        .into_iter()
+        .map(|code| CurrencyLink {
+            href: format!("{path}?currency={code}#prices"),
+            current: code == currency,
+            code,
+        })
+        .collect();
+    Some(PriceTable {
+        currency,
+        currencies,
+        rows,
+    })
 }
 
 fn number_entries(prefix: &str, entries: &[TocEntry]) -> Vec<NumberedEntry> {
@@ -86,32 +176,6 @@ fn number_entries(prefix: &str, entries: &[TocEntry]) -> Vec<NumberedEntry> {
             }
         })
         .collect()
-}
-
-/// schema.org FAQPage data for search engines. `<`, `>` and `&` are written as
-/// JSON escapes so no answer text can close the surrounding script element.
-fn faq_json_ld(doc: &ReportDocument) -> String {
-    let questions: Vec<_> = doc
-        .sections
-        .faq
-        .iter()
-        .map(|entry| {
-            serde_json::json!({
-                "@type": "Question",
-                "name": entry.question,
-                "acceptedAnswer": { "@type": "Answer", "text": entry.answer },
-            })
-        })
-        .collect();
-    let data = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "FAQPage",
-        "mainEntity": questions,
-    });
-    data.to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
 }
 
 #[cfg(test)]
@@ -140,20 +204,5 @@ mod tests {
         assert_eq!(numbered[0].number, "1");
         assert_eq!(numbered[1].children[0].number, "2.1");
         assert_eq!(numbered[1].children[0].children[0].number, "2.1.1");
-    }
-
-    #[test]
-    fn faq_data_cannot_close_its_script_element() {
-        let mut doc =
-            crate::domain::report::ReportDocument::parse_toml(crate::content::BUNDLED_REPORT)
-                .unwrap();
-        doc.sections.faq[0].answer = "</script><script>alert(1)</script>".into();
-        let json = faq_json_ld(&doc);
-        assert!(!json.contains("</script"));
-        let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert_eq!(
-            parsed["mainEntity"][0]["acceptedAnswer"]["text"],
-            "</script><script>alert(1)</script>"
-        );
     }
 }

@@ -47,7 +47,7 @@ fn page_of(
     Ok(response)
 }
 
-fn no_store(response: &mut HttpResponse) {
+pub fn no_store(response: &mut HttpResponse) {
     let headers = response.headers_mut();
     headers.insert(
         header::CACHE_CONTROL,

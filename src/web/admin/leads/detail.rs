@@ -49,6 +49,7 @@ pub struct LeadDetailPage {
     pub next_step: Option<(String, String, bool)>,
     /// The desk's time zone, which due times are typed in.
     pub zone: String,
+    pub offers: super::offers::OffersView,
 }
 
 pub struct SampleView {
@@ -112,6 +113,8 @@ pub struct LeadView {
     pub message: String,
     pub licence: String,
     pub budget: String,
+    /// List and target price of a discount request, if it had prices.
+    pub price: Option<String>,
     pub owner_id: Option<i64>,
     pub owner: String,
     pub consent: String,
@@ -241,6 +244,7 @@ pub async fn render_detail(
         buyer_replied: lead.buyer_replied_at.is_some(),
         zone: desk.zone_name().to_owned(),
         next_step: next.map(|f| (f.action, desk.format(f.due_at), f.due_at < now_unix())),
+        offers: super::offers::offers_view(&detail, &staff.user, &names, state, desk),
         lead: lead_view(
             &detail,
             clock,
@@ -294,6 +298,7 @@ fn lead_view(
         message: or_dash(&lead.message),
         licence: or_dash(&lead.licence.map(|l| l.to_string())),
         budget: or_dash(&lead.budget),
+        price: detail.price.as_ref().map(|p| p.describe()),
         owner_id: lead.assignee_id,
         owner: lead
             .assignee_id

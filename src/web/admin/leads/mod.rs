@@ -8,6 +8,7 @@ pub mod export;
 pub mod filters;
 pub mod list;
 pub mod next_step;
+pub mod offers;
 pub mod queues;
 pub mod timeline;
 pub mod views;

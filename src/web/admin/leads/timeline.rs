@@ -10,6 +10,7 @@ use crate::db::queries::repeat_interest::RepeatInterest;
 use crate::domain::lead_event::LeadEvent;
 use crate::domain::mail_kind::MailKind;
 use crate::domain::masking::mask_email;
+use crate::domain::offer::OfferState;
 use crate::domain::response_clock::lateness;
 use crate::domain::working_hours::WorkingHours;
 use crate::format::ordinal;
@@ -113,6 +114,21 @@ pub fn describe_event(
         ),
         LeadEvent::FollowUpSet { due_at, action } => {
             (format!("Next step due {}", desk.format(due_at)), action)
+        }
+        LeadEvent::OfferChanged {
+            offer_id,
+            state,
+            terms,
+            note,
+        } => {
+            let state = OfferState::from_db(&state).map_or(state, |s| s.label().to_owned());
+            (
+                format!("Offer {offer_id} {state}"),
+                match note {
+                    Some(note) => format!("{terms} — {note}"),
+                    None => terms,
+                },
+            )
         }
         LeadEvent::Erased { on_request } => (
             "Personal data erased".into(),

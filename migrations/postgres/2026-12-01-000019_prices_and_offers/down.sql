@@ -1,0 +1,2 @@
+DROP TABLE offers;
+DROP TABLE lead_prices;

@@ -1,0 +1,40 @@
+//! The tables of offers and prices, and of two-factor login (see `schema`).
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        code_hash -> Text,
+        used_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    lead_prices (lead_id) {
+        lead_id -> BigInt,
+        currency -> Text,
+        list_price_minor -> Nullable<BigInt>,
+        asked_price_minor -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    offers (id) {
+        id -> BigInt,
+        lead_id -> BigInt,
+        licence -> Text,
+        currency -> Text,
+        list_price_minor -> BigInt,
+        price_minor -> BigInt,
+        discount_percent -> Double,
+        valid_until -> BigInt,
+        state -> Text,
+        proposed_by -> BigInt,
+        decided_by -> Nullable<BigInt>,
+        decision_note -> Nullable<Text>,
+        decided_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}

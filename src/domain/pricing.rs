@@ -1,0 +1,384 @@
+//! Licence tiers and their prices as a report file states them, money as
+//! the page and the desk show it, and the discount a price is off a list
+//! price. Amounts are integers in the currency's minor units (cents), so no
+//! price is ever a rounded float.
+
+use std::collections::BTreeMap;
+
+use iso_currency::Currency;
+use serde::{Deserialize, Serialize};
+
+use super::licence::Licence;
+
+/// One licence a report is sold under, with its list prices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicenceTier {
+    /// `single`, `multi` or `enterprise`: the discount form's `licence`.
+    pub code: String,
+    pub name: String,
+    /// Who may use it, in which formats, with what deliverables.
+    pub description: String,
+    /// ISO 4217 code → list price in minor units: `{ USD = 449900 }`.
+    pub prices: BTreeMap<String, i64>,
+}
+
+impl LicenceTier {
+    pub fn price_in(&self, currency: &str) -> Option<i64> {
+        self.prices.get(currency).copied()
+    }
+}
+
+/// A report's prices alone, as read back from its stored document (the
+/// rest of the document is skipped).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReportPricing {
+    #[serde(default)]
+    default_currency: Option<String>,
+    #[serde(default)]
+    pub licences: Vec<LicenceTier>,
+    #[serde(default)]
+    market: MarketCurrency,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+struct MarketCurrency {
+    #[serde(default)]
+    currency: String,
+}
+
+impl ReportPricing {
+    pub fn default_currency(&self) -> &str {
+        self.default_currency
+            .as_deref()
+            .unwrap_or(&self.market.currency)
+    }
+
+    pub fn tier(&self, code: &str) -> Option<&LicenceTier> {
+        self.licences.iter().find(|tier| tier.code == code)
+    }
+
+    /// `wanted` if some licence is priced in it, else the default currency.
+    pub fn shown_currency(&self, wanted: &str) -> String {
+        let wanted = wanted.trim().to_ascii_uppercase();
+        if self.licences.iter().any(|t| t.price_in(&wanted).is_some()) {
+            wanted
+        } else {
+            self.default_currency().to_owned()
+        }
+    }
+}
+
+impl ReportPricing {
+    /// What a discount request asked about money, priced from this report:
+    /// the list price of its licence in the currency it was shown in.
+    pub fn request_for(&self, request: &super::lead_request::LeadRequest) -> Option<PriceRequest> {
+        let currency = request.currency.clone()?;
+        let list_minor = request
+            .licence
+            .and_then(|licence| self.tier(licence.as_db()))
+            .and_then(|tier| tier.price_in(&currency));
+        Some(PriceRequest {
+            currency,
+            list_minor,
+            asked_minor: request.asked_price,
+        })
+    }
+}
+
+/// What a discount request asked about money: the currency it was shown in,
+/// the licence's list price there (when the report has one) and the price
+/// the buyer typed (when they did).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceRequest {
+    pub currency: String,
+    pub list_minor: Option<i64>,
+    pub asked_minor: Option<i64>,
+}
+
+impl PriceRequest {
+    /// How much the buyer asks off the list price, when both are known.
+    pub fn asked_discount(&self) -> Option<f64> {
+        Some(discount_percent(self.list_minor?, self.asked_minor?))
+    }
+
+    /// "list USD 6,499.00 · asks USD 5,500.00 (15.4 % off)", for the desk.
+    pub fn describe(&self) -> String {
+        let list = self
+            .list_minor
+            .map(|minor| format!("list {}", format_price(minor, &self.currency)));
+        let asked = self.asked_minor.map(|minor| {
+            let off = self
+                .asked_discount()
+                .map(|p| format!(" ({p:.1} % off)"))
+                .unwrap_or_default();
+            format!("asks {}{off}", format_price(minor, &self.currency))
+        });
+        match (list, asked) {
+            (Some(list), Some(asked)) => format!("{list} · {asked}"),
+            (Some(one), None) | (None, Some(one)) => one,
+            (None, None) => format!("prices shown in {}", self.currency),
+        }
+    }
+}
+
+/// An ISO 4217 code as typed (any case), if it is one.
+pub fn currency_code(text: &str) -> Option<String> {
+    let code = text.trim().to_ascii_uppercase();
+    Currency::from_code(&code).map(|_| code)
+}
+
+/// The highest list price taken (ten billion in major units): a typo of a
+/// few extra zeros is caught, real prices are not.
+const MAX_MINOR: i64 = 1_000_000_000_000;
+
+/// Checks the tiers of a report whose prices default to `default_currency`;
+/// the error names the field (`licences[1].prices.XYZ`) and says why.
+pub fn check_licences(
+    tiers: &[LicenceTier],
+    default_currency: &str,
+) -> Result<(), (String, String)> {
+    let invalid = |field: String, problem: &str| Err((field, problem.to_owned()));
+    if !tiers.is_empty() && Currency::from_code(default_currency).is_none() {
+        return invalid(
+            "default_currency".into(),
+            "is not an ISO 4217 currency code (like USD, EUR, GBP)",
+        );
+    }
+    let mut seen = Vec::new();
+    for (i, tier) in tiers.iter().enumerate() {
+        let field = |name: &str| format!("licences[{i}].{name}");
+        if Licence::from_db(&tier.code).is_none() {
+            return invalid(field("code"), "must be single, multi or enterprise");
+        }
+        if seen.contains(&tier.code) {
+            return invalid(field("code"), "is already used by another licence");
+        }
+        seen.push(tier.code.clone());
+        if tier.name.trim().is_empty() || tier.name.chars().count() > 100 {
+            return invalid(field("name"), "must be 1–100 characters");
+        }
+        if tier.description.trim().is_empty() || tier.description.chars().count() > 500 {
+            return invalid(field("description"), "must be 1–500 characters");
+        }
+        for (code, amount) in &tier.prices {
+            let here = field(&format!("prices.{code}"));
+            if Currency::from_code(code).is_none() {
+                return invalid(
+                    here,
+                    "is not an ISO 4217 currency code (like USD, EUR, GBP)",
+                );
+            }
+            if *amount <= 0 || *amount > MAX_MINOR {
+                return invalid(
+                    here,
+                    "must be a positive price in minor units (449900 = 4,499.00)",
+                );
+            }
+        }
+        if !tier.prices.contains_key(default_currency) {
+            return Err((
+                field("prices"),
+                format!("has no price in the report's default currency, {default_currency}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Digits after the decimal point in `currency` (2 when unknown).
+fn exponent(currency: &str) -> u32 {
+    Currency::from_code(currency)
+        .and_then(|c| c.exponent())
+        .map_or(2, u32::from)
+}
+
+/// The amount in major units as schema.org and forms write it: `4499.00`.
+pub fn plain_amount(minor: i64, currency: &str) -> String {
+    let digits = exponent(currency);
+    let scale = 10_i64.pow(digits);
+    let (whole, fraction) = (minor / scale, (minor % scale).abs());
+    if digits == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{fraction:0width$}", width = digits as usize)
+    }
+}
+
+/// The amount for reading: `USD 4,499.00`.
+pub fn format_price(minor: i64, currency: &str) -> String {
+    let plain = plain_amount(minor, currency);
+    let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if fraction.is_empty() {
+        format!("{currency} {grouped}")
+    } else {
+        format!("{currency} {grouped}.{fraction}")
+    }
+}
+
+/// A price typed in major units (`3999`, `3,999.50`, `3999.5`) as minor
+/// units of `currency`; refuses more decimals than the currency has.
+pub fn parse_amount(text: &str, currency: &str) -> Result<i64, String> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}'))
+        .collect();
+    let refused = || format!("Type a price in {currency}, like 3500 or 3,500.00");
+    let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+    let digits = exponent(currency) as usize;
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+        || fraction.len() > digits
+        || whole.len() > 12
+    {
+        return Err(refused());
+    }
+    let scale = 10_i64.pow(digits as u32);
+    let whole: i64 = whole.parse().map_err(|_| refused())?;
+    let fraction: i64 = if fraction.is_empty() {
+        0
+    } else {
+        format!("{fraction:0<digits$}")
+            .parse()
+            .map_err(|_| refused())?
+    };
+    let minor = whole * scale + fraction;
+    if minor <= 0 {
+        return Err(format!("The price must be more than {currency} 0"));
+    }
+    Ok(minor)
+}
+
+/// Words that put a lost lead down to price (its reason is free text).
+const PRICE_WORDS: [&str; 5] = ["price", "budget", "expensive", "cost", "discount"];
+
+/// Whether a loss's reason speaks of money.
+pub fn speaks_of_price(reason: &str) -> bool {
+    let reason = reason.to_lowercase();
+    PRICE_WORDS.iter().any(|word| reason.contains(word))
+}
+
+/// How much `price` is off `list`, in percent with one decimal (a price
+/// above the list is a negative discount).
+pub fn discount_percent(list: i64, price: i64) -> f64 {
+    if list <= 0 {
+        return 0.0;
+    }
+    let tenths = ((list - price) as f64 * 1000.0 / list as f64).round();
+    tenths / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tier(code: &str, prices: &[(&str, i64)]) -> LicenceTier {
+        LicenceTier {
+            code: code.into(),
+            name: "Single user".into(),
+            description: "One named reader, PDF.".into(),
+            prices: prices.iter().map(|(c, a)| ((*c).to_owned(), *a)).collect(),
+        }
+    }
+
+    #[test]
+    fn a_licence_without_the_default_currency_is_refused_by_name() {
+        let tiers = [
+            tier("single", &[("USD", 449_900)]),
+            tier("multi", &[("EUR", 1)]),
+        ];
+        let (field, problem) = check_licences(&tiers, "USD").unwrap_err();
+        assert_eq!(field, "licences[1].prices");
+        assert!(problem.contains("USD"));
+    }
+
+    #[test]
+    fn an_unknown_currency_code_and_a_zero_price_are_refused() {
+        let unknown = [tier("single", &[("USD", 1), ("XYZ", 1)])];
+        assert_eq!(
+            check_licences(&unknown, "USD").unwrap_err().0,
+            "licences[0].prices.XYZ"
+        );
+        let zero = [tier("single", &[("USD", 0)])];
+        assert_eq!(
+            check_licences(&zero, "USD").unwrap_err().0,
+            "licences[0].prices.USD"
+        );
+        let twice = [tier("single", &[("USD", 1)]), tier("single", &[("USD", 1)])];
+        assert_eq!(
+            check_licences(&twice, "USD").unwrap_err().0,
+            "licences[1].code"
+        );
+        let other = [tier("team", &[("USD", 1)])];
+        assert_eq!(
+            check_licences(&other, "USD").unwrap_err().0,
+            "licences[0].code"
+        );
+        assert!(
+            check_licences(
+                &[tier("single", &[("USD", 449_900), ("JPY", 70_000)])],
+                "USD"
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn prices_are_shown_in_the_currencys_own_minor_units() {
+        assert_eq!(format_price(449_900, "USD"), "USD 4,499.00");
+        assert_eq!(format_price(70_000, "JPY"), "JPY 70,000");
+        assert_eq!(format_price(1_234_567, "BHD"), "BHD 1,234.567");
+        assert_eq!(format_price(99, "EUR"), "EUR 0.99");
+        assert_eq!(plain_amount(449_900, "USD"), "4499.00");
+    }
+
+    #[test]
+    fn typed_prices_become_minor_units_or_a_clear_refusal() {
+        assert_eq!(parse_amount("3,999.50", "USD"), Ok(399_950));
+        assert_eq!(parse_amount("3999.5", "USD"), Ok(399_950));
+        assert_eq!(parse_amount(" 3500 ", "EUR"), Ok(350_000));
+        assert_eq!(parse_amount("70000", "JPY"), Ok(70_000));
+        assert!(parse_amount("70000.5", "JPY").is_err());
+        assert!(parse_amount("3.999", "USD").is_err());
+        assert!(parse_amount("-5", "USD").is_err());
+        assert!(parse_amount("0", "USD").is_err());
+        assert!(parse_amount("about 3k", "USD").is_err());
+        assert!(parse_amount("", "USD").is_err());
+    }
+
+    #[test]
+    fn the_desk_reads_the_asked_discount_beside_the_list_price() {
+        let asked = PriceRequest {
+            currency: "USD".into(),
+            list_minor: Some(649_900),
+            asked_minor: Some(550_000),
+        };
+        assert_eq!(
+            asked.describe(),
+            "list USD 6,499.00 · asks USD 5,500.00 (15.4 % off)"
+        );
+        let no_target = PriceRequest {
+            asked_minor: None,
+            ..asked
+        };
+        assert_eq!(no_target.describe(), "list USD 6,499.00");
+    }
+
+    #[test]
+    fn the_discount_is_off_the_list_price_to_one_decimal() {
+        assert_eq!(discount_percent(449_900, 413_908), 8.0);
+        assert_eq!(discount_percent(449_900, 382_415), 15.0);
+        assert_eq!(discount_percent(100_000, 100_000), 0.0);
+        assert_eq!(discount_percent(100_000, 110_000), -10.0);
+        assert_eq!(discount_percent(0, 5), 0.0);
+    }
+}

@@ -1,0 +1,115 @@
+//! The report page's structured data for search engines: the FAQ, and the
+//! report as a schema.org `Product` with an `Offer` per licence and currency.
+
+use crate::domain::pricing::plain_amount;
+use crate::domain::report::ReportDocument;
+
+/// JSON for a `<script>` element: `<`, `>` and `&` are written as JSON
+/// escapes, so no text from the report can close the element.
+fn script_safe(data: &serde_json::Value) -> String {
+    data.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// schema.org FAQPage.
+pub fn faq(doc: &ReportDocument) -> String {
+    let questions: Vec<_> = doc
+        .sections
+        .faq
+        .iter()
+        .map(|entry| {
+            serde_json::json!({
+                "@type": "Question",
+                "name": entry.question,
+                "acceptedAnswer": { "@type": "Answer", "text": entry.answer },
+            })
+        })
+        .collect();
+    script_safe(&serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": questions,
+    }))
+}
+
+/// schema.org Product with its offers, or `None` for a report without
+/// prices (an Offer without a price is not one).
+pub fn product(doc: &ReportDocument, page_url: &str, publisher: &str) -> Option<String> {
+    if doc.licences.is_empty() {
+        return None;
+    }
+    let mut offers = Vec::new();
+    for tier in &doc.licences {
+        for (currency, minor) in &tier.prices {
+            offers.push(serde_json::json!({
+                "@type": "Offer",
+                "name": tier.name,
+                "description": tier.description,
+                "price": plain_amount(*minor, currency),
+                "priceCurrency": currency,
+                "availability": "https://schema.org/InStock",
+                "url": format!("{page_url}?currency={currency}#prices"),
+            }));
+        }
+    }
+    let mut product = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": doc.title,
+        "description": doc.summary,
+        "url": page_url,
+        "category": "Market research report",
+        "offers": offers,
+    });
+    if !publisher.is_empty() {
+        product["brand"] = serde_json::json!({ "@type": "Organization", "name": publisher });
+    }
+    Some(script_safe(&product))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled() -> ReportDocument {
+        ReportDocument::parse_toml(crate::content::BUNDLED_REPORT).unwrap()
+    }
+
+    #[test]
+    fn faq_data_cannot_close_its_script_element() {
+        let mut doc = bundled();
+        doc.sections.faq[0].answer = "</script><script>alert(1)</script>".into();
+        let json = faq(&doc);
+        assert!(!json.contains("</script"));
+        let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            parsed["mainEntity"][0]["acceptedAnswer"]["text"],
+            "</script><script>alert(1)</script>"
+        );
+    }
+
+    #[test]
+    fn the_product_offers_every_licence_in_every_currency_with_a_plain_price() {
+        let json = product(&bundled(), "https://r.test/reports/x", "Acme Research").unwrap();
+        let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(parsed["@type"], "Product");
+        assert_eq!(parsed["brand"]["name"], "Acme Research");
+        let offers = parsed["offers"].as_array().unwrap();
+        assert_eq!(offers.len(), 9);
+        let single_usd = offers
+            .iter()
+            .find(|o| o["name"] == "Single user" && o["priceCurrency"] == "USD")
+            .unwrap();
+        assert_eq!(single_usd["price"], "4499.00");
+        assert_eq!(single_usd["availability"], "https://schema.org/InStock");
+    }
+
+    #[test]
+    fn a_report_without_prices_has_no_product_data() {
+        let mut doc = bundled();
+        doc.licences.clear();
+        assert_eq!(product(&doc, "https://r.test/reports/x", ""), None);
+    }
+}
