@@ -81,9 +81,10 @@ pub enum MailCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// Insert a report from a TOML file, or update the one with the same slug.
+    /// Insert a report from a TOML file, or update the one with the same
+    /// slug; given a folder, every `.toml` in it, each on its own.
     Import {
-        /// The report file, e.g. content/reports/global-medical-second-opinion-market.toml
+        /// A report file (content/reports/global-medical-second-opinion-market.toml) or a folder of them
         file: PathBuf,
     },
     /// List the reports in the database.
@@ -150,6 +151,13 @@ pub enum UserCommand {
 pub enum GenerateCommand {
     /// Insert COUNT leads with a realistic spread of kinds, statuses, countries and dates.
     Leads {
+        #[arg(long)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Insert COUNT realistic test reports across industries and regions.
+    Reports {
         #[arg(long)]
         count: usize,
         #[arg(long, default_value_t = 1)]

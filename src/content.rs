@@ -46,7 +46,7 @@ pub fn import_file(
     conn: &mut DbConnection,
     path: &Path,
     samples: &SampleContext,
-) -> anyhow::Result<(String, ImportOutcome)> {
+) -> anyhow::Result<Imported> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let doc = ReportDocument::parse_toml(&text)
@@ -66,8 +66,46 @@ pub fn import_file(
             None => generated(&doc, samples)?,
         };
         report_sample::store(conn, report.id, &name, &bytes, crate::db::now_unix())?;
-        Ok((doc.slug.clone(), outcome))
+        Ok(Imported {
+            slug: doc.slug.clone(),
+            outcome,
+            warnings: doc.warnings(),
+        })
     })
+}
+
+/// A report stored, and what the editor should look at.
+pub struct Imported {
+    pub slug: String,
+    pub outcome: ImportOutcome,
+    pub warnings: Vec<String>,
+}
+
+/// Every `.toml` file of a folder (sorted), or the one file given: each in
+/// its own transaction, so a bad file stops only itself.
+pub fn import_path(
+    conn: &mut DbConnection,
+    path: &Path,
+    samples: &SampleContext,
+) -> anyhow::Result<Vec<(std::path::PathBuf, anyhow::Result<Imported>)>> {
+    let files = if path.is_dir() {
+        let mut files: Vec<_> = std::fs::read_dir(path)
+            .with_context(|| format!("cannot read the folder {}", path.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        files
+    } else {
+        vec![path.to_owned()]
+    };
+    Ok(files
+        .into_iter()
+        .map(|file| {
+            let outcome = import_file(conn, &file, samples);
+            (file, outcome)
+        })
+        .collect())
 }
 
 fn file_name(path: &Path) -> String {

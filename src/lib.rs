@@ -8,6 +8,7 @@ pub mod db;
 pub mod domain;
 pub mod format;
 pub mod generate;
+pub mod generate_reports;
 pub mod jobs;
 pub mod mail;
 pub mod monitoring;

@@ -45,12 +45,36 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut conn = pool.get()?;
             db::run_migrations(&mut conn)?;
             let samples = content::SampleContext::from_settings(&settings);
-            let (slug, outcome) = content::import_file(&mut conn, &file, &samples)?;
-            let verb = match outcome {
-                ImportOutcome::Created => "created",
-                ImportOutcome::Updated => "updated",
-            };
-            println!("{verb} report {slug}");
+            let results = content::import_path(&mut conn, &file, &samples)?;
+            let (mut created, mut updated, mut refused) = (0, 0, 0);
+            for (path, result) in &results {
+                match result {
+                    Ok(done) => {
+                        let verb = match done.outcome {
+                            ImportOutcome::Created => {
+                                created += 1;
+                                "created"
+                            }
+                            ImportOutcome::Updated => {
+                                updated += 1;
+                                "updated"
+                            }
+                        };
+                        println!("{verb} report {}", done.slug);
+                        for warning in &done.warnings {
+                            eprintln!("warning: {}: {warning}", path.display());
+                        }
+                    }
+                    Err(error) => {
+                        refused += 1;
+                        eprintln!("refused {}: {error:#}", path.display());
+                    }
+                }
+            }
+            if results.len() > 1 {
+                println!("{created} created, {updated} updated, {refused} refused");
+            }
+            anyhow::ensure!(refused == 0, "{refused} of {} files refused", results.len());
         }
         Command::Report(ReportCommand::List) => {
             let pool = db::connect(&settings.database_url, 1)?;
@@ -94,6 +118,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let made = reportdesk::generate::generate_leads(&mut conn, count, seed)?;
             println!(
                 "generated {made} leads in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::Generate(GenerateCommand::Reports { count, seed }) => {
+            let pool = db::connect(&settings.database_url, 1)?;
+            let mut conn = pool.get()?;
+            db::run_migrations(&mut conn)?;
+            let started = std::time::Instant::now();
+            let made = reportdesk::generate_reports::generate_reports(&mut conn, count, seed)?;
+            println!(
+                "generated {made} reports in {:.1} s",
                 started.elapsed().as_secs_f64()
             );
         }

@@ -76,6 +76,26 @@ pub fn serve(
                             .default_service(web::to(handlers::method_not_allowed)),
                     )
                     .service(
+                        web::resource("/industries/{slug}")
+                            .route(read().to(public::catalog::industry))
+                            .default_service(web::to(handlers::method_not_allowed)),
+                    )
+                    .service(
+                        web::resource("/robots.txt")
+                            .route(read().to(public::sitemap::robots))
+                            .default_service(web::to(handlers::method_not_allowed)),
+                    )
+                    .service(
+                        web::resource("/sitemap.xml")
+                            .route(read().to(public::sitemap::sitemap))
+                            .default_service(web::to(handlers::method_not_allowed)),
+                    )
+                    .service(
+                        web::resource("/sitemaps/{n}.xml")
+                            .route(read().to(public::sitemap::sitemap_part))
+                            .default_service(web::to(handlers::method_not_allowed)),
+                    )
+                    .service(
                         web::resource("/quotes/{token}")
                             .route(read().to(public::quote::show))
                             .route(web::post().to(public::quote::act))

@@ -16,6 +16,7 @@ diesel::table! {
         content -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        industry -> Nullable<Text>,
     }
 }
 

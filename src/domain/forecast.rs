@@ -15,6 +15,23 @@ pub struct ForecastPoint {
     pub stated: bool,
 }
 
+/// The compound annual growth rate, in percent, that the two stated values
+/// imply.
+pub fn implied_cagr(market: &MarketFigures) -> f64 {
+    let span = f64::from(market.end_year - market.start_year);
+    ((market.end_value / market.start_value).powf(1.0 / span) - 1.0) * 100.0
+}
+
+/// Stated and implied CAGR may differ by rounding; past this (in percentage
+/// points) the page says so.
+pub const CAGR_TOLERANCE: f64 = 0.1;
+
+/// The implied CAGR, when the stated one is more than the tolerance off it.
+pub fn cagr_mismatch(market: &MarketFigures) -> Option<f64> {
+    let implied = implied_cagr(market);
+    ((implied - market.cagr_percent).abs() > CAGR_TOLERANCE).then_some(implied)
+}
+
 pub fn yearly_series(market: &MarketFigures) -> Vec<ForecastPoint> {
     let span = f64::from(market.end_year - market.start_year);
     let growth = market.end_value / market.start_value;

@@ -16,6 +16,26 @@ pub struct ReportDocument {
     pub summary: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_on: Option<String>,
+    /// The publisher's own code for the report ("MR-HC-0412").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_code: Option<String>,
+    /// When the report was last revised (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_on: Option<String>,
+    /// The year the estimates start from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
+    /// What the buyer receives: "PDF", "Excel", …
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub formats: Vec<String>,
+    /// "Healthcare": the catalogue's filter and `/industries/{slug}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    /// Words a buyer may search for beyond the title and summary.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     pub intro: Vec<String>,
     pub key_players: Vec<String>,
     pub market: MarketFigures,
@@ -158,16 +178,81 @@ impl ReportDocument {
         }
         require_text("title", &self.title, 200)?;
         require_text("summary", &self.summary, 400)?;
-        if let Some(date) = &self.published_on {
-            let format = time::macros::format_description!("[year]-[month]-[day]");
-            time::Date::parse(date, &format).map_err(|_| {
-                ReportFileError::invalid("published_on", "must be a date like 2025-06-30")
-            })?;
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        for (field, date) in [
+            ("published_on", &self.published_on),
+            ("updated_on", &self.updated_on),
+        ] {
+            if let Some(date) = date {
+                time::Date::parse(date, &format).map_err(|_| {
+                    ReportFileError::invalid(field, "must be a date like 2025-06-30")
+                })?;
+            }
+        }
+        if let (Some(published), Some(updated)) = (&self.published_on, &self.updated_on)
+            && updated < published
+        {
+            return Err(ReportFileError::invalid(
+                "updated_on",
+                "must not be before published_on",
+            ));
         }
         require_list("intro", &self.intro)?;
         require_list("key_players", &self.key_players)?;
         self.market.check()?;
+        self.check_facts()?;
         self.sections.check()
+    }
+}
+
+impl ReportDocument {
+    fn check_facts(&self) -> Result<(), ReportFileError> {
+        if let Some(code) = &self.report_code {
+            require_text("report_code", code, 40)?;
+        }
+        if let Some(year) = self.base_year
+            && !(self.market.start_year - 10..=self.market.end_year).contains(&year)
+        {
+            return Err(ReportFileError::invalid(
+                "base_year",
+                "must be within ten years before the forecast's start, or inside it",
+            ));
+        }
+        if self.pages.is_some_and(|p| p == 0 || p > 5000) {
+            return Err(ReportFileError::invalid("pages", "must be 1 to 5000"));
+        }
+        for (i, format) in self.formats.iter().enumerate() {
+            require_text(&format!("formats[{i}]"), format, 30)?;
+        }
+        if let Some(industry) = &self.industry {
+            require_text("industry", industry, 60)?;
+            if Slug::from_name(industry).is_none() {
+                return Err(ReportFileError::invalid(
+                    "industry",
+                    "needs at least three letters or digits",
+                ));
+            }
+        }
+        if self.tags.len() > 12 {
+            return Err(ReportFileError::invalid("tags", "at most 12"));
+        }
+        for (i, tag) in self.tags.iter().enumerate() {
+            require_text(&format!("tags[{i}]"), tag, 40)?;
+        }
+        Ok(())
+    }
+
+    /// What an import should point out without refusing the file.
+    pub fn warnings(&self) -> Vec<String> {
+        super::forecast::cagr_mismatch(&self.market)
+            .map(|implied| {
+                format!(
+                    "market.cagr_percent: the stated CAGR ({:.2} %) differs from the {implied:.2} % its start and end values imply; the page says so in a footnote",
+                    self.market.cagr_percent
+                )
+            })
+            .into_iter()
+            .collect()
     }
 }
 
@@ -276,46 +361,4 @@ fn require_list(field: &str, values: &[String]) -> Result<(), ReportFileError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const BUNDLED: &str =
-        include_str!("../../content/reports/global-medical-second-opinion-market.toml");
-
-    #[test]
-    fn the_bundled_report_parses_with_every_seed_section() {
-        let doc = ReportDocument::parse_toml(BUNDLED).expect("bundled report is valid");
-        assert_eq!(doc.intro.len(), 3);
-        assert_eq!(doc.sections.financial_ratios.len(), 5);
-        assert_eq!(doc.sections.segmentations.len(), 3);
-        assert_eq!(doc.sections.regions.len(), 5);
-        assert_eq!(doc.key_players.len(), 10);
-        assert_eq!(doc.sections.table_of_contents.len(), 9);
-        assert_eq!(doc.sections.faq.len(), 5);
-        assert_eq!(doc.market.start_value, 6.12);
-        assert_eq!(doc.market.end_value, 24.87);
-    }
-
-    #[test]
-    fn an_end_year_before_the_start_year_is_refused_by_name() {
-        let text = BUNDLED.replace("end_year = 2035", "end_year = 2020");
-        let err = ReportDocument::parse_toml(&text).unwrap_err();
-        assert!(err.to_string().starts_with("market.end_year:"), "{err}");
-    }
-
-    #[test]
-    fn an_empty_faq_answer_is_refused_with_its_index() {
-        let text = BUNDLED.replacen("answer = \"", "answer = \" \" # ", 2);
-        let err = ReportDocument::parse_toml(&text).unwrap_err();
-        assert!(err.to_string().starts_with("faq[0].answer:"), "{err}");
-    }
-
-    #[test]
-    fn a_misspelt_key_is_reported_with_its_line() {
-        let text = BUNDLED.replace("key_players = [", "key_player = [");
-        let err = ReportDocument::parse_toml(&text).unwrap_err();
-        let message = err.to_string();
-        assert!(message.contains("line"), "{message}");
-        assert!(message.contains("key_player"), "{message}");
-    }
-}
+mod tests;

@@ -17,6 +17,22 @@ impl Slug {
         plain.then(|| Self(value.to_owned()))
     }
 
+    /// The slug of a name ("Healthcare & Life Sciences" →
+    /// `healthcare-life-sciences`): ASCII letters and digits, the rest
+    /// hyphens; `None` when too little is left.
+    pub fn from_name(name: &str) -> Option<Self> {
+        let mut slug = String::new();
+        for c in name.trim().chars() {
+            if c.is_ascii_alphanumeric() {
+                slug.push(c.to_ascii_lowercase());
+            } else if !slug.is_empty() && !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+        let cut: String = slug.chars().take(100).collect();
+        Self::parse(cut.trim_end_matches('-'))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -47,5 +63,16 @@ mod tests {
             assert_eq!(Slug::parse(bad), None, "{bad}");
         }
         assert_eq!(Slug::parse(&"a".repeat(101)), None);
+    }
+
+    #[test]
+    fn a_name_becomes_its_slug() {
+        let slug = |name| Slug::from_name(name).map(|s| s.as_str().to_owned());
+        assert_eq!(
+            slug("Healthcare & Life Sciences").as_deref(),
+            Some("healthcare-life-sciences")
+        );
+        assert_eq!(slug("  ICT ").as_deref(), Some("ict"));
+        assert_eq!(slug("A+"), None);
     }
 }

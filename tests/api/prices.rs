@@ -90,6 +90,13 @@ async fn a_discount_request_stores_the_list_price_and_the_price_asked(app: &Test
         .first(&mut conn)
         .unwrap();
     assert_eq!(stored, ("EUR".into(), Some(599_900), Some(500_000)));
+    // The buyer said they are in Great Britain: this browser now sees pounds.
+    let pounds = app.get_page(REPORT_PATH).await;
+    assert!(
+        pounds.contains("GBP 3,599.00"),
+        "prices in the buyer's currency"
+    );
+    assert!(pounds.contains(r#"aria-current="true"><strong>GBP</strong>"#));
     let admin = app.admin().await;
     let page = admin.page(&format!("/admin/leads/{lead}")).await;
     assert!(

@@ -240,9 +240,11 @@ async fn the_forecast_chart_has_a_bar_per_year_with_exact_endpoints_and_marked_e
         .unwrap();
     assert!(chart.contains("role=\"img\""));
     assert!(chart.contains(
-        "<title id=\"chart-title\">Market size forecast, 2025–2035 (USD billion)</title>"
+        "<title id=\"chart-title-wide\">Market size forecast, 2025–2035 (USD billion)</title>"
     ));
-    assert!(chart.contains("<desc id=\"chart-desc\">"));
+    assert!(chart.contains("<desc id=\"chart-desc-wide\">"));
+    // The unit is written on the chart itself.
+    assert!(chart.contains(">USD billion</text>"));
     let years: Vec<i32> = chart
         .split("data-year=\"")
         .skip(1)

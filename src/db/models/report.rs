@@ -93,6 +93,14 @@ impl ReportRow {
             .load(conn)
     }
 
+    /// (slug, last change) of every report, oldest first: the sitemap.
+    pub fn changes(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
+        reports::table
+            .select((reports::slug, reports::updated_at))
+            .order(reports::id)
+            .load(conn)
+    }
+
     pub fn slugs(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
         reports::table
             .select((reports::slug, reports::title))
@@ -182,6 +190,7 @@ pub fn upsert_report(
             reports::currency.eq(&doc.market.currency),
             reports::content.eq(&content),
             reports::updated_at.eq(now),
+            reports::industry.eq(&doc.industry),
         );
         match existing {
             Some((id, _)) => {

@@ -2,6 +2,7 @@
 //! here writes.
 
 pub mod audit;
+pub mod catalogue;
 pub mod contact_export;
 pub mod contact_search;
 pub mod conversation;

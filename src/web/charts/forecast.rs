@@ -4,17 +4,59 @@
 use crate::domain::forecast::{ForecastPoint, yearly_series};
 use crate::domain::report::MarketFigures;
 
-const WIDTH: f64 = 720.0;
-const HEIGHT: f64 = 360.0;
-const LEFT: f64 = 52.0;
-const RIGHT: f64 = 12.0;
-const TOP: f64 = 28.0;
-const BOTTOM: f64 = 36.0;
 /// Share of each year's slot that its bar fills; the rest is the gap.
 const BAR_FILL: f64 = 0.66;
 
+/// One drawing of the chart. The page carries a wide one and a narrow one
+/// and CSS shows the one that fits, so the text is never scaled below a
+/// readable size and a phone gets fewer labels, without script.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// `wide` or `narrow`: the CSS class and the ids' suffix.
+    pub name: &'static str,
+    width: f64,
+    height: f64,
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+    /// Every how many years a year is labelled (the first and last always).
+    year_every: usize,
+    /// Label every bar's value, or only the stated ones.
+    every_value: bool,
+}
+
+/// For screens from 40rem: shown at 640–720 px, its 14-unit text is 12.4 px or more.
+pub const WIDE: Layout = Layout {
+    name: "wide",
+    width: 720.0,
+    height: 360.0,
+    left: 52.0,
+    right: 12.0,
+    top: 36.0,
+    bottom: 36.0,
+    year_every: 1,
+    every_value: true,
+};
+
+/// For phones: shown at 300–640 px, its 13-unit text is about 12 px or more.
+pub const NARROW: Layout = Layout {
+    name: "narrow",
+    width: 340.0,
+    height: 300.0,
+    left: 40.0,
+    right: 8.0,
+    top: 36.0,
+    bottom: 30.0,
+    year_every: 2,
+    every_value: false,
+};
+
 #[derive(Debug, Clone)]
 pub struct ForecastChart {
+    pub name: &'static str,
+    /// "USD billion": what the values are in, written above the axis.
+    pub unit: String,
     pub width: f64,
     pub height: f64,
     pub title: String,
@@ -37,6 +79,9 @@ pub struct Bar {
     pub value_label: String,
     pub label_y: f64,
     pub stated: bool,
+    /// Labels this layout has room for.
+    pub show_year: bool,
+    pub show_value: bool,
     /// Read by screen readers and shown as a tooltip.
     pub tooltip: String,
 }
@@ -48,12 +93,22 @@ pub struct Gridline {
 }
 
 impl ForecastChart {
-    pub fn new(market: &MarketFigures) -> Self {
+    pub fn new(market: &MarketFigures, layout: Layout) -> Self {
+        let Layout {
+            width: w,
+            height: h,
+            left,
+            right,
+            top,
+            bottom,
+            ..
+        } = layout;
         let series = yearly_series(market);
         let step = nice_step(market.end_value.max(market.start_value) / 5.0);
         let top_value = (series_max(&series) / step).ceil() * step;
-        let plot_height = HEIGHT - TOP - BOTTOM;
-        let plot_width = WIDTH - LEFT - RIGHT;
+        let plot_height = h - top - bottom;
+        let plot_width = w - left - right;
+        let last = series.len().saturating_sub(1);
         let slot = plot_width / series.len() as f64;
         let scale = |value: f64| plot_height * value / top_value;
         let unit = format!("{} {}", market.currency, market.unit);
@@ -64,8 +119,8 @@ impl ForecastChart {
             .map(|(i, point)| {
                 let height = scale(point.value);
                 let width = slot * BAR_FILL;
-                let x = LEFT + slot * i as f64 + (slot - width) / 2.0;
-                let y = TOP + plot_height - height;
+                let x = left + slot * i as f64 + (slot - width) / 2.0;
+                let y = top + plot_height - height;
                 let kind = if point.stated {
                     "stated in the report"
                 } else {
@@ -81,6 +136,8 @@ impl ForecastChart {
                     value_label: format!("{:.2}", point.value),
                     label_y: round1(y - 6.0),
                     stated: point.stated,
+                    show_year: i % layout.year_every == 0 || i == last,
+                    show_value: layout.every_value || point.stated,
                     tooltip: format!(
                         "{}: {} {:.2} {} ({kind})",
                         point.year, market.currency, point.value, market.unit
@@ -93,14 +150,16 @@ impl ForecastChart {
             .map(|i| f64::from(i) * step)
             .take_while(|v| *v <= top_value + step / 2.0)
             .map(|v| Gridline {
-                y: round1(TOP + plot_height - scale(v)),
+                y: round1(top + plot_height - scale(v)),
                 label: format_tick(v, step),
             })
             .collect();
 
         Self {
-            width: WIDTH,
-            height: HEIGHT,
+            name: layout.name,
+            unit: unit.clone(),
+            width: w,
+            height: h,
             title: format!(
                 "Market size forecast, {}–{} ({unit})",
                 market.start_year, market.end_year
@@ -118,9 +177,9 @@ impl ForecastChart {
             ),
             bars,
             gridlines,
-            baseline_y: TOP + plot_height,
-            plot_left: LEFT,
-            plot_right: WIDTH - RIGHT,
+            baseline_y: top + plot_height,
+            plot_left: left,
+            plot_right: w - right,
         }
     }
 }
@@ -158,7 +217,7 @@ mod tests {
 
     #[test]
     fn bars_grow_left_to_right_and_stay_inside_the_plot() {
-        let chart = ForecastChart::new(&market());
+        let chart = ForecastChart::new(&market(), WIDE);
         assert_eq!(chart.bars.len(), 11);
         for pair in chart.bars.windows(2) {
             assert!(pair[1].height > pair[0].height);
@@ -166,14 +225,31 @@ mod tests {
         }
         for bar in &chart.bars {
             assert!(
-                bar.y >= TOP - 0.1 && bar.x >= LEFT && bar.x + bar.width <= WIDTH - RIGHT + 0.1
+                bar.y >= WIDE.top - 0.1
+                    && bar.x >= WIDE.left
+                    && bar.x + bar.width <= WIDE.width - WIDE.right + 0.1
             );
         }
     }
 
     #[test]
+    fn the_narrow_drawing_labels_every_other_year_and_only_the_stated_values() {
+        let chart = ForecastChart::new(&market(), NARROW);
+        let years: Vec<i32> = chart
+            .bars
+            .iter()
+            .filter(|b| b.show_year)
+            .map(|b| b.year)
+            .collect();
+        assert_eq!(years, [2025, 2027, 2029, 2031, 2033, 2035]);
+        let values = chart.bars.iter().filter(|b| b.show_value).count();
+        assert_eq!(values, 2);
+        assert_eq!(chart.unit, "USD billion");
+    }
+
+    #[test]
     fn gridlines_use_round_steps_and_cover_the_largest_bar() {
-        let chart = ForecastChart::new(&market());
+        let chart = ForecastChart::new(&market(), WIDE);
         let labels: Vec<_> = chart.gridlines.iter().map(|g| g.label.as_str()).collect();
         assert_eq!(labels, ["0", "5", "10", "15", "20", "25"]);
     }

@@ -7,6 +7,7 @@ use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, percent_encode};
 use serde::Deserialize;
 
 use super::attribution::{first_touch, utm_from_query};
+use super::buyer_country;
 use super::lead_form_page::{
     CONSENT_TEXT_VERSION, LeadFormContext, LeadFormPage, Promises, ThankYouPage,
 };
@@ -203,6 +204,7 @@ pub async fn submit(
     let setup = state.mail_setup.clone();
     let report_ref = report.clone();
     let price = pricing.request_for(&request);
+    let country = buyer_country::cookie(&request.country, state.settings.is_https());
     let store = move |conn: &mut crate::db::DbConnection| {
         let submission = Submission {
             request: &request,
@@ -274,6 +276,7 @@ pub async fn submit(
                 cookie.set_max_age(actix_web::cookie::time::Duration::ZERO);
             }
             response.cookie(cookie);
+            response.cookie(country);
         }
         SubmitOutcome::AlreadyStored { lead_id } => {
             tracing::info!(lead_id, "form submitted again; the stored lead stands");

@@ -1,6 +1,7 @@
 //! Pages anyone may open: the catalog, report pages, the three lead forms.
 
 pub mod attribution;
+pub mod buyer_country;
 pub mod catalog;
 pub mod form_limits;
 pub mod lead_form;
@@ -12,3 +13,4 @@ pub mod report;
 pub mod report_json_ld;
 pub mod report_page;
 pub mod sample;
+pub mod sitemap;

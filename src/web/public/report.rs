@@ -1,14 +1,17 @@
 use std::time::Instant;
 
 use actix_web::web::Bytes;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use serde::Deserialize;
 
+use super::buyer_country;
 use super::report_page::{ReportPage, offers_currency};
 use crate::db::models::report::ReportRow;
+use crate::db::queries::catalogue;
 use crate::db::run_blocking;
+use crate::domain::pricing::currencies_of_country;
 use crate::domain::slug::Slug;
 use crate::state::AppState;
 use crate::state::page_cache::Lookup;
@@ -19,6 +22,9 @@ fn page(html: Bytes) -> HttpResponse {
         .content_type("text/html; charset=utf-8")
         .body(html)
 }
+
+/// Related reports shown on a report's page.
+const RELATED: i64 = 4;
 
 #[derive(Deserialize)]
 pub struct PriceQuery {
@@ -39,12 +45,18 @@ fn asked_currency(query: &PriceQuery) -> Option<String> {
 #[tracing::instrument(name = "report_page", skip(state, query))]
 pub async fn report_page(
     state: web::Data<AppState>,
+    req: HttpRequest,
     slug: web::Path<String>,
     query: web::Query<PriceQuery>,
 ) -> Result<HttpResponse, PageError> {
     let slug = Slug::parse(&slug.into_inner()).ok_or(PageError::NotFound)?;
     let slug = slug.as_str().to_owned();
-    let currency = asked_currency(&query);
+    // Asked for in the link, else the buyer's country's (when a form told
+    // us), else the report's default.
+    let currency = asked_currency(&query).or_else(|| {
+        buyer_country::of(&req)
+            .and_then(|country| currencies_of_country(country.code()).into_iter().next())
+    });
     // Cached per currency; a currency the report is not priced in is shown
     // (and cached) as the default page, so the cache holds a bounded few.
     let key = match &currency {
@@ -71,8 +83,15 @@ pub async fn report_page(
         }
     }
     let wanted = slug.clone();
-    let Some(row) = run_blocking(&state.pool, move |conn| {
-        Ok(ReportRow::find_by_slug(conn, &wanted)?)
+    let Some((row, related)) = run_blocking(&state.pool, move |conn| {
+        let Some(row) = ReportRow::find_by_slug(conn, &wanted)? else {
+            return Ok(None);
+        };
+        let related = match row.document()?.industry {
+            Some(industry) => catalogue::related(conn, &industry, &wanted, RELATED)?,
+            None => Vec::new(),
+        };
+        Ok(Some((row, related)))
     })
     .await?
     else {
@@ -94,6 +113,7 @@ pub async fn report_page(
             state.settings.publisher_name.trim(),
         )
         .footed_by(publisher)
+        .with_related(related)
         .render()
         .map_err(anyhow::Error::from)?,
     );

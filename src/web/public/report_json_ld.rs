@@ -69,6 +69,33 @@ pub fn product(doc: &ReportDocument, page_url: &str, publisher: &str) -> Option<
     Some(script_safe(&product))
 }
 
+/// schema.org BreadcrumbList (catalogue › report) and the publisher as an
+/// Organization, when its name is set.
+pub fn breadcrumbs_and_publisher(
+    doc: &ReportDocument,
+    public_base: &str,
+    publisher: &crate::domain::publisher::Publisher,
+    publisher_set: bool,
+) -> String {
+    let mut graph = vec![serde_json::json!({
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            { "@type": "ListItem", "position": 1, "name": "Reports", "item": format!("{public_base}/") },
+            { "@type": "ListItem", "position": 2, "name": doc.title,
+              "item": format!("{public_base}/reports/{}", doc.slug) },
+        ],
+    })];
+    if publisher_set {
+        graph.push(serde_json::json!({
+            "@type": "Organization",
+            "name": publisher.name,
+            "url": publisher.url,
+            "address": publisher.address,
+        }));
+    }
+    script_safe(&serde_json::json!({ "@context": "https://schema.org", "@graph": graph }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +131,25 @@ mod tests {
             .unwrap();
         assert_eq!(single_usd["price"], "4499.00");
         assert_eq!(single_usd["availability"], "https://schema.org/InStock");
+    }
+
+    #[test]
+    fn the_breadcrumbs_lead_from_the_catalogue_to_the_report_and_name_the_publisher() {
+        let publisher = crate::domain::publisher::Publisher::new(
+            "Acme Research",
+            "1 Main St",
+            "https://acme.test",
+        );
+        let json = breadcrumbs_and_publisher(&bundled(), "https://r.test", &publisher, true);
+        let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let crumbs = &parsed["@graph"][0]["itemListElement"];
+        assert_eq!(crumbs[0]["item"], "https://r.test/");
+        assert_eq!(
+            crumbs[1]["item"],
+            "https://r.test/reports/global-medical-second-opinion-market"
+        );
+        assert_eq!(parsed["@graph"][1]["@type"], "Organization");
+        assert_eq!(parsed["@graph"][1]["name"], "Acme Research");
     }
 
     #[test]

@@ -3,9 +3,10 @@
 use askama::Template;
 
 use super::report_json_ld;
+use crate::domain::forecast::cagr_mismatch;
 use crate::domain::pricing::format_price;
 use crate::domain::report::{ReportDocument, TocEntry};
-use crate::web::charts::forecast::ForecastChart;
+use crate::web::charts::forecast::{ForecastChart, NARROW, WIDE};
 use crate::web::page::PageMeta;
 
 #[derive(Template)]
@@ -14,14 +15,24 @@ pub struct ReportPage {
     pub meta: PageMeta,
     pub doc: ReportDocument,
     pub headline: Headline,
-    pub chart: ForecastChart,
+    /// The chart drawn wide and narrow (see `charts::forecast::Layout`).
+    pub charts: [ForecastChart; 2],
     pub toc: Vec<NumberedEntry>,
     pub faq_json_ld: String,
     /// schema.org Product and Offers, for a report with prices.
     pub product_json_ld: Option<String>,
+    /// schema.org BreadcrumbList and the publisher's Organization.
+    pub site_json_ld: String,
     pub links: ReportLinks,
     /// The price table, for a report with prices.
     pub prices: Option<PriceTable>,
+    /// (label, value) of what the report is: code, dates, base year, …
+    pub facts: Vec<(&'static str, String)>,
+    pub public_base: String,
+    /// (href, title) of reports in the same industry.
+    pub related: Vec<(String, String)>,
+    /// (href, name) of the report's industry page.
+    pub industry: Option<(String, String)>,
 }
 
 /// The licences and their prices in the currency chosen.
@@ -52,6 +63,8 @@ pub struct Headline {
     pub start: String,
     pub end: String,
     pub cagr: String,
+    /// The CAGR the two values imply, when the stated one is off it.
+    pub implied_cagr: Option<String>,
     pub start_year: i32,
     pub end_year: i32,
 }
@@ -70,8 +83,23 @@ pub struct NumberedEntry {
 }
 
 impl ReportPage {
+    /// (slug, title) of the reports to suggest beside this one.
+    pub fn with_related(mut self, related: Vec<(String, String)>) -> Self {
+        self.related = related
+            .into_iter()
+            .map(|(slug, title)| (format!("/reports/{slug}"), title))
+            .collect();
+        self
+    }
+
     pub fn footed_by(mut self, publisher: &crate::domain::publisher::Publisher) -> Self {
         self.meta = self.meta.footed_by(publisher);
+        self.site_json_ld = report_json_ld::breadcrumbs_and_publisher(
+            &self.doc,
+            &self.public_base,
+            publisher,
+            self.facts.iter().any(|(label, _)| *label == "Publisher"),
+        );
         self
     }
 
@@ -90,21 +118,33 @@ impl ReportPage {
             start: format!("{} {:.2} {}", m.currency, m.start_value, m.unit),
             end: format!("{} {:.2} {}", m.currency, m.end_value, m.unit),
             cagr: format!("{:.2}%", m.cagr_percent),
+            implied_cagr: cagr_mismatch(m).map(|implied| format!("{implied:.2}%")),
             start_year: m.start_year,
             end_year: m.end_year,
         };
         Self {
             meta,
             headline,
-            chart: ForecastChart::new(&doc.market),
+            charts: [
+                ForecastChart::new(&doc.market, WIDE),
+                ForecastChart::new(&doc.market, NARROW),
+            ],
             toc: number_entries("", &doc.sections.table_of_contents),
             faq_json_ld: report_json_ld::faq(&doc),
+            site_json_ld: String::new(),
+            related: Vec::new(),
+            industry: doc.industry.as_ref().and_then(|name| {
+                let slug = crate::domain::slug::Slug::from_name(name)?;
+                Some((format!("/industries/{slug}"), name.clone()))
+            }),
+            public_base: public_base.to_owned(),
             product_json_ld: report_json_ld::product(
                 &doc,
                 &format!("{public_base}{path}"),
                 publisher_name,
             ),
             prices: price_table(&doc, &path, currency),
+            facts: report_facts(&doc, publisher_name),
             links: ReportLinks {
                 sample_request: format!("{path}/sample-request"),
                 inquiry: format!("{path}/inquiry"),
@@ -113,6 +153,30 @@ impl ReportPage {
             doc,
         }
     }
+}
+
+/// What the report is, as a buyer compares publishers: the facts the file
+/// gives, in a fixed order.
+fn report_facts(doc: &ReportDocument, publisher: &str) -> Vec<(&'static str, String)> {
+    let m = &doc.market;
+    let mut facts = Vec::new();
+    let mut add = |label, value: Option<String>| {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            facts.push((label, value));
+        }
+    };
+    add("Report code", doc.report_code.clone());
+    add("Publisher", Some(publisher.to_owned()));
+    add("Published", doc.published_on.clone());
+    add("Updated", doc.updated_on.clone());
+    add("Base year", doc.base_year.map(|y| y.to_string()));
+    add(
+        "Forecast period",
+        Some(format!("{}–{}", m.start_year, m.end_year)),
+    );
+    add("Pages", doc.pages.map(|p| p.to_string()));
+    add("Formats", Some(doc.formats.join(", ")));
+    facts
 }
 
 /// Whether the report is sold in `currency`: the page's `?currency=`.

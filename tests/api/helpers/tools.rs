@@ -103,3 +103,12 @@ pub fn oathtool_code(secret_base32: &str, at: i64) -> String {
     assert!(output.status.success(), "{output:?}");
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
+
+/// xmllint (libxml2-utils), which checks the sitemap against its schema.
+pub fn xmllint() -> bool {
+    let here = std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    tool_available("xmllint", here, "apt-get install libxml2-utils")
+}

@@ -1,0 +1,85 @@
+//! The catalogue's reads: a page of reports matching every word typed (in
+//! the title or the summary) within an industry, the industries with their
+//! report counts, and a report's related reports.
+
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::like::{contains_pattern, lower};
+use crate::db::models::report::ReportRow;
+use crate::db::schema::reports;
+
+/// Words looked for, at most: more narrow nothing a person would notice.
+pub const MAX_WORDS: usize = 8;
+
+/// What the catalogue was asked for.
+pub struct CatalogueQuery<'a> {
+    pub words: &'a [String],
+    /// An industry's name, exactly as stored.
+    pub industry: Option<&'a str>,
+    /// From 0.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// One page of matching reports, newest first, and how many match in all.
+pub fn search(
+    conn: &mut DbConnection,
+    q: &CatalogueQuery<'_>,
+) -> QueryResult<(Vec<ReportRow>, i64)> {
+    let filtered = || {
+        let mut select = reports::table.into_boxed();
+        for word in q.words.iter().take(MAX_WORDS) {
+            let pattern = contains_pattern(&word.to_lowercase());
+            select = select.filter(
+                lower(reports::title)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(reports::summary).like(pattern).escape('\\')),
+            );
+        }
+        if let Some(industry) = q.industry {
+            select = select.filter(reports::industry.eq(industry.to_owned()));
+        }
+        select
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .select(ReportRow::as_select())
+        .order((reports::updated_at.desc(), reports::id.desc()))
+        .limit(q.per_page)
+        .offset(q.page * q.per_page)
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// (industry, reports) of every industry, by name.
+pub fn industries(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
+    let rows: Vec<(Option<String>, i64)> = reports::table
+        .filter(reports::industry.is_not_null())
+        .group_by(reports::industry)
+        .select((reports::industry, count_star()))
+        .order(reports::industry)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(name, n)| name.map(|name| (name, n)))
+        .collect())
+}
+
+/// (slug, title) of up to `limit` other reports of the same industry, newest first.
+pub fn related(
+    conn: &mut DbConnection,
+    industry: &str,
+    slug: &str,
+    limit: i64,
+) -> QueryResult<Vec<(String, String)>> {
+    reports::table
+        .filter(reports::industry.eq(industry))
+        .filter(reports::slug.ne(slug))
+        .order((reports::updated_at.desc(), reports::id.desc()))
+        .limit(limit)
+        .select((reports::slug, reports::title))
+        .load(conn)
+}
