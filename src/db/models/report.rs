@@ -3,7 +3,6 @@
 
 use diesel::prelude::*;
 
-use crate::db::like::{contains_pattern, lower};
 use crate::db::schema::reports;
 use crate::db::{DbConnection, MultiBackend, now_unix, write_transaction};
 use crate::domain::report::ReportDocument;
@@ -40,26 +39,6 @@ impl ReportRow {
             .select(reports::updated_at)
             .first(conn)
             .optional()
-    }
-
-    /// Reports whose title or summary contains `query` (case-insensitive),
-    /// newest first; all of them when the query is empty.
-    pub fn search(conn: &mut DbConnection, query: &str) -> QueryResult<Vec<Self>> {
-        let mut select = reports::table
-            .select(Self::as_select())
-            .order((reports::updated_at.desc(), reports::id.desc()))
-            .into_boxed();
-        let needle = query.trim().to_lowercase();
-        if !needle.is_empty() {
-            let pattern = contains_pattern(&needle);
-            select = select.filter(
-                lower(reports::title)
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(lower(reports::summary).like(pattern).escape('\\')),
-            );
-        }
-        select.load(conn)
     }
 
     pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
