@@ -47,6 +47,22 @@ struct MarketCurrency {
     currency: String,
 }
 
+/// Whether some tier has a price in `currency`.
+pub fn sells_in(tiers: &[LicenceTier], currency: &str) -> bool {
+    tiers.iter().any(|tier| tier.price_in(currency).is_some())
+}
+
+/// Every currency some tier is priced in, `default` first.
+pub fn currencies_of(tiers: &[LicenceTier], default: &str) -> Vec<String> {
+    let mut all = vec![default.to_owned()];
+    for code in tiers.iter().flat_map(|tier| tier.prices.keys()) {
+        if !all.contains(code) {
+            all.push(code.clone());
+        }
+    }
+    all
+}
+
 impl ReportPricing {
     pub fn default_currency(&self) -> &str {
         self.default_currency
@@ -58,10 +74,15 @@ impl ReportPricing {
         self.licences.iter().find(|tier| tier.code == code)
     }
 
+    /// Every currency the report is priced in, the default first.
+    pub fn currencies(&self) -> Vec<String> {
+        currencies_of(&self.licences, self.default_currency())
+    }
+
     /// `wanted` if some licence is priced in it, else the default currency.
     pub fn shown_currency(&self, wanted: &str) -> String {
         let wanted = wanted.trim().to_ascii_uppercase();
-        if self.licences.iter().any(|t| t.price_in(&wanted).is_some()) {
+        if sells_in(&self.licences, &wanted) {
             wanted
         } else {
             self.default_currency().to_owned()

@@ -149,22 +149,9 @@ impl ReportDocument {
             .unwrap_or(&self.market.currency)
     }
 
-    /// The tier of a licence code, if the report sells it.
-    pub fn licence(&self, code: &str) -> Option<&LicenceTier> {
-        self.licences.iter().find(|tier| tier.code == code)
-    }
-
     /// Every currency some licence has a price in, the default first.
     pub fn price_currencies(&self) -> Vec<String> {
-        let mut all: Vec<String> = vec![self.price_currency().to_owned()];
-        for tier in &self.licences {
-            for code in tier.prices.keys() {
-                if !all.contains(code) {
-                    all.push(code.clone());
-                }
-            }
-        }
-        all
+        super::pricing::currencies_of(&self.licences, self.price_currency())
     }
 
     fn check(&self) -> Result<(), ReportFileError> {

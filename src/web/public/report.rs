@@ -11,7 +11,7 @@ use super::report_page::{ReportPage, offers_currency};
 use crate::db::models::report::ReportRow;
 use crate::db::queries::catalogue;
 use crate::db::run_blocking;
-use crate::domain::pricing::currencies_of_country;
+use crate::domain::pricing::{currencies_of_country, currency_code};
 use crate::domain::slug::Slug;
 use crate::state::AppState;
 use crate::state::page_cache::Lookup;
@@ -32,13 +32,6 @@ pub struct PriceQuery {
     currency: String,
 }
 
-/// A `?currency=` worth looking at: three capital letters (the report may
-/// still not be priced in it, which the render checks).
-fn asked_currency(query: &PriceQuery) -> Option<String> {
-    let code = query.currency.trim().to_ascii_uppercase();
-    (code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())).then_some(code)
-}
-
 /// The report page, rendered once per version of the report (and per
 /// currency it is priced in) and then served from memory (see
 /// `state::page_cache`).
@@ -53,7 +46,7 @@ pub async fn report_page(
     let slug = slug.as_str().to_owned();
     // Asked for in the link, else the buyer's country's (when a form told
     // us), else the report's default.
-    let currency = asked_currency(&query).or_else(|| {
+    let currency = currency_code(&query.currency).or_else(|| {
         buyer_country::of(&req)
             .and_then(|country| currencies_of_country(country.code()).into_iter().next())
     });

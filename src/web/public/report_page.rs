@@ -4,7 +4,7 @@ use askama::Template;
 
 use super::report_json_ld;
 use crate::domain::forecast::cagr_mismatch;
-use crate::domain::pricing::format_price;
+use crate::domain::pricing::{format_price, sells_in};
 use crate::domain::report::{ReportDocument, TocEntry};
 use crate::web::charts::forecast::{ForecastChart, NARROW, WIDE};
 use crate::web::page::PageMeta;
@@ -181,9 +181,7 @@ fn report_facts(doc: &ReportDocument, publisher: &str) -> Vec<(&'static str, Str
 
 /// Whether the report is sold in `currency`: the page's `?currency=`.
 pub fn offers_currency(doc: &ReportDocument, currency: &str) -> bool {
-    doc.licences
-        .iter()
-        .any(|tier| tier.price_in(currency).is_some())
+    sells_in(&doc.licences, currency)
 }
 
 fn price_table(doc: &ReportDocument, path: &str, wanted: Option<&str>) -> Option<PriceTable> {

@@ -129,20 +129,12 @@ pub fn offers_view(
             )
         })
         .collect();
-    let mut currencies: Vec<String> = Vec::new();
-    for tier in &pricing.licences {
-        for code in tier.prices.keys() {
-            if !currencies.contains(code) {
-                currencies.push(code.clone());
-            }
-        }
-    }
     let limits = state.settings.discount_limits();
     OffersView {
         rows,
         can_propose,
         licences,
-        currencies,
+        currencies: pricing.currencies(),
         currency: detail.price.as_ref().map_or_else(
             || pricing.default_currency().to_owned(),
             |p| p.currency.clone(),
