@@ -134,14 +134,57 @@ impl TestApp {
     }
 
     /// Posts every webhook delivery that is due now, instead of waiting for
-    /// the worker.
+    /// the worker, and waits for those the worker is posting.
     pub async fn deliver_webhooks(&self) {
-        while self.jobs.webhooks.run_once().await > 0 {}
+        // A few rounds: what the worker hands back (a retry due now) is
+        // taken here; a lease left by a stopped app is not waited out.
+        for _ in 0..3 {
+            while self.jobs.webhooks.run_once().await > 0 {}
+            if !self.wait_while_claimed("webhook_deliveries").await {
+                return;
+            }
+        }
     }
 
-    /// Sends every mail that is due now, instead of waiting for the worker.
+    /// Sends every mail that is due now, instead of waiting for the worker,
+    /// and waits for the mail the worker is sending.
     pub async fn drain_outbox(&self) {
-        while self.jobs.outbox.run_once().await > 0 {}
+        for _ in 0..3 {
+            while self.jobs.outbox.run_once().await > 0 {}
+            if !self.wait_while_claimed("outbox").await {
+                return;
+            }
+        }
+    }
+
+    /// The app's own worker may have claimed rows of `table` a moment before
+    /// the test ran its jobs: waits (up to 10 s) until none is in flight, so
+    /// the test reads the recorded outcome, never a half-done one. Answers
+    /// whether it waited, that is whether there may be more to do.
+    async fn wait_while_claimed(&self, table: &str) -> bool {
+        #[derive(diesel::QueryableByName)]
+        struct Claimed {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        use diesel::RunQueryDsl;
+        let mut waited = false;
+        for _ in 0..200 {
+            let query = format!(
+                "SELECT COUNT(*) AS n FROM {table} WHERE claimed_until >= {}",
+                now_unix()
+            );
+            let mut conn = self.pool().get().expect("a connection");
+            let claimed: Claimed = diesel::sql_query(query)
+                .get_result(&mut conn)
+                .expect("the count of claimed rows");
+            if claimed.n == 0 {
+                break;
+            }
+            waited = true;
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        waited
     }
 
     /// The mails written by the file transport, each as its raw text, once
