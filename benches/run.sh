@@ -5,6 +5,7 @@
 #
 #   bash benches/run.sh            # 1,000,000 generated leads for P3/P4
 #   LEADS=100000 bash benches/run.sh
+#   ONLY_P1=1 bash benches/run.sh  # P1 and P6 only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -89,6 +90,8 @@ kill "$sampler" 2>/dev/null || true
 peak_load=$(sort -n "$work/rss.log" | tail -1)
 say "P1 report page: reportdesk $app_rps req/s p99 ${app_p99} ms | nginx $nginx_rps req/s p99 ${nginx_p99} ms | ratio $(python3 -c "print(f'{$app_rps/$nginx_rps:.2f}x rps, {$app_p99/$nginx_p99:.2f}x p99')")"
 say "P6 RSS: idle $((idle / 1024)) MiB, under P1 load $((peak_load / 1024)) MiB"
+# ONLY_P1=1 stops here: the report page check after a change to the page.
+[ "${ONLY_P1:-}" = 1 ] && exit 0
 
 # --- P2: durable submits vs sqlite3 single-row autocommit inserts -----------
 # Measured twice: with the outbox worker delivering every mail (to file://)

@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use crate::content::BUNDLED_REPORT;
 use crate::db::models::report::upsert_report;
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::report::ReportDocument;
+use crate::domain::report::{ReportDocument, Segmentation};
 
 const MARKETS: [(&str, &str); 12] = [
     ("Telehealth Platforms", "Healthcare"),
@@ -33,6 +33,103 @@ const REGIONS: [&str; 6] = [
     "Latin American",
     "Middle East",
 ];
+
+/// Segment entries a generated report draws from: its industry's end users,
+/// and ways of buying that every industry shares, so related reports have
+/// segments in common as real ones do.
+const END_USERS: [(&str, [&str; 5]); 6] = [
+    (
+        "Healthcare",
+        [
+            "Hospitals & Clinics",
+            "Diagnostic Centers",
+            "Payers",
+            "Research Institutes",
+            "Individual Patients",
+        ],
+    ),
+    (
+        "Energy",
+        [
+            "Utilities",
+            "Independent Power Producers",
+            "Commercial & Industrial",
+            "Residential",
+            "Grid Operators",
+        ],
+    ),
+    (
+        "Manufacturing",
+        [
+            "Automotive",
+            "Aerospace",
+            "Electronics",
+            "Consumer Goods",
+            "Industrial Machinery",
+        ],
+    ),
+    (
+        "Information Technology",
+        [
+            "Banking & Finance",
+            "Government",
+            "Retail",
+            "Telecom",
+            "Healthcare Providers",
+        ],
+    ),
+    (
+        "Food and Beverage",
+        [
+            "Retail Chains",
+            "Food Service",
+            "Food Processors",
+            "Online Grocery",
+            "Convenience Stores",
+        ],
+    ),
+    (
+        "Transport and Logistics",
+        [
+            "Pharmaceuticals",
+            "Retail Chains",
+            "Food Processors",
+            "Third-Party Logistics",
+            "E-commerce",
+        ],
+    ),
+];
+const DEPLOYMENTS: [&str; 5] = [
+    "Cloud-Based",
+    "On-Premise",
+    "Hybrid",
+    "Large Enterprises",
+    "Small & Medium Enterprises",
+];
+
+/// Three of `pool`, drawn without repeats, in the pool's order.
+fn three_of(rng: &mut StdRng, pool: &[&str]) -> Vec<String> {
+    let mut picked: Vec<usize> = rand::seq::index::sample(rng, pool.len(), 3).into_vec();
+    picked.sort();
+    picked.into_iter().map(|i| pool[i].to_owned()).collect()
+}
+
+fn segmentations(rng: &mut StdRng, industry: &str) -> Vec<Segmentation> {
+    let users = END_USERS
+        .iter()
+        .find(|(name, _)| *name == industry)
+        .map_or(&END_USERS[0].1, |(_, users)| users);
+    vec![
+        Segmentation {
+            name: "By End User".into(),
+            entries: three_of(rng, users),
+        },
+        Segmentation {
+            name: "By Deployment".into(),
+            entries: three_of(rng, &DEPLOYMENTS),
+        },
+    ]
+}
 
 /// Writes `count` reports, 200 to a transaction; answers how many.
 pub fn generate_reports(conn: &mut DbConnection, count: usize, seed: u64) -> anyhow::Result<usize> {
@@ -61,6 +158,7 @@ pub fn generate_reports(conn: &mut DbConnection, count: usize, seed: u64) -> any
                     market.to_lowercase()
                 );
                 doc.industry = Some(industry.to_owned());
+                doc.sections.segmentations = segmentations(&mut rng, industry);
                 doc.report_code = Some(format!("MR-GEN-{:05}", i + 1));
                 doc.market.start_value = (start * 100.0).round() / 100.0;
                 doc.market.end_value = (end * 100.0).round() / 100.0;

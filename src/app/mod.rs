@@ -30,7 +30,7 @@ use crate::security::two_factor_keys::TwoFactorKeys;
 use crate::settings::{Settings, sqlite_path};
 use crate::state::AppState;
 
-use crate::state::page_cache::PageCache;
+use crate::state::page_cache::{self, PageCache};
 
 pub struct Application {
     port: u16,
@@ -186,7 +186,8 @@ impl Application {
             pool,
             outbox_wakeup,
             mail_setup,
-            report_pages: PageCache::default(),
+            report_pages: PageCache::new(page_cache::REPORT_PAGES),
+            share_images: PageCache::new(page_cache::SHARE_IMAGES),
             samples: Default::default(),
             group_commit,
             form_tokens: FormTokens::new(&secret_key),

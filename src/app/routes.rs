@@ -107,6 +107,11 @@ pub fn serve(
                             .default_service(web::to(handlers::method_not_allowed)),
                     )
                     .service(
+                        web::resource("/reports/{slug}/share.png")
+                            .route(read().to(public::share_image::report_share_image))
+                            .default_service(web::to(handlers::method_not_allowed)),
+                    )
+                    .service(
                         web::resource("/reports/{slug}/thank-you")
                             .route(read().to(public::lead_form::thank_you))
                             .default_service(web::to(handlers::method_not_allowed)),

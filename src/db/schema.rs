@@ -17,6 +17,7 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         industry -> Nullable<Text>,
+        search_text -> Text,
     }
 }
 
@@ -345,9 +346,6 @@ diesel::joinable!(audit_log -> users (actor_user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(audit_trail -> users (actor_user_id));
 diesel::joinable!(routing_rules -> users (user_id));
-diesel::joinable!(recovery_codes -> users (user_id));
-diesel::joinable!(lead_prices -> leads (lead_id));
-diesel::joinable!(offers -> leads (lead_id));
 diesel::joinable!(leads -> reports (report_id));
 diesel::joinable!(leads -> users (assignee_id));
 diesel::joinable!(lead_events -> leads (lead_id));
@@ -390,10 +388,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     backups,
     recovery_codes,
     lead_prices,
-    offers
+    offers,
+    report_segments,
+    catalogue_version
 );
 
-// The pricing and two-factor tables, in a file of their own to keep this
+// The pricing, two-factor and report segment tables, in a file of their own to keep this
 // one readable; their names are this module's like the rest.
 #[path = "schema_commerce.rs"]
 mod commerce;

@@ -1,4 +1,7 @@
-//! The tables of offers and prices, and of two-factor login (see `schema`).
+//! The tables of offers and prices, of two-factor login and of reports'
+//! segments (see `schema`).
+
+use super::{leads, reports, users};
 
 diesel::table! {
     recovery_codes (id) {
@@ -36,5 +39,24 @@ diesel::table! {
         decided_at -> Nullable<BigInt>,
         created_at -> BigInt,
         updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    report_segments (report_id, segment) {
+        report_id -> BigInt,
+        segment -> Text,
+    }
+}
+
+diesel::joinable!(recovery_codes -> users (user_id));
+diesel::joinable!(lead_prices -> leads (lead_id));
+diesel::joinable!(offers -> leads (lead_id));
+diesel::joinable!(report_segments -> reports (report_id));
+
+diesel::table! {
+    catalogue_version (id) {
+        id -> Integer,
+        version -> BigInt,
     }
 }

@@ -154,6 +154,28 @@ impl ReportDocument {
         super::pricing::currencies_of(&self.licences, self.price_currency())
     }
 
+    /// What catalogue words are looked for in: title and summary, lower-cased.
+    pub fn search_text(&self) -> String {
+        format!("{} {}", self.title, self.summary).to_lowercase()
+    }
+
+    /// The segment entries other reports can share with this one, lower-cased,
+    /// once each; a catch-all "Others" says nothing about a market, so it is
+    /// left out.
+    pub fn segment_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .sections
+            .segmentations
+            .iter()
+            .flat_map(|segmentation| &segmentation.entries)
+            .map(|entry| entry.trim().to_lowercase())
+            .filter(|key| !matches!(key.as_str(), "" | "other" | "others"))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
     fn check(&self) -> Result<(), ReportFileError> {
         check_licences(&self.licences, self.price_currency())
             .map_err(|(field, problem)| ReportFileError::invalid(field, problem))?;

@@ -135,25 +135,7 @@ impl<'f> Writer<'f> {
 
     /// The lines of `text` that fit `width`, words kept whole.
     pub fn wrap(&self, text: &str, face: Face, size: f32, width: f32) -> Vec<String> {
-        let font = self.font(face);
-        let mut lines = Vec::new();
-        let mut line = String::new();
-        for word in text.split_whitespace() {
-            let candidate = if line.is_empty() {
-                word.to_owned()
-            } else {
-                format!("{line} {word}")
-            };
-            if font.width(&candidate, size) > width && !line.is_empty() {
-                lines.push(std::mem::replace(&mut line, word.to_owned()));
-            } else {
-                line = candidate;
-            }
-        }
-        if !line.is_empty() {
-            lines.push(line);
-        }
-        lines
+        super::font::wrap(self.font(face), text, size, width)
     }
 
     /// Takes `height` points of the column for a drawing; answers its top.

@@ -4,7 +4,7 @@
 //! forecast chart and the key players — with its fonts embedded.
 
 mod chart;
-mod font;
+pub(crate) mod font;
 mod layout;
 
 use font::Font;
@@ -12,8 +12,10 @@ use layout::{ACCENT, Face, Fonts, INK, MARGIN, MUTED, PAGE_HEIGHT, PAGE_WIDTH, W
 
 use crate::domain::report::ReportDocument;
 
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Bold.ttf");
+/// The bundled faces (Liberation Sans, SIL Open Font License), shared with
+/// the share image.
+pub(crate) static REGULAR: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
+pub(crate) static BOLD: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Bold.ttf");
 
 /// Who the sample is from and where the full report is.
 pub struct SampleImprint<'a> {

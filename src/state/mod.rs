@@ -46,6 +46,8 @@ pub struct AppState {
     pub mail_setup: MailSetup,
     /// Rendered report pages.
     pub report_pages: PageCache,
+    /// Rendered share images (PNG), by report.
+    pub share_images: PageCache,
     /// Sample PDFs by version, once read.
     pub samples: sample_cache::SampleCache,
     /// On SQLite, lead submissions share commits (see `db::group_commit`).

@@ -50,6 +50,17 @@ pub struct PageMeta {
     pub og_type: &'static str,
     /// Public pages name the publisher in their footer.
     pub footer: Option<Publisher>,
+    /// The picture link previews show, when the page has one.
+    pub image: Option<ShareImage>,
+}
+
+/// A 1200×630 picture for Open Graph and Twitter cards.
+#[derive(Debug, Clone)]
+pub struct ShareImage {
+    /// Absolute URL.
+    pub url: String,
+    /// What the picture shows, for people who cannot see it.
+    pub alt: String,
 }
 
 pub const SITE_NAME: &str = "reportdesk";
@@ -62,11 +73,17 @@ impl PageMeta {
             canonical: Some(format!("{public_base}{path}")),
             og_type: "website",
             footer: None,
+            image: None,
         }
     }
 
     pub fn footed_by(mut self, publisher: &Publisher) -> Self {
         self.footer = Some(publisher.clone());
+        self
+    }
+
+    pub fn with_image(mut self, url: String, alt: String) -> Self {
+        self.image = Some(ShareImage { url, alt });
         self
     }
 
@@ -83,6 +100,7 @@ impl PageMeta {
             canonical: None,
             og_type: "website",
             footer: None,
+            image: None,
         }
     }
 }

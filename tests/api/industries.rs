@@ -87,3 +87,71 @@ async fn a_report_links_its_industry_and_related_reports_of_it(app: &TestApp) {
     }
 }
 both_backends!(a_report_links_its_industry_and_related_reports_of_it);
+
+/// The bundled report under another slug and industry, with these segments.
+fn variant(slug: &str, industry: &str, entries: &str) -> String {
+    const BUNDLED: &str =
+        include_str!("../../content/reports/global-medical-second-opinion-market.toml");
+    let segments_start = BUNDLED.find("[[segmentations]]").unwrap();
+    let regions_start = BUNDLED.find("[[regions]]").unwrap();
+    format!(
+        "{}[[segmentations]]\nname = \"By Use\"\nentries = [{entries}]\n\n{}",
+        &BUNDLED[..segments_start],
+        &BUNDLED[regions_start..]
+    )
+    .replace(crate::helpers::REPORT_SLUG, slug)
+    .replace(
+        "industry = \"Healthcare\"",
+        &format!("industry = \"{industry}\""),
+    )
+}
+
+fn related_links(page: &str) -> Vec<String> {
+    let Some(start) = page.find("id=\"related-heading\"") else {
+        return Vec::new();
+    };
+    let related = &page[start..];
+    let related = &related[..related.find("</section>").unwrap()];
+    related
+        .split("<a href=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+        .collect()
+}
+
+async fn reports_sharing_segments_are_related_across_industries_once_imported(app: &TestApp) {
+    assert!(related_links(&app.get_page(REPORT_PATH).await).is_empty());
+    let dir = app.db.dir.path().join("more-reports");
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = [
+        ("oncology-cover", "\"Oncology\", \"Payers\""),
+        ("motor-cover", "\"Motor\", \"Fleet\""),
+    ];
+    for (slug, entries) in files {
+        let text = variant(&format!("{slug}-insurance-market"), "Insurance", entries);
+        std::fs::write(dir.join(format!("{slug}.toml")), text).unwrap();
+    }
+    let output = app.run_cli(
+        &["report", "import", dir.to_str().unwrap()],
+        app.db.dir.path(),
+    );
+    assert!(output.status.success(), "{output:?}");
+
+    // A cached page is served for up to a second before its version is read.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // The healthcare report's page was cached before: it now shows the one
+    // report that shares a segment (oncology), not the one that shares none.
+    assert_eq!(
+        related_links(&app.get_page(REPORT_PATH).await),
+        ["/reports/oncology-cover-insurance-market"]
+    );
+    // Its own industry comes first, then the shared segment.
+    assert_eq!(
+        related_links(
+            &app.get_page("/reports/oncology-cover-insurance-market")
+                .await
+        ),
+        ["/reports/motor-cover-insurance-market", REPORT_PATH]
+    );
+}
+both_backends!(reports_sharing_segments_are_related_across_industries_once_imported);

@@ -77,3 +77,48 @@ async fn the_sitemap_lists_every_report_and_validates(app: &TestApp) {
     );
 }
 both_backends!(the_sitemap_lists_every_report_and_validates);
+
+/// The `content` of the page's `<meta>` named `name` (property or name).
+fn meta_content<'a>(page: &'a str, name: &str) -> Option<&'a str> {
+    let pattern = format!("=\"{name}\" content=\"");
+    let rest = &page[page.find(&pattern)? + pattern.len()..];
+    Some(&rest[..rest.find('"')?])
+}
+
+async fn a_shared_link_previews_the_reports_own_1200_by_630_picture(app: &TestApp) {
+    let page = app.get_page(&format!("/reports/{REPORT_SLUG}")).await;
+    assert_eq!(
+        meta_content(&page, "twitter:card"),
+        Some("summary_large_image")
+    );
+    let image = meta_content(&page, "og:image").expect("og:image");
+    assert_eq!(meta_content(&page, "twitter:image"), Some(image));
+    assert_eq!(meta_content(&page, "og:image:width"), Some("1200"));
+    assert_eq!(meta_content(&page, "og:image:height"), Some("630"));
+    assert!(meta_content(&page, "og:image:alt").is_some_and(|alt| alt.contains("forecast")));
+    let path = &image[image.find("/reports/").expect("a report path")..];
+
+    let response = app.get(path).await;
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-type"], "image/png");
+    assert!(
+        headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("public")
+    );
+    let png = response.bytes().await.unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG signature");
+    // IHDR: width and height, big-endian, right after the chunk header.
+    let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
+    assert_eq!((width, height), (1200, 630));
+    // Served again from memory, byte for byte.
+    let again = app.get(path).await.bytes().await.unwrap();
+    assert_eq!(again, png);
+
+    let missing = app.get("/reports/no-such-report/share.png").await;
+    assert_eq!(missing.status(), 404);
+}
+both_backends!(a_shared_link_previews_the_reports_own_1200_by_630_picture);

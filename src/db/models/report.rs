@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 
-use crate::db::schema::reports;
+use crate::db::schema::{catalogue_version, report_segments, reports};
 use crate::db::{DbConnection, MultiBackend, now_unix, write_transaction};
 use crate::domain::report::ReportDocument;
 
@@ -34,9 +34,20 @@ impl ReportRow {
     }
 
     /// The version stamp (`updated_at`) of a report, for page caches.
-    pub fn version(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<i64>> {
-        by_slug(slug)
-            .select(reports::updated_at)
+    /// The version of the report's page, while the report exists: the
+    /// catalogue's, since the page lists related reports too (both reads
+    /// are by key).
+    pub fn page_version(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<i64>> {
+        let exists = by_slug(slug)
+            .select(reports::id)
+            .first::<i64>(conn)
+            .optional()?
+            .is_some();
+        if !exists {
+            return Ok(None);
+        }
+        catalogue_version::table
+            .select(catalogue_version::version)
             .first(conn)
             .optional()
     }
@@ -170,13 +181,14 @@ pub fn upsert_report(
             reports::content.eq(&content),
             reports::updated_at.eq(now),
             reports::industry.eq(&doc.industry),
+            reports::search_text.eq(doc.search_text()),
         );
-        match existing {
+        let (id, outcome) = match existing {
             Some((id, _)) => {
                 diesel::update(reports::table.find(id))
                     .set(values)
                     .execute(conn)?;
-                Ok(ImportOutcome::Updated)
+                (id, ImportOutcome::Updated)
             }
             None => {
                 diesel::insert_into(reports::table)
@@ -186,8 +198,33 @@ pub fn upsert_report(
                         reports::created_at.eq(now),
                     ))
                     .execute(conn)?;
-                Ok(ImportOutcome::Created)
+                // The slug is unique and the transaction holds the write.
+                let id = by_slug(&doc.slug).select(reports::id).first(conn)?;
+                (id, ImportOutcome::Created)
             }
-        }
+        };
+        write_segments(conn, id, &doc.segment_keys())?;
+        diesel::update(catalogue_version::table)
+            .set(catalogue_version::version.eq(catalogue_version::version + 1))
+            .execute(conn)?;
+        Ok(outcome)
     })
+}
+
+/// The report's segment entries, replaced with the document's (the only
+/// writer of `report_segments`).
+fn write_segments(conn: &mut DbConnection, report_id: i64, keys: &[String]) -> QueryResult<()> {
+    diesel::delete(report_segments::table.filter(report_segments::report_id.eq(report_id)))
+        .execute(conn)?;
+    // One statement per entry: a report has a handful, and batch inserts
+    // do not build for both backends at once.
+    for key in keys {
+        diesel::insert_into(report_segments::table)
+            .values((
+                report_segments::report_id.eq(report_id),
+                report_segments::segment.eq(key),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }

@@ -1,12 +1,12 @@
 //! The catalogue's reads: a page of reports matching every word typed (in
-//! the title or the summary) within an industry, the industries with their
-//! report counts, and a report's related reports.
+//! the title or the summary) within an industry, and the industries with
+//! their report counts.
 
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::like::{contains_pattern, lower};
+use crate::db::like::contains_pattern;
 use crate::db::schema::reports;
 
 /// Words looked for, at most: more narrow nothing a person would notice.
@@ -39,12 +39,7 @@ pub fn search(conn: &mut DbConnection, q: &CatalogueQuery<'_>) -> QueryResult<(V
         let mut select = reports::table.into_boxed();
         for word in q.words.iter().take(MAX_WORDS) {
             let pattern = contains_pattern(&word.to_lowercase());
-            select = select.filter(
-                lower(reports::title)
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(lower(reports::summary).like(pattern).escape('\\')),
-            );
+            select = select.filter(reports::search_text.like(pattern).escape('\\'));
         }
         if let Some(industry) = q.industry {
             select = select.filter(reports::industry.eq(industry.to_owned()));
@@ -73,20 +68,4 @@ pub fn industries(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
         .into_iter()
         .filter_map(|(name, n)| name.map(|name| (name, n)))
         .collect())
-}
-
-/// (slug, title) of up to `limit` other reports of the same industry, newest first.
-pub fn related(
-    conn: &mut DbConnection,
-    industry: &str,
-    slug: &str,
-    limit: i64,
-) -> QueryResult<Vec<(String, String)>> {
-    reports::table
-        .filter(reports::industry.eq(industry))
-        .filter(reports::slug.ne(slug))
-        .order((reports::updated_at.desc(), reports::id.desc()))
-        .limit(limit)
-        .select((reports::slug, reports::title))
-        .load(conn)
 }

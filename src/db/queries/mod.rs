@@ -14,4 +14,5 @@ pub mod lead_json;
 pub mod lead_list;
 pub mod offer_figures;
 pub mod overdue;
+pub mod related_reports;
 pub mod repeat_interest;

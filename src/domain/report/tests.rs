@@ -39,3 +39,16 @@ fn a_misspelt_key_is_reported_with_its_line() {
     assert!(message.contains("line"), "{message}");
     assert!(message.contains("key_player"), "{message}");
 }
+
+#[test]
+fn segment_keys_are_the_entries_lower_cased_once_each_without_others() {
+    let mut doc = ReportDocument::parse_toml(BUNDLED).unwrap();
+    doc.sections.segmentations[0]
+        .entries
+        .push(" ONCOLOGY ".into());
+    let keys = doc.segment_keys();
+    assert!(keys.contains(&"oncology".to_owned()));
+    assert!(keys.contains(&"hospitals & clinics".to_owned()));
+    assert!(!keys.iter().any(|k| k == "others"), "{keys:?}");
+    assert_eq!(keys.iter().filter(|k| *k == "oncology").count(), 1);
+}

@@ -52,6 +52,19 @@ pub const NARROW: Layout = Layout {
     every_value: false,
 };
 
+/// For the share image (1200×630 PNG): drawn at its size, 20-unit text.
+pub const SHARE: Layout = Layout {
+    name: "share",
+    width: 1072.0,
+    height: 250.0,
+    left: 56.0,
+    right: 8.0,
+    top: 34.0,
+    bottom: 34.0,
+    year_every: 1,
+    every_value: false,
+};
+
 #[derive(Debug, Clone)]
 pub struct ForecastChart {
     pub name: &'static str,

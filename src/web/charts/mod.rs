@@ -3,3 +3,4 @@
 
 pub mod dashboard;
 pub mod forecast;
+pub mod share_image;

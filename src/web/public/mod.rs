@@ -13,4 +13,5 @@ pub mod report;
 pub mod report_json_ld;
 pub mod report_page;
 pub mod sample;
+pub mod share_image;
 pub mod sitemap;

@@ -9,18 +9,44 @@ use serde::Deserialize;
 use super::buyer_country;
 use super::report_page::{ReportPage, offers_currency};
 use crate::db::models::report::ReportRow;
-use crate::db::queries::catalogue;
+use crate::db::queries::related_reports;
 use crate::db::run_blocking;
 use crate::domain::pricing::{currencies_of_country, currency_code};
 use crate::domain::slug::Slug;
 use crate::state::AppState;
-use crate::state::page_cache::Lookup;
+use crate::state::page_cache::{Lookup, PageCache};
 use crate::web::error::PageError;
 
 fn page(html: Bytes) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(html)
+}
+
+/// The cached entry under `key` while it is still current for the report
+/// `slug` (looked up at most once a second; see `state::page_cache`).
+pub async fn still_current(
+    state: &AppState,
+    cache: &PageCache,
+    key: &str,
+    slug: &str,
+    now: Instant,
+) -> Result<Option<Bytes>, PageError> {
+    let (cached, version) = match cache.lookup(key, now) {
+        Lookup::Fresh(cached) => return Ok(Some(cached)),
+        Lookup::Check { html, updated_at } => (html, updated_at),
+        Lookup::Missing => return Ok(None),
+    };
+    let wanted = slug.to_owned();
+    let current: Option<i64> = run_blocking(&state.pool, move |conn| {
+        Ok(ReportRow::page_version(conn, &wanted)?)
+    })
+    .await?;
+    if current != Some(version) {
+        return Ok(None);
+    }
+    cache.store(key, cached.clone(), version, now);
+    Ok(Some(cached))
 }
 
 /// Related reports shown on a report's page.
@@ -57,34 +83,18 @@ pub async fn report_page(
         None => slug.clone(),
     };
     let now = Instant::now();
-    let cached_version = match state.report_pages.lookup(&key, now) {
-        Lookup::Fresh(html) => return Ok(page(html)),
-        Lookup::Check { html, updated_at } => Some((html, updated_at)),
-        Lookup::Missing => None,
-    };
-    if let Some((html, updated_at)) = cached_version {
-        let wanted = slug.clone();
-        let current: Option<i64> = run_blocking(&state.pool, move |conn| {
-            Ok(ReportRow::version(conn, &wanted)?)
-        })
-        .await?;
-        if current == Some(updated_at) {
-            state
-                .report_pages
-                .store(&key, html.clone(), updated_at, now);
-            return Ok(page(html));
-        }
+    if let Some(html) = still_current(&state, &state.report_pages, &key, &slug, now).await? {
+        return Ok(page(html));
     }
     let wanted = slug.clone();
-    let Some((row, related)) = run_blocking(&state.pool, move |conn| {
+    let Some((row, related, version)) = run_blocking(&state.pool, move |conn| {
         let Some(row) = ReportRow::find_by_slug(conn, &wanted)? else {
             return Ok(None);
         };
-        let related = match row.document()?.industry {
-            Some(industry) => catalogue::related(conn, &industry, &wanted, RELATED)?,
-            None => Vec::new(),
-        };
-        Ok(Some((row, related)))
+        let industry = row.document()?.industry;
+        let related = related_reports::related(conn, row.id, industry.as_deref(), RELATED)?;
+        let version = ReportRow::page_version(conn, &wanted)?.unwrap_or(row.updated_at);
+        Ok(Some((row, related, version)))
     })
     .await?
     else {
@@ -106,12 +116,11 @@ pub async fn report_page(
             state.settings.publisher_name.trim(),
         )
         .footed_by(publisher)
+        .with_share_image(row.updated_at)
         .with_related(related)
         .render()
         .map_err(anyhow::Error::from)?,
     );
-    state
-        .report_pages
-        .store(&key, html.clone(), row.updated_at, now);
+    state.report_pages.store(&key, html.clone(), version, now);
     Ok(page(html))
 }

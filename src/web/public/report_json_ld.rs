@@ -69,7 +69,14 @@ pub fn product(doc: &ReportDocument, page_url: &str, publisher: &str) -> Option<
     Some(script_safe(&product))
 }
 
-/// schema.org BreadcrumbList (catalogue › report) and the publisher as an
+/// (href, name) of the report's industry page, when it names an industry.
+pub fn industry_link(doc: &ReportDocument) -> Option<(String, String)> {
+    let name = doc.industry.as_ref()?;
+    let slug = crate::domain::slug::Slug::from_name(name)?;
+    Some((format!("/industries/{slug}"), name.clone()))
+}
+
+/// schema.org BreadcrumbList (catalogue › industry › report) and the publisher as an
 /// Organization, when its name is set.
 pub fn breadcrumbs_and_publisher(
     doc: &ReportDocument,
@@ -77,13 +84,24 @@ pub fn breadcrumbs_and_publisher(
     publisher: &crate::domain::publisher::Publisher,
     publisher_set: bool,
 ) -> String {
+    let mut crumbs = vec![("Reports".to_owned(), format!("{public_base}/"))];
+    if let Some((href, name)) = industry_link(doc) {
+        crumbs.push((name, format!("{public_base}{href}")));
+    }
+    crumbs.push((
+        doc.title.clone(),
+        format!("{public_base}/reports/{}", doc.slug),
+    ));
+    let items: Vec<serde_json::Value> = crumbs
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, item))| {
+            serde_json::json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": item })
+        })
+        .collect();
     let mut graph = vec![serde_json::json!({
         "@type": "BreadcrumbList",
-        "itemListElement": [
-            { "@type": "ListItem", "position": 1, "name": "Reports", "item": format!("{public_base}/") },
-            { "@type": "ListItem", "position": 2, "name": doc.title,
-              "item": format!("{public_base}/reports/{}", doc.slug) },
-        ],
+        "itemListElement": items,
     })];
     if publisher_set {
         graph.push(serde_json::json!({
@@ -134,7 +152,7 @@ mod tests {
     }
 
     #[test]
-    fn the_breadcrumbs_lead_from_the_catalogue_to_the_report_and_name_the_publisher() {
+    fn the_breadcrumbs_lead_from_the_catalogue_through_the_industry_to_the_report() {
         let publisher = crate::domain::publisher::Publisher::new(
             "Acme Research",
             "1 Main St",
@@ -144,10 +162,13 @@ mod tests {
         let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
         let crumbs = &parsed["@graph"][0]["itemListElement"];
         assert_eq!(crumbs[0]["item"], "https://r.test/");
+        assert_eq!(crumbs[1]["item"], "https://r.test/industries/healthcare");
+        assert_eq!(crumbs[1]["name"], "Healthcare");
         assert_eq!(
-            crumbs[1]["item"],
+            crumbs[2]["item"],
             "https://r.test/reports/global-medical-second-opinion-market"
         );
+        assert_eq!(crumbs[2]["position"], 3);
         assert_eq!(parsed["@graph"][1]["@type"], "Organization");
         assert_eq!(parsed["@graph"][1]["name"], "Acme Research");
     }

@@ -92,6 +92,21 @@ impl ReportPage {
         self
     }
 
+    /// Link previews show the report's share image; `version` (the report's
+    /// last change) in its address makes previewers fetch a changed one.
+    pub fn with_share_image(mut self, version: i64) -> Self {
+        let url = format!(
+            "{}/reports/{}/share.png?v={version}",
+            self.public_base, self.doc.slug
+        );
+        let alt = format!(
+            "{}: forecast chart of the market size, {}–{}",
+            self.doc.title, self.doc.market.start_year, self.doc.market.end_year
+        );
+        self.meta = self.meta.with_image(url, alt);
+        self
+    }
+
     pub fn footed_by(mut self, publisher: &crate::domain::publisher::Publisher) -> Self {
         self.meta = self.meta.footed_by(publisher);
         self.site_json_ld = report_json_ld::breadcrumbs_and_publisher(
@@ -133,10 +148,7 @@ impl ReportPage {
             faq_json_ld: report_json_ld::faq(&doc),
             site_json_ld: String::new(),
             related: Vec::new(),
-            industry: doc.industry.as_ref().and_then(|name| {
-                let slug = crate::domain::slug::Slug::from_name(name)?;
-                Some((format!("/industries/{slug}"), name.clone()))
-            }),
+            industry: report_json_ld::industry_link(&doc),
             public_base: public_base.to_owned(),
             product_json_ld: report_json_ld::product(
                 &doc,
