@@ -17,7 +17,6 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         industry -> Nullable<Text>,
-        search_text -> Text,
     }
 }
 
@@ -390,6 +389,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     lead_prices,
     offers,
     report_segments,
+    report_search,
     catalogue_version
 );
 

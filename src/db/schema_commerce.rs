@@ -53,6 +53,14 @@ diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(lead_prices -> leads (lead_id));
 diesel::joinable!(offers -> leads (lead_id));
 diesel::joinable!(report_segments -> reports (report_id));
+diesel::joinable!(report_search -> reports (report_id));
+
+diesel::table! {
+    report_search (report_id) {
+        report_id -> BigInt,
+        words -> Text,
+    }
+}
 
 diesel::table! {
     catalogue_version (id) {

@@ -78,7 +78,7 @@ fn install() -> Option<PrometheusHandle> {
 
 /// One answered request. `route` is the route's template (`/admin/leads/{id}`),
 /// or `unmatched`, so buyers' URLs never become label values.
-pub fn request(route: &str, method: &str, status: u16, seconds: f64) {
+pub fn request(route: &'static str, method: &'static str, status: u16, seconds: f64) {
     if handle().is_none() {
         return;
     }
@@ -89,11 +89,7 @@ pub fn request(route: &str, method: &str, status: u16, seconds: f64) {
         400..=499 => "4xx",
         _ => "5xx",
     };
-    let labels = [
-        ("route", route.to_owned()),
-        ("method", method.to_owned()),
-        ("status", class.to_owned()),
-    ];
+    let labels = [("route", route), ("method", method), ("status", class)];
     counter!(HTTP_REQUESTS, &labels).increment(1);
     histogram!(HTTP_DURATION, &labels[..2]).record(seconds);
 }

@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 
-use crate::db::schema::{catalogue_version, report_segments, reports};
+use crate::db::schema::{catalogue_version, report_search, report_segments, reports};
 use crate::db::{DbConnection, MultiBackend, now_unix, write_transaction};
 use crate::domain::report::ReportDocument;
 
@@ -181,7 +181,6 @@ pub fn upsert_report(
             reports::content.eq(&content),
             reports::updated_at.eq(now),
             reports::industry.eq(&doc.industry),
-            reports::search_text.eq(doc.search_text()),
         );
         let (id, outcome) = match existing {
             Some((id, _)) => {
@@ -204,6 +203,13 @@ pub fn upsert_report(
             }
         };
         write_segments(conn, id, &doc.segment_keys())?;
+        diesel::delete(report_search::table.find(id)).execute(conn)?;
+        diesel::insert_into(report_search::table)
+            .values((
+                report_search::report_id.eq(id),
+                report_search::words.eq(doc.search_text()),
+            ))
+            .execute(conn)?;
         diesel::update(catalogue_version::table)
             .set(catalogue_version::version.eq(catalogue_version::version + 1))
             .execute(conn)?;
@@ -211,8 +217,9 @@ pub fn upsert_report(
     })
 }
 
-/// The report's segment entries, replaced with the document's (the only
-/// writer of `report_segments`).
+/// The report's segment entries, replaced with the document's (the import is
+/// the only writer of `report_segments`, `report_search` and
+/// `catalogue_version`).
 fn write_segments(conn: &mut DbConnection, report_id: i64, keys: &[String]) -> QueryResult<()> {
     diesel::delete(report_segments::table.filter(report_segments::report_id.eq(report_id)))
         .execute(conn)?;

@@ -2,8 +2,9 @@
 //! the title or the summary) within an industry, and the industries with
 //! their report counts.
 
-use diesel::dsl::count_star;
+use diesel::dsl::{count_star, sql};
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
 
 use crate::db::DbConnection;
 use crate::db::like::contains_pattern;
@@ -37,9 +38,19 @@ pub struct Listed {
 pub fn search(conn: &mut DbConnection, q: &CatalogueQuery<'_>) -> QueryResult<(Vec<Listed>, i64)> {
     let filtered = || {
         let mut select = reports::table.into_boxed();
+        // Each word in the report's one lower-cased text (the narrow
+        // `report_search`, not the wide rows of `reports`). EXISTS, not IN:
+        // the list then walks its own index and looks each report up by
+        // key, where IN made SQLite read every matching report's row.
         for word in q.words.iter().take(MAX_WORDS) {
-            let pattern = contains_pattern(&word.to_lowercase());
-            select = select.filter(reports::search_text.like(pattern).escape('\\'));
+            select = select.filter(
+                sql::<Bool>(
+                    "EXISTS (SELECT 1 FROM report_search \
+                     WHERE report_search.report_id = reports.id AND words LIKE ",
+                )
+                .bind::<Text, _>(contains_pattern(&word.to_lowercase()))
+                .sql(" ESCAPE '\\')"),
+            );
         }
         if let Some(industry) = q.industry {
             select = select.filter(reports::industry.eq(industry.to_owned()));
