@@ -5,6 +5,7 @@
 
 mod connect;
 pub mod group_commit;
+pub mod inserted;
 mod like;
 mod migrate;
 pub mod models;

@@ -275,3 +275,44 @@ async fn an_expired_quote_is_gone_and_asking_for_a_new_one_tells_sales(app: &Tes
     assert!(asked.text().await.unwrap().contains("a new quote follows"));
 }
 both_backends!(an_expired_quote_is_gone_and_asking_for_a_new_one_tells_sales);
+
+async fn offers_written_at_once_for_one_lead_each_know_their_own_id(app: &TestApp) {
+    let lead = discount_lead(app).await;
+    let by = app.create_user("ada@publisher.test", "Ada Admin", "admin");
+    let writers: Vec<_> = (0..8_i64)
+        .map(|i| {
+            let pool = app.pool().clone();
+            std::thread::spawn(move || {
+                let mut conn = pool.get().unwrap();
+                let price = 400_000 + i;
+                let id = reportdesk::db::write_transaction(&mut conn, |conn| {
+                    reportdesk::db::models::offer::NewOffer {
+                        lead_id: lead,
+                        licence: "multi",
+                        currency: "USD",
+                        list_price_minor: 449_900,
+                        price_minor: price,
+                        discount_percent: 10.0,
+                        valid_until: now_unix() + 86_400,
+                        state: reportdesk::domain::offer::OfferState::Approved,
+                        proposed_by: by,
+                    }
+                    .insert(conn, now_unix())
+                })
+                .unwrap();
+                (id, price)
+            })
+        })
+        .collect();
+    let mut conn = app.pool().get().unwrap();
+    for writer in writers {
+        let (id, price) = writer.join().unwrap();
+        let stored: i64 = offers::table
+            .find(id)
+            .select(offers::price_minor)
+            .first(&mut conn)
+            .unwrap();
+        assert_eq!(stored, price, "offer {id} is the one its writer stored");
+    }
+}
+both_backends!(offers_written_at_once_for_one_lead_each_know_their_own_id);

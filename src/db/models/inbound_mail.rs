@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::inserted::last_insert_id;
 use crate::db::schema::inbound_mail;
 use crate::domain::inbound::{Attachment, InboundKind, InboundState};
 use crate::domain::lead_event::ERASED;
@@ -66,15 +67,7 @@ pub fn insert(conn: &mut DbConnection, mail: &NewInbound<'_>) -> QueryResult<Opt
     diesel::insert_into(inbound_mail::table)
         .values(mail)
         .execute(conn)?;
-    // Read back in the caller's transaction, where the row is visible.
-    inbound_mail::table
-        .filter(inbound_mail::received_at.eq(mail.received_at))
-        .filter(inbound_mail::sender.eq(mail.sender))
-        .filter(inbound_mail::size.eq(mail.size))
-        .order(inbound_mail::id.desc())
-        .select(inbound_mail::id)
-        .first(conn)
-        .map(Some)
+    last_insert_id(conn).map(Some)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<InboundRow>> {

@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::inserted::last_insert_id;
 use crate::db::schema::offers;
 use crate::domain::offer::OfferState;
 use crate::domain::pricing::format_price;
@@ -87,11 +88,7 @@ impl NewOffer<'_> {
                 offers::updated_at.eq(now),
             ))
             .execute(conn)?;
-        offers::table
-            .filter(offers::lead_id.eq(self.lead_id))
-            .order(offers::id.desc())
-            .select(offers::id)
-            .first(conn)
+        last_insert_id(conn)
     }
 }
 

@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::inserted::last_insert_id;
 use crate::db::schema::sample_deliveries;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -35,11 +36,7 @@ pub fn create(
             sample_deliveries::expires_at.eq(expires_at),
         ))
         .execute(conn)?;
-    sample_deliveries::table
-        .filter(sample_deliveries::lead_id.eq(lead_id))
-        .order(sample_deliveries::id.desc())
-        .select(sample_deliveries::id)
-        .first(conn)
+    last_insert_id(conn)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<SampleDelivery>> {
