@@ -117,6 +117,7 @@ impl Application {
         let mail_setup = MailSetup::from_settings(&settings, &secret_key, &from);
         let replies = mail_setup.replies.clone();
         let outbox_wakeup = Arc::new(Notify::new());
+        let webhook_wakeup = Arc::new(Notify::new());
         let inbound_smtp = match (settings.inbound_smtp_bind, &replies) {
             (Some(bind), Some(own)) => Some(crate::jobs::inbound_smtp::start(
                 bind,
@@ -155,6 +156,7 @@ impl Application {
                 &pool,
                 &mail_setup,
                 &outbox_wakeup,
+                &webhook_wakeup,
             )?),
             housekeeping: Housekeeping {
                 pool: pool.clone(),
@@ -185,6 +187,7 @@ impl Application {
         let state = web::Data::new(AppState {
             pool,
             outbox_wakeup,
+            webhook_wakeup,
             mail_setup,
             report_pages: PageCache::new(page_cache::REPORT_PAGES),
             share_images: PageCache::new(page_cache::SHARE_IMAGES),
@@ -295,6 +298,7 @@ fn webhook_worker(
     pool: &crate::db::Pool,
     setup: &MailSetup,
     outbox_wakeup: &Arc<Notify>,
+    wakeup: &Arc<Notify>,
 ) -> anyhow::Result<crate::jobs::webhook_worker::WebhookWorker> {
     let policy = settings.webhook_policy();
     let timeout = Duration::from_secs(settings.webhook_timeout_seconds);
@@ -309,5 +313,6 @@ fn webhook_worker(
         },
         setup: setup.clone(),
         outbox_wakeup: outbox_wakeup.clone(),
+        wakeup: wakeup.clone(),
     })
 }

@@ -28,7 +28,8 @@ use crate::webhooks::post::{EndpointPolicy, Outcome, attempt};
 const BATCH: i64 = 20;
 /// Posts in flight at once: each is mostly waiting on the receiver.
 const PARALLEL_POSTS: usize = 8;
-/// Deliveries written by any instance are looked for this often.
+/// Deliveries written by any instance are looked for this often (this
+/// instance's own handlers also wake the worker at once).
 const POLL: Duration = Duration::from_millis(250);
 /// An endpoint failing this long without a success is paused.
 const PAUSE_AFTER_SECONDS: i64 = 24 * 3600;
@@ -48,6 +49,8 @@ pub struct WebhookWorker {
     /// For the admins' mail when an endpoint is paused.
     pub setup: MailSetup,
     pub outbox_wakeup: Arc<Notify>,
+    /// Rung by this instance's handlers after they queue lead events.
+    pub wakeup: Arc<Notify>,
 }
 
 impl WebhookWorker {
@@ -64,6 +67,7 @@ impl WebhookWorker {
             if claimed < BATCH as usize {
                 tokio::select! {
                     _ = tokio::time::sleep(POLL) => {}
+                    _ = self.wakeup.notified() => {}
                     _ = shutdown.changed() => {}
                 }
             }

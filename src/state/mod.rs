@@ -42,6 +42,9 @@ pub struct AppState {
     pub passwords: PasswordHasherPool,
     /// Tells this instance's outbox worker that a mail is waiting.
     pub outbox_wakeup: Arc<Notify>,
+    /// Tells this instance's webhook worker that a delivery may be waiting
+    /// (other instances' deliveries are found by its poll).
+    pub webhook_wakeup: Arc<Notify>,
     /// What composing a lead's mails needs.
     pub mail_setup: MailSetup,
     /// Rendered report pages.
@@ -52,4 +55,13 @@ pub struct AppState {
     pub samples: sample_cache::SampleCache,
     /// On SQLite, lead submissions share commits (see `db::group_commit`).
     pub group_commit: Option<GroupCommitter>,
+}
+
+impl AppState {
+    /// After a commit that queued mail or lead events: this instance's
+    /// workers look at once instead of at their next poll.
+    pub fn work_queued(&self) {
+        self.outbox_wakeup.notify_one();
+        self.webhook_wakeup.notify_one();
+    }
 }

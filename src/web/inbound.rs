@@ -72,7 +72,7 @@ pub async fn receive(
     .await;
     match received {
         Ok(received) => {
-            state.outbox_wakeup.notify_one();
+            state.work_queued();
             let (status, outcome, id) = match received {
                 Received::Filed { inbound_id, .. } => (StatusCode::OK, "filed", Some(inbound_id)),
                 Received::Unmatched { inbound_id } => {

@@ -27,6 +27,6 @@ where
         Ok(work(conn, &desk, now_unix()))
     })
     .await;
-    state.outbox_wakeup.notify_one();
+    state.work_queued();
     outcome
 }

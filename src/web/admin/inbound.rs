@@ -133,7 +133,7 @@ pub async fn settle(
     .await?;
     match outcome {
         Ok(()) => {
-            state.outbox_wakeup.notify_one();
+            state.work_queued();
             Ok(see_other("/admin/inbound"))
         }
         Err(LeadChangeError::NotFound) => Err(PageError::NotFound),

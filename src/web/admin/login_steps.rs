@@ -155,7 +155,7 @@ pub async fn record_failed(state: &AppState, attempt: Attempt, now: i64) -> Resu
     })
     .await?;
     if mailed {
-        state.outbox_wakeup.notify_one();
+        state.work_queued();
     }
     Ok(())
 }

@@ -96,7 +96,7 @@ pub async fn send_link(
     })
     .await?;
     if mailed {
-        state.outbox_wakeup.notify_one();
+        state.work_queued();
     }
     let mut view = ResetPage::new(session::anonymous_csrf(&session)?, None);
     view.notice = Some(LINK_SENT);

@@ -257,7 +257,7 @@ pub async fn reset(
     .await?;
     match outcome {
         Ok(()) => {
-            state.outbox_wakeup.notify_one();
+            state.work_queued();
             Ok(see_other("/admin/users"))
         }
         Err(TwoFactorError::NotFound) => Err(PageError::NotFound),

@@ -227,7 +227,7 @@ pub async fn change(
         Ok(patch_lead(conn, id, &patch, actor, &setup, now_unix()).map_err(Problem::from))
     })
     .await??;
-    state.outbox_wakeup.notify_one();
+    state.work_queued();
     Ok(HttpResponse::Ok().json(load_one(&state, id, false).await?))
 }
 

@@ -266,7 +266,7 @@ pub async fn submit(
             crate::monitoring::record::lead_stored(kind, spam_code, seconds);
             let spam = status == crate::domain::lead_status::LeadStatus::Spam;
             if !spam {
-                state.outbox_wakeup.notify_one();
+                state.work_queued();
             }
             // Held as spam, it reads as confirmed: a bot learns nothing.
             let mut cookie = sent_to_cookie(&email, &thank_you, state.settings.is_https());

@@ -89,7 +89,7 @@ pub async fn download(
         }) => {
             let bytes = sample_bytes(&state, sample_id).await?;
             // The first download queued the owner's mail.
-            state.outbox_wakeup.notify_one();
+            state.work_queued();
             let mut response = HttpResponse::Ok()
                 .content_type("application/pdf")
                 .insert_header((
@@ -155,7 +155,7 @@ pub async fn fresh_link(
             retry_after_seconds: 3_600,
         }),
         Some(Ok(())) => {
-            state.outbox_wakeup.notify_one();
+            state.work_queued();
             page_of(
                 &state,
                 "A fresh link is on its way",

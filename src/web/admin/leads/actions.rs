@@ -196,7 +196,7 @@ pub(super) async fn change_and_mail(
     let changed = matches!(outcome, Ok(Ok(())));
     let response = after_change(&state, &staff, id, outcome).await;
     if changed {
-        state.outbox_wakeup.notify_one();
+        state.work_queued();
     }
     response
 }

@@ -220,7 +220,7 @@ pub async fn bulk(
     match applied {
         Ok(batch) => {
             tracing::info!(batch, leads = ids.len(), "bulk change");
-            state.outbox_wakeup.notify_one();
+            state.work_queued();
             Ok(see_other(&back))
         }
         Err(BulkError::Lead {
