@@ -33,7 +33,6 @@ impl ReportRow {
             .optional()
     }
 
-    /// The version stamp (`updated_at`) of a report, for page caches.
     /// The version of the report's page, while the report exists: the
     /// catalogue's, since the page lists related reports too (both reads
     /// are by key).
@@ -46,6 +45,11 @@ impl ReportRow {
         if !exists {
             return Ok(None);
         }
+        Self::catalogue_version(conn)
+    }
+
+    /// How many imports the catalogue has seen (every page's version).
+    pub fn catalogue_version(conn: &mut DbConnection) -> QueryResult<Option<i64>> {
         catalogue_version::table
             .select(catalogue_version::version)
             .first(conn)

@@ -87,21 +87,21 @@ pub async fn report_page(
         return Ok(page(html));
     }
     let wanted = slug.clone();
-    let Some((row, related, version)) = run_blocking(&state.pool, move |conn| {
+    // The document is read once (it is ~20 KB of JSON), here.
+    let Some((row, doc, related, version)) = run_blocking(&state.pool, move |conn| {
         let Some(row) = ReportRow::find_by_slug(conn, &wanted)? else {
             return Ok(None);
         };
-        let industry = row.document()?.industry;
-        let related = related_reports::related(conn, row.id, industry.as_deref(), RELATED)?;
-        let version = ReportRow::page_version(conn, &wanted)?.unwrap_or(row.updated_at);
-        Ok(Some((row, related, version)))
+        let doc = row.document()?;
+        let related = related_reports::related(conn, row.id, doc.industry.as_deref(), RELATED)?;
+        let version = ReportRow::catalogue_version(conn)?.unwrap_or(row.updated_at);
+        Ok(Some((row, doc, related, version)))
     })
     .await?
     else {
         state.report_pages.forget(&slug);
         return Err(PageError::NotFound);
     };
-    let doc = row.document()?;
     let priced = currency.filter(|code| offers_currency(&doc, code));
     let key = match &priced {
         Some(code) => format!("{slug}?currency={code}"),

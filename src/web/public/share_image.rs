@@ -42,7 +42,7 @@ pub async fn report_share_image(
         let Some(row) = ReportRow::find_by_slug(conn, &wanted)? else {
             return Ok(None);
         };
-        let version = ReportRow::page_version(conn, &wanted)?.unwrap_or(row.updated_at);
+        let version = ReportRow::catalogue_version(conn)?.unwrap_or(row.updated_at);
         Ok(Some((row, version)))
     })
     .await?;
