@@ -3,6 +3,7 @@
 
 mod request_metrics;
 mod request_span;
+mod route_template;
 pub mod routes;
 
 use std::net::TcpListener;

@@ -10,14 +10,14 @@ use tracing::Span;
 use tracing::field::Empty;
 use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder};
 
+use super::route_template::route_of;
+
 pub struct RequestSpan;
 
 impl RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
         // The pattern (`/admin/leads/{id}`), not the path: ids stay out too.
-        let route = request
-            .match_pattern()
-            .unwrap_or_else(|| "unmatched".to_owned());
+        let route = route_of(request.request());
         let request_id = request
             .extensions()
             .get::<RequestId>()
@@ -26,7 +26,7 @@ impl RootSpanBuilder for RequestSpan {
         tracing::info_span!(
             "HTTP request",
             http.method = %request.method(),
-            http.route = %route,
+            http.route = route,
             http.status_code = Empty,
             otel.status_code = Empty,
             exception.message = Empty,

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod api;
 pub mod charts;
+pub mod compact;
 pub mod deadline;
 pub mod encoding;
 pub mod error;

@@ -80,6 +80,21 @@ async fn the_page_shows_the_title_and_the_three_headline_figures(app: &TestApp) 
 }
 both_backends!(the_page_shows_the_title_and_the_three_headline_figures);
 
+async fn the_page_is_sent_without_its_templates_indentation(app: &TestApp) {
+    let page = app.get_page(REPORT_PATH).await;
+    let indented = page
+        .lines()
+        .filter(|line| line.starts_with([' ', '\t']))
+        .count();
+    assert_eq!(
+        indented, 0,
+        "no line of the page starts with a space or tab"
+    );
+    assert!(!page.contains("\n\n"), "no blank lines");
+    assert!(page.len() < 45_000, "{} bytes", page.len());
+}
+both_backends!(the_page_is_sent_without_its_templates_indentation);
+
 async fn every_intro_point_and_financial_ratio_is_shown(app: &TestApp) {
     let page = app.get_page(REPORT_PATH).await;
     assert_shows(

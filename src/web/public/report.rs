@@ -15,6 +15,7 @@ use crate::domain::pricing::{currencies_of_country, currency_code};
 use crate::domain::slug::Slug;
 use crate::state::AppState;
 use crate::state::page_cache::{Lookup, PageCache};
+use crate::web::compact::without_indentation;
 use crate::web::error::PageError;
 
 fn page(html: Bytes) -> HttpResponse {
@@ -108,8 +109,8 @@ pub async fn report_page(
         None => slug.clone(),
     };
     let publisher = &state.mail_setup.publisher;
-    let html = Bytes::from(
-        ReportPage::new(
+    let html = Bytes::from(without_indentation(
+        &ReportPage::new(
             state.settings.public_base(),
             doc,
             priced.as_deref(),
@@ -120,7 +121,7 @@ pub async fn report_page(
         .with_related(related)
         .render()
         .map_err(anyhow::Error::from)?,
-    );
+    ));
     state.report_pages.store(&key, html.clone(), version, now);
     Ok(page(html))
 }
