@@ -37,6 +37,10 @@ impl Backend {
 /// SQLite waits this long for another writer before giving up with "busy".
 pub const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
 
+/// The most of the database file read through a memory map (SQLite reads
+/// the rest as before): 1 GiB, address space only, shared across connections.
+pub const SQLITE_MMAP_BYTES: u64 = 1 << 30;
+
 /// Opens connections for the pool with the per-connection set-up each backend needs.
 #[derive(Debug, Clone)]
 pub struct Manager {
@@ -52,10 +56,15 @@ impl Manager {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 // busy_timeout first, so the other pragmas wait for a writer too.
                 // synchronous=FULL: a lead is on disk before the buyer is thanked.
+                // mmap_size: pages are read from the file's memory map, shared
+                // by every connection, instead of being copied in by a read
+                // call per page (a fifth of the desk's time at a million
+                // leads); writes still go through the journal.
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
                      PRAGMA synchronous = FULL;
-                     PRAGMA foreign_keys = ON;"
+                     PRAGMA foreign_keys = ON;
+                     PRAGMA mmap_size = {SQLITE_MMAP_BYTES};"
                 ))
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(conn))

@@ -121,6 +121,55 @@ async fn each_queue_tab_counts_exactly_the_leads_its_list_shows(app: &TestApp) {
 }
 both_backends!(each_queue_tab_counts_exactly_the_leads_its_list_shows);
 
+/// The leads a list page shows, in its order.
+fn listed_ids(page: &str) -> Vec<i64> {
+    page.split("data-lead-id=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+        .collect()
+}
+
+async fn follow_ups_and_replies_are_listed_waiting_longest_first_unless_another_sort_is_chosen(
+    app: &TestApp,
+) {
+    let ada = app.admin().await;
+    let me = app.user_id("ada@publisher.test");
+    let now = now_unix();
+    let ids = seed_next_steps(app, me, &[now - 3 * HOUR, now - HOUR, now - 2 * HOUR]);
+    let due_order = vec![ids[0], ids[2], ids[1]];
+    let queue = ada.page("/admin/leads?queue=follow-up").await;
+    assert_eq!(
+        listed_ids(&queue),
+        due_order,
+        "the step due longest ago first"
+    );
+    assert!(queue.contains("<option value=\"waiting\" selected>Waiting longest first</option>"));
+    let mine = ada
+        .page(&format!("/admin/leads?assignee={me}&queue=follow-up"))
+        .await;
+    assert_eq!(listed_ids(&mine), due_order, "the owner's own, same order");
+    let unowned = ada.page("/admin/leads?assignee=none&queue=follow-up").await;
+    assert!(listed_ids(&unowned).is_empty());
+    let newest = ada.page("/admin/leads?queue=follow-up&sort=newest").await;
+    let mut newest_first = ids.clone();
+    newest_first.reverse();
+    assert_eq!(listed_ids(&newest), newest_first, "a chosen sort wins");
+
+    let mut conn = app.pool().get().unwrap();
+    for (id, wrote) in ids.iter().zip([now - 60, now - 600, now - 300]) {
+        Lead::set_buyer_waiting(&mut conn, *id, Some(wrote)).unwrap();
+    }
+    let replied = ada.page("/admin/leads?queue=replied").await;
+    assert_eq!(
+        listed_ids(&replied),
+        vec![ids[1], ids[2], ids[0]],
+        "the reply waiting longest first"
+    );
+}
+both_backends!(
+    follow_ups_and_replies_are_listed_waiting_longest_first_unless_another_sort_is_chosen
+);
+
 async fn generated_history_puts_leads_in_every_queue(app: &TestApp) {
     let ada = app.admin().await;
     {

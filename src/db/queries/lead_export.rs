@@ -93,7 +93,8 @@ pub fn export_chunk<E: From<diesel::result::Error>>(
     // are the id order (the primary key); score is score, then id.
     query = match (filter.sort, after) {
         (Sort::Newest, Some(c)) => query.filter(leads::id.lt(c.id)),
-        (Sort::Oldest, Some(c)) => query.filter(leads::id.gt(c.id)),
+        // Waiting longest is the arrival order here too.
+        (Sort::Oldest | Sort::Waiting, Some(c)) => query.filter(leads::id.gt(c.id)),
         (Sort::Score, Some(c)) => query.filter(
             leads::score
                 .lt(c.score)
@@ -103,7 +104,7 @@ pub fn export_chunk<E: From<diesel::result::Error>>(
     };
     query = match filter.sort {
         Sort::Newest => query.order(leads::id.desc()),
-        Sort::Oldest => query.order(leads::id.asc()),
+        Sort::Oldest | Sort::Waiting => query.order(leads::id.asc()),
         Sort::Score => query.order((leads::score.desc(), leads::id.desc())),
     };
     let query = query

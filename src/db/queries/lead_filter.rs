@@ -22,14 +22,34 @@ pub enum Sort {
     Newest,
     Oldest,
     Score,
+    /// Waiting longest first: in "Follow-up due" the step due earliest, in
+    /// "Buyer replied" the oldest unanswered reply, elsewhere the oldest
+    /// lead. Those two queues' own order, and their default.
+    Waiting,
 }
 
 impl Sort {
-    pub fn parse(value: &str) -> Self {
+    /// The sort asked for; without one, the order `queue` is worked in.
+    pub fn parse(value: &str, queue: Option<&Queue>) -> Self {
         match value {
+            "newest" => Self::Newest,
             "oldest" => Self::Oldest,
             "score" => Self::Score,
-            _ => Self::Newest,
+            "waiting" => Self::Waiting,
+            _ => match queue {
+                Some(Queue::FollowUpDue { .. } | Queue::BuyerReplied) => Self::Waiting,
+                _ => Self::Newest,
+            },
+        }
+    }
+
+    /// Its name in links and in the sort menu.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Newest => "newest",
+            Self::Oldest => "oldest",
+            Self::Score => "score",
+            Self::Waiting => "waiting",
         }
     }
 }

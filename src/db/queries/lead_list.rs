@@ -4,10 +4,13 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::lead_filter::{FilteredFields, LeadFilter, Sort, StatusScope, TextMatch, sample_stage};
+use super::follow_up_queue::due_leads;
+use super::lead_filter::{
+    FilteredFields, LeadFilter, Queue, Sort, StatusScope, TextMatch, sample_stage,
+};
 use crate::db::DbConnection;
 use crate::db::models::sample_delivery::link_states;
-use crate::db::schema::{contacts, leads, reports};
+use crate::db::schema::{contacts, follow_ups, leads, reports};
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::sample::SampleStage;
@@ -125,15 +128,24 @@ fn capped_count(
     scope: StatusScope,
 ) -> QueryResult<i64> {
     let cap = count_cap(filter);
-    let past_cap: Vec<i64> = filtered(filter, scope)
-        .select(leads::id)
-        .offset(cap)
-        .limit(1)
-        .load(conn)?;
-    if past_cap.is_empty() {
-        filtered(filter, scope).count().get_result(conn)
-    } else {
-        Ok(cap + 1)
+    let past_cap: Vec<i64> = match filter.queue {
+        Some(Queue::FollowUpDue { by }) => due_leads(filter, scope, by)
+            .select(leads::id)
+            .offset(cap)
+            .limit(1)
+            .load(conn)?,
+        _ => filtered(filter, scope)
+            .select(leads::id)
+            .offset(cap)
+            .limit(1)
+            .load(conn)?,
+    };
+    if !past_cap.is_empty() {
+        return Ok(cap + 1);
+    }
+    match filter.queue {
+        Some(Queue::FollowUpDue { by }) => due_leads(filter, scope, by).count().get_result(conn),
+        _ => filtered(filter, scope).count().get_result(conn),
     }
 }
 
@@ -191,6 +203,14 @@ pub fn list_page(conn: &mut DbConnection, filter: &LeadFilter, page: i64) -> Que
                 Sort::Newest => rows.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id))),
                 Sort::Oldest => rows.sort_by_key(|r| (r.created_at, r.id)),
                 Sort::Score => rows.sort_by_key(|r| std::cmp::Reverse((r.score, r.id))),
+                Sort::Waiting => rows.sort_by_key(|r| {
+                    let since = match filter.queue {
+                        Some(Queue::FollowUpDue { .. }) => follow_ups.get(&r.id).copied(),
+                        Some(Queue::BuyerReplied) => r.buyer_replied_at,
+                        _ => None,
+                    };
+                    (since.unwrap_or(r.created_at), r.id)
+                }),
             }
             let total = rows.len() as i64;
             let skip = usize::try_from(start).unwrap_or(usize::MAX);
@@ -251,11 +271,26 @@ fn ordered_page(
     start: i64,
     limit: i64,
 ) -> QueryResult<Vec<PageRow>> {
+    if let (Sort::Waiting, Some(Queue::FollowUpDue { by })) = (filter.sort, filter.queue) {
+        // The due-time index gives the order; each lead is looked up by id.
+        return due_leads(filter, StatusScope::AsFiltered, by)
+            .select(PageRow::as_select())
+            .order((follow_ups::due_at.asc(), leads::id.asc()))
+            .limit(limit)
+            .offset(start)
+            .load(conn);
+    }
     let query = filtered(filter, StatusScope::AsFiltered).select(PageRow::as_select());
-    let query = match filter.sort {
-        Sort::Newest => query.order((leads::created_at.desc(), leads::id.desc())),
-        Sort::Oldest => query.order((leads::created_at.asc(), leads::id.asc())),
-        Sort::Score => query.order((leads::score.desc(), leads::id.desc())),
+    let query = match (filter.sort, filter.queue) {
+        (Sort::Newest, _) => query.order((leads::created_at.desc(), leads::id.desc())),
+        (Sort::Score, _) => query.order((leads::score.desc(), leads::id.desc())),
+        // Unanswered replies in the order they came (their own index).
+        (Sort::Waiting, Some(Queue::BuyerReplied)) => {
+            query.order((leads::buyer_replied_at.asc(), leads::id.asc()))
+        }
+        (Sort::Oldest | Sort::Waiting, _) => {
+            query.order((leads::created_at.asc(), leads::id.asc()))
+        }
     };
     query.limit(limit).offset(start).load(conn)
 }

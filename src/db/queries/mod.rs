@@ -7,6 +7,7 @@ pub mod contact_export;
 pub mod contact_search;
 pub mod conversation;
 pub mod dashboard;
+pub mod follow_up_queue;
 pub mod lead_detail;
 pub mod lead_export;
 pub mod lead_filter;

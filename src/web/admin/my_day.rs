@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::db::queries::lead_filter::{LeadFilter, OwnerFilter, Queue};
+use crate::db::queries::lead_filter::{LeadFilter, OwnerFilter, Queue, Sort};
 use crate::db::queries::lead_list::{LeadListRow, PAGE_SIZE, newest_rows};
 use crate::db::{now_unix, run_blocking};
 use crate::domain::lead_kind::LeadKind;
@@ -66,6 +66,8 @@ pub async fn show(state: web::Data<AppState>, staff: Staff) -> Result<HttpRespon
         },
         LeadFilter {
             queue: Some(Queue::FollowUpDue { by: end_of_today }),
+            // The step due longest ago first, as the queue lists them.
+            sort: Sort::Waiting,
             ..mine.clone()
         },
         LeadFilter {

@@ -75,8 +75,19 @@ impl FilterValues {
             sample: SampleStage::from_param(&self.sample),
             queue: queue(&self.queue, targets, now),
             ids: None,
-            sort: Sort::parse(&self.sort),
+            sort: self.sort_in_effect(),
         }
+    }
+
+    /// The sort the list is in: the one chosen, else its queue's own.
+    pub fn sort_in_effect(&self) -> Sort {
+        // Only which queue it is matters here, not its cutoffs.
+        let queue = match self.queue.as_str() {
+            "follow-up" => Some(Queue::FollowUpDue { by: 0 }),
+            "replied" => Some(Queue::BuyerReplied),
+            _ => None,
+        };
+        Sort::parse(&self.sort, queue.as_ref())
     }
 
     /// The page asked for, from 1.
