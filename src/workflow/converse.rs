@@ -93,7 +93,7 @@ pub fn write_to_buyer(
         };
         lead_event::record(conn, lead_id, Some(writer.id), &written, now)?;
         // Staff have answered: the list stops showing "buyer replied".
-        Lead::set_buyer_waiting(conn, lead_id, None)?;
+        Lead::set_buyer_waiting(conn, lead_id, None, now)?;
         Ok(())
     })
 }

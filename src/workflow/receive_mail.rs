@@ -129,7 +129,7 @@ fn file_reply(
         &LeadEvent::BuyerReplied { inbound_id },
         now,
     )?;
-    Lead::set_buyer_waiting(conn, lead_id, Some(now))?;
+    Lead::set_buyer_waiting(conn, lead_id, Some(now), now)?;
     tell_owner(conn, lead_id, MailKind::BuyerReplied, setup, now)
 }
 

@@ -505,3 +505,39 @@ async fn the_openapi_document_validates_and_every_route_answers_as_documented(ap
     assert_eq!(status, 404);
 }
 both_backends!(the_openapi_document_validates_and_every_route_answers_as_documented);
+
+async fn a_first_response_and_a_buyers_reply_move_the_leads_updated_at(app: &TestApp) {
+    let admin = app.admin().await;
+    let reader = new_token(&admin, "read").await;
+    let two_hours_ago = now_unix() - 7200;
+    let lead = app.seed_lead(
+        LeadKind::Inquiry,
+        "lee@clinic.example",
+        "Clinic",
+        LeadStatus::New,
+        two_hours_ago,
+    );
+    let path = format!("/api/v1/leads/{lead}");
+    let (_, _, before) = call(app, "GET", &path, &reader, None).await;
+    assert_eq!(before["first_response_at"], Value::Null);
+
+    let answered = now_unix() - 3600;
+    let mut conn = app.pool().get().unwrap();
+    reportdesk::db::models::lead::Lead::record_contact(&mut conn, lead, answered).unwrap();
+    let (_, _, after) = call(app, "GET", &path, &reader, None).await;
+    let at = reportdesk::domain::lead_json::api_time(answered);
+    assert_eq!(after["first_response_at"], at.as_str());
+    assert_eq!(
+        after["updated_at"],
+        at.as_str(),
+        "a client syncing by updated_at sees it"
+    );
+
+    let wrote = now_unix() - 60;
+    reportdesk::db::models::lead::Lead::set_buyer_waiting(&mut conn, lead, Some(wrote), wrote)
+        .unwrap();
+    let (_, _, replied) = call(app, "GET", &path, &reader, None).await;
+    let at = reportdesk::domain::lead_json::api_time(wrote);
+    assert_eq!(replied["updated_at"], at.as_str());
+}
+both_backends!(a_first_response_and_a_buyers_reply_move_the_leads_updated_at);

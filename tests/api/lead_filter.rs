@@ -40,7 +40,7 @@ fn seed(app: &TestApp) -> (Vec<i64>, Vec<i64>) {
             Lead::record_contact(&mut conn, id, T0 + DAY).unwrap();
         }
         if i % 5 == 2 {
-            Lead::set_buyer_waiting(&mut conn, id, Some(T0 + DAY)).unwrap();
+            Lead::set_buyer_waiting(&mut conn, id, Some(T0 + DAY), T0 + DAY).unwrap();
         }
         if i % 3 == 0 {
             let due = T0 + (i % 9) * DAY;

@@ -41,7 +41,7 @@ fn seed_queues(app: &TestApp, ada: i64) {
             follow_up::set(&mut conn, id, due, "Send the tables", ada, now).unwrap();
         }
         if i % 4 == 3 {
-            Lead::set_buyer_waiting(&mut conn, id, Some(now - 60)).unwrap();
+            Lead::set_buyer_waiting(&mut conn, id, Some(now - 60), now).unwrap();
         }
     }
 }
@@ -157,7 +157,7 @@ async fn follow_ups_and_replies_are_listed_waiting_longest_first_unless_another_
 
     let mut conn = app.pool().get().unwrap();
     for (id, wrote) in ids.iter().zip([now - 60, now - 600, now - 300]) {
-        Lead::set_buyer_waiting(&mut conn, *id, Some(wrote)).unwrap();
+        Lead::set_buyer_waiting(&mut conn, *id, Some(wrote), now).unwrap();
     }
     let replied = ada.page("/admin/leads?queue=replied").await;
     assert_eq!(

@@ -180,22 +180,24 @@ impl Lead {
         if first.is_some() {
             diesel::update(leads::table.find(id))
                 .filter(leads::first_response_at.is_null())
-                .set(leads::first_response_at.eq(now))
+                .set((leads::first_response_at.eq(now), leads::updated_at.eq(now)))
                 .execute(conn)?;
         }
-        Self::set_buyer_waiting(conn, id, None)?;
+        Self::set_buyer_waiting(conn, id, None, now)?;
         Ok(first.map(|created_at| now - created_at))
     }
 
     /// `Some(at)`: the buyer wrote at `at` and waits for an answer; `None`:
-    /// staff have answered.
+    /// staff have answered. Either is a change to the lead as of `now`
+    /// (`updated_at`, which API clients compare to see what changed).
     pub fn set_buyer_waiting(
         conn: &mut DbConnection,
         id: i64,
         since: Option<i64>,
+        now: i64,
     ) -> QueryResult<()> {
         diesel::update(leads::table.find(id))
-            .set(leads::buyer_replied_at.eq(since))
+            .set((leads::buyer_replied_at.eq(since), leads::updated_at.eq(now)))
             .execute(conn)?;
         Ok(())
     }
