@@ -193,6 +193,7 @@ impl Application {
             report_pages: PageCache::new(page_cache::REPORT_PAGES),
             share_images: PageCache::new(page_cache::SHARE_IMAGES),
             samples: Default::default(),
+            dashboard: Default::default(),
             group_commit,
             form_tokens: FormTokens::new(&secret_key),
             two_factor: TwoFactorKeys::new(&secret_key),

@@ -2,6 +2,7 @@
 //! root (`app`, which imports the handlers) and from the handlers (`web`,
 //! which import it), so neither imports the other's importer.
 
+pub mod figures_memo;
 pub mod page_cache;
 pub mod sample_cache;
 
@@ -11,9 +12,11 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
+use self::figures_memo::FiguresMemo;
 use self::page_cache::PageCache;
 use crate::db::Pool;
 use crate::db::group_commit::GroupCommitter;
+use crate::db::queries::dashboard::{WindowFigures, WindowMark};
 use crate::mail::compose::MailSetup;
 use crate::security::form_token::FormTokens;
 use crate::security::password::PasswordHasherPool;
@@ -53,6 +56,8 @@ pub struct AppState {
     pub share_images: PageCache,
     /// Sample PDFs by version, once read.
     pub samples: sample_cache::SampleCache,
+    /// The dashboard's window figures, while its mark holds.
+    pub dashboard: FiguresMemo<WindowMark, WindowFigures>,
     /// On SQLite, lead submissions share commits (see `db::group_commit`).
     pub group_commit: Option<GroupCommitter>,
 }

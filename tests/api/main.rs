@@ -26,6 +26,7 @@ mod bulk_actions;
 mod catalog;
 mod confirmations;
 mod conversation;
+mod dashboard_figures;
 mod desk_loops;
 mod dkim;
 mod gdpr;

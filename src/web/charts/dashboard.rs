@@ -1,7 +1,7 @@
 //! The dashboard's charts as SVG geometry: leads per day (stacked by kind) and
 //! the status funnel. Each has a title, a description and a table alternative.
 
-use crate::db::queries::dashboard::DashboardData;
+use crate::db::queries::dashboard::WindowFigures;
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
 
@@ -36,7 +36,7 @@ fn day_label(unix: i64) -> String {
 }
 
 impl DailyChart {
-    pub fn new(data: &DashboardData) -> Self {
+    pub fn new(data: &WindowFigures) -> Self {
         let (width, height, left, top, bottom) = (720.0, 240.0, 36.0, 12.0, 28.0);
         let plot_height = height - top - bottom;
         let slot = (width - left - 8.0) / data.daily.len() as f64;
@@ -128,7 +128,7 @@ pub struct FunnelBar {
 }
 
 /// Leads of the window by status, as horizontal bars.
-pub fn funnel(data: &DashboardData) -> Vec<FunnelBar> {
+pub fn funnel(data: &WindowFigures) -> Vec<FunnelBar> {
     let statuses = LeadStatus::ALL;
     let max = statuses
         .iter()
