@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::lead_list::QUEUE_COUNT_CAP;
-use super::overdue::overdue_counts;
+use super::lead_filter::{LeadFilter, Queue};
+use super::lead_list::count_matching;
 use crate::db::DbConnection;
 use crate::db::models::outbox::count_in;
 use crate::db::models::report::ReportRow;
@@ -96,9 +96,9 @@ pub fn window_mark(
     })
 }
 
-/// The first day of the window that ends today.
-pub fn first_day(targets: &ResponseTargets, now: i64) -> i64 {
-    targets.hours.start_of_day(now) - (WINDOW_DAYS - 1) * DAY
+/// The first day of the window that ends on the day starting at `today`.
+pub fn first_day(today: i64) -> i64 {
+    today - (WINDOW_DAYS - 1) * DAY
 }
 
 fn median(values: &mut [i64]) -> Option<i64> {
@@ -191,10 +191,24 @@ pub fn live_counts(
     now: i64,
 ) -> QueryResult<LiveCounts> {
     Ok(LiveCounts {
-        overdue: overdue_counts(conn, targets, now, QUEUE_COUNT_CAP)?,
+        overdue: overdue_in_queue(conn, targets, now)?,
         mail_pending: count_in(conn, OutboxStatus::Pending)?,
         mail_dead: count_in(conn, OutboxStatus::Dead)?,
     })
+}
+
+/// The Overdue queue's count, as its tab shows it (up to
+/// `QUEUE_COUNT_CAP`, then the cap + 1): the figure links there.
+fn overdue_in_queue(
+    conn: &mut DbConnection,
+    targets: &ResponseTargets,
+    now: i64,
+) -> QueryResult<i64> {
+    let overdue = LeadFilter {
+        queue: Some(Queue::overdue(targets, now)),
+        ..LeadFilter::default()
+    };
+    Ok(count_matching(conn, &overdue)?.unwrap_or_default())
 }
 
 /// Leads created in a period, by kind (spam left out) and by status.

@@ -14,6 +14,7 @@ use crate::db::models::lead::Lead;
 use crate::db::schema::leads;
 use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
+use crate::domain::response_clock::ResponseTargets;
 use crate::domain::sample::SampleStage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -29,18 +30,15 @@ pub enum Sort {
 }
 
 impl Sort {
-    /// The sort asked for; without one, the order `queue` is worked in.
-    pub fn parse(value: &str, queue: Option<&Queue>) -> Self {
-        match value {
+    /// The sort named in a link, if it names one.
+    pub fn parse(value: &str) -> Option<Self> {
+        Some(match value {
             "newest" => Self::Newest,
             "oldest" => Self::Oldest,
             "score" => Self::Score,
             "waiting" => Self::Waiting,
-            _ => match queue {
-                Some(Queue::FollowUpDue { .. } | Queue::BuyerReplied) => Self::Waiting,
-                _ => Self::Newest,
-            },
-        }
+            _ => return None,
+        })
     }
 
     /// Its name in links and in the sort menu.
@@ -160,6 +158,14 @@ impl FilteredFields {
 }
 
 impl Queue {
+    /// Open, never-contacted leads past their kind's first-response target
+    /// as of `now`.
+    pub fn overdue(targets: &ResponseTargets, now: i64) -> Self {
+        Self::Overdue {
+            cutoffs: LeadKind::ALL.map(|kind| (kind, targets.cutoff(kind, now))),
+        }
+    }
+
     /// The same queue, checked on a lead already read.
     fn admits(&self, lead: &FilteredFields) -> bool {
         match *self {

@@ -81,28 +81,3 @@ pub fn overdue_unescalated(
     }
     Ok(found)
 }
-
-/// How many new leads are past their target now, per kind.
-pub fn overdue_counts(
-    conn: &mut DbConnection,
-    targets: &ResponseTargets,
-    now: i64,
-    cap: i64,
-) -> QueryResult<i64> {
-    // Counted up to the cap, as the Overdue queue's tab counts (it links
-    // there): a desk with 300,000 unanswered leads is told "1,000+" at the
-    // cost of reading 1,001 index entries per kind, not 300,000.
-    let mut overdue = 0;
-    for kind in LeadKind::ALL {
-        let found: Vec<i64> = leads::table
-            .filter(leads::status.eq_any(LeadStatus::AWAITING_CONTACT))
-            .filter(leads::first_response_at.is_null())
-            .filter(leads::kind.eq(kind))
-            .filter(leads::created_at.lt(targets.cutoff(kind, now)))
-            .select(leads::id)
-            .limit(cap + 1)
-            .load(conn)?;
-        overdue += found.len() as i64;
-    }
-    Ok(overdue.min(cap + 1))
-}

@@ -73,7 +73,7 @@ pub async fn dashboard(
         targets.hours.start_of_day(now),
         targets.hours.start_of_week(now),
     );
-    let first_day = dashboard::first_day(&targets, now);
+    let first_day = dashboard::first_day(today);
     let memo_state = state.clone();
     let (window, live, (figures, names)) = run_blocking(&state.pool, move |conn| {
         // The window's figures are read again only when a lead in it was

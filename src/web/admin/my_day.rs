@@ -8,7 +8,6 @@ use askama::Template;
 use crate::db::queries::lead_filter::{LeadFilter, OwnerFilter, Queue, Sort};
 use crate::db::queries::lead_list::{LeadListRow, PAGE_SIZE, newest_rows};
 use crate::db::{now_unix, run_blocking};
-use crate::domain::lead_kind::LeadKind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::working_hours::WorkingHours;
 use crate::state::AppState;
@@ -59,9 +58,7 @@ pub async fn show(state: web::Data<AppState>, staff: Staff) -> Result<HttpRespon
     };
     let filters = [
         LeadFilter {
-            queue: Some(Queue::Overdue {
-                cutoffs: LeadKind::ALL.map(|k| (k, targets.cutoff(k, now))),
-            }),
+            queue: Some(Queue::overdue(&targets, now)),
             ..mine.clone()
         },
         LeadFilter {

@@ -79,15 +79,13 @@ impl FilterValues {
         }
     }
 
-    /// The sort the list is in: the one chosen, else its queue's own.
+    /// The sort the list is in: the one chosen, else its queue's own
+    /// (Follow-up due and Buyer replied are worked waiting longest first).
     pub fn sort_in_effect(&self) -> Sort {
-        // Only which queue it is matters here, not its cutoffs.
-        let queue = match self.queue.as_str() {
-            "follow-up" => Some(Queue::FollowUpDue { by: 0 }),
-            "replied" => Some(Queue::BuyerReplied),
-            _ => None,
-        };
-        Sort::parse(&self.sort, queue.as_ref())
+        Sort::parse(&self.sort).unwrap_or(match self.queue.as_str() {
+            "follow-up" | "replied" => Sort::Waiting,
+            _ => Sort::Newest,
+        })
     }
 
     /// The page asked for, from 1.
@@ -105,9 +103,7 @@ pub const QUEUES: [(&str, &str); 3] = [
 
 fn queue(name: &str, targets: &ResponseTargets, now: i64) -> Option<Queue> {
     Some(match name {
-        "overdue" => Queue::Overdue {
-            cutoffs: LeadKind::ALL.map(|kind| (kind, targets.cutoff(kind, now))),
-        },
+        "overdue" => Queue::overdue(targets, now),
         "follow-up" => Queue::FollowUpDue { by: now },
         "replied" => Queue::BuyerReplied,
         _ => return None,
