@@ -95,8 +95,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 &slug,
                 &content::SampleContext::from_settings(&settings),
             )?;
-            let bytes = db::models::report_sample::bytes(&mut conn, version.id)?
-                .context("the sample just stored")?;
+            let bytes = db::models::report_sample::file(&mut conn, version.id)?
+                .context("the sample just stored")?
+                .bytes;
             std::fs::write(&out, &bytes)
                 .with_context(|| format!("cannot write {}", out.display()))?;
             println!(

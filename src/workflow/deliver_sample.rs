@@ -113,11 +113,7 @@ pub fn send_sample(
 /// What a sample link gives.
 pub enum Download {
     /// Counted: the version to send (`report_samples.id`).
-    File {
-        sample_id: i64,
-        /// `<slug>-sample.pdf`.
-        file_name: String,
-    },
+    File { sample_id: i64 },
     /// Expired, used up, or the buyer's details erased: 410, with a way to
     /// ask for a fresh link (unless erased).
     Gone { lead_id: i64, erased: bool },
@@ -126,6 +122,11 @@ pub enum Download {
 /// A download through a verified link: counted, recorded, and on the lead's
 /// first download the owner is mailed. One transaction; the bytes are the
 /// caller's to fetch (they never change for a version).
+///
+/// A link's downloads after its first are the many: they cost one read, one
+/// counting statement and the event. What the buyer's other details say is
+/// read only for the first download (the owner's mail) and for a link that
+/// was not counted (which page to show).
 pub fn download(
     conn: &mut DbConnection,
     claims: &SampleClaims,
@@ -133,52 +134,69 @@ pub fn download(
     now: i64,
 ) -> anyhow::Result<Option<Download>> {
     write_transaction(conn, |conn| -> anyhow::Result<Option<Download>> {
-        let Some(delivery) = sample_delivery::find(conn, claims.delivery_id)? else {
+        let Some(link) = sample_delivery::find(conn, claims.delivery_id)? else {
             return Ok(None);
         };
-        if delivery.lead_id != claims.lead_id || delivery.sample_id != claims.sample_id {
+        if link.lead_id != claims.lead_id || link.sample_id != claims.sample_id {
             return Ok(None);
         }
-        let Some(lead) = Lead::find(conn, delivery.lead_id)? else {
-            return Ok(None);
-        };
-        let contact = Contact::find(conn, lead.contact_id)?;
-        let erased = contact.as_ref().is_none_or(|c| c.erased_at.is_some());
-        let gone = Download::Gone {
-            lead_id: lead.id,
-            erased,
-        };
+        let first =
+            link.downloads == 0 && !sample_delivery::lead_was_downloaded(conn, link.lead_id)?;
         let max = setup.sample_rules.max_downloads;
-        if erased || now > delivery.expires_at || delivery.downloads >= max {
-            return Ok(Some(gone));
-        }
-        let first = !sample_delivery::lead_was_downloaded(conn, lead.id)?;
-        if !sample_delivery::count_download(conn, delivery.id, max, now)? {
-            return Ok(Some(gone));
+        if !sample_delivery::count_download(conn, &link, max, now)? {
+            return why_not_counted(conn, link.lead_id);
         }
         let downloaded = LeadEvent::SampleDownloaded {
-            delivery_id: delivery.id,
-            count: delivery.downloads + 1,
+            delivery_id: link.id,
+            count: link.downloads + 1,
         };
-        lead_event::record(conn, lead.id, None, &downloaded, now)?;
-        let report = ReportRef::find(conn, lead.report_id)?;
-        if first && let (Some(contact), Some(report)) = (&contact, &report) {
-            let to_addr = owner_mailbox(conn, &lead, setup)?;
-            let sent = lead.submitted.or(contact.details());
-            let opened = SampleOpened {
-                lead_id: lead.id,
-                buyer: sent.name,
-                company: sent.company,
-                report_title: &report.title,
-                minutes_after: (now - lead.created_at).max(0) / 60,
-                to_addr,
-            };
-            insert_mails(conn, &[sample_opened_mail(&opened, setup)?], now)?;
+        lead_event::record(conn, link.lead_id, None, &downloaded, now)?;
+        if first {
+            tell_owner_it_was_opened(conn, link.lead_id, setup, now)?;
         }
-        let slug = report.map_or_else(|| "report".to_owned(), |r| r.slug);
         Ok(Some(Download::File {
-            sample_id: delivery.sample_id,
-            file_name: format!("{slug}-sample.pdf"),
+            sample_id: link.sample_id,
         }))
     })
+}
+
+/// A link that was not counted: its lead is gone (no such link), or it is
+/// closed — erased, expired or used up.
+fn why_not_counted(conn: &mut DbConnection, lead_id: i64) -> anyhow::Result<Option<Download>> {
+    let Some(lead) = Lead::find(conn, lead_id)? else {
+        return Ok(None);
+    };
+    let contact = Contact::find(conn, lead.contact_id)?;
+    let erased = contact.is_none_or(|c| c.erased_at.is_some());
+    Ok(Some(Download::Gone { lead_id, erased }))
+}
+
+/// The owner's "opened the sample — call now" mail, through the outbox.
+fn tell_owner_it_was_opened(
+    conn: &mut DbConnection,
+    lead_id: i64,
+    setup: &MailSetup,
+    now: i64,
+) -> anyhow::Result<()> {
+    let Some(lead) = Lead::find(conn, lead_id)? else {
+        return Ok(());
+    };
+    let (Some(contact), Some(report)) = (
+        Contact::find(conn, lead.contact_id)?,
+        ReportRef::find(conn, lead.report_id)?,
+    ) else {
+        return Ok(());
+    };
+    let to_addr = owner_mailbox(conn, &lead, setup)?;
+    let sent = lead.submitted.or(contact.details());
+    let opened = SampleOpened {
+        lead_id: lead.id,
+        buyer: sent.name,
+        company: sent.company,
+        report_title: &report.title,
+        minutes_after: (now - lead.created_at).max(0) / 60,
+        to_addr,
+    };
+    insert_mails(conn, &[sample_opened_mail(&opened, setup)?], now)?;
+    Ok(())
 }

@@ -54,7 +54,10 @@ fn seed(app: &TestApp) -> (Vec<i64>, Vec<i64>) {
             let sample = report_sample::store(&mut conn, report_id, "s.pdf", b"%PDF-1.4", T0);
             let link = sample_delivery::create(&mut conn, id, sample.unwrap().id, T0, T0 + DAY);
             if i % 4 == 0 {
-                sample_delivery::count_download(&mut conn, link.unwrap(), 5, T0).unwrap();
+                let link = sample_delivery::find(&mut conn, link.unwrap())
+                    .unwrap()
+                    .unwrap();
+                assert!(sample_delivery::count_download(&mut conn, &link, 5, T0).unwrap());
             }
         }
     }

@@ -265,6 +265,8 @@ async fn the_generated_sample_passes_qpdf_and_names_the_title_and_every_chapter(
 async fn an_erased_buyers_link_is_gone_for_good(app: &TestApp) {
     app.submit(&sample_form(), valid_fields()).await;
     let link = link_in(&app.outbox_mails("buyer_confirmation")[0].1);
+    // Opened once already: a link that worked is closed by the erasure too.
+    assert_eq!(app.get(&link).await.status(), 200);
     let contact_id = app.contacts()[0].id;
     let ada = app.admin().await;
     let contact = format!("/admin/contacts/{contact_id}");

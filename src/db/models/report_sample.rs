@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::db::DbConnection;
-use crate::db::schema::report_samples;
+use crate::db::schema::{report_samples, reports};
 
 /// A version without its bytes: what links and the desk name it by.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -42,13 +42,23 @@ pub fn version(conn: &mut DbConnection, id: i64) -> QueryResult<Option<SampleVer
         .optional()
 }
 
-/// A version's bytes, by id (the one a link names).
-pub fn bytes(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Vec<u8>>> {
+/// A version's file as a buyer receives it.
+pub struct SampleFile {
+    /// The report's slug, which names the download (`<slug>-sample.pdf`).
+    pub report_slug: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A version's file, by id (the one a link names). A report's slug never
+/// changes (import finds reports by it), so neither does this.
+pub fn file(conn: &mut DbConnection, id: i64) -> QueryResult<Option<SampleFile>> {
     report_samples::table
-        .find(id)
-        .select(report_samples::bytes)
-        .first(conn)
+        .inner_join(reports::table)
+        .filter(report_samples::id.eq(id))
+        .select((reports::slug, report_samples::bytes))
+        .first::<(String, Vec<u8>)>(conn)
         .optional()
+        .map(|found| found.map(|(report_slug, bytes)| SampleFile { report_slug, bytes }))
 }
 
 /// Stores `bytes` as the report's newest sample unless that exact file is its

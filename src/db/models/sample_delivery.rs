@@ -5,7 +5,15 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::inserted::last_insert_id;
-use crate::db::schema::sample_deliveries;
+use crate::db::schema::{contacts, leads, sample_deliveries};
+
+diesel::define_sql_function! {
+    /// SQL `COALESCE(x, y)`, as a typed function rather than an SQL literal.
+    fn coalesce(
+        x: diesel::sql_types::Nullable<diesel::sql_types::BigInt>,
+        y: diesel::sql_types::BigInt,
+    ) -> diesel::sql_types::Nullable<diesel::sql_types::BigInt>;
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sample_deliveries)]
@@ -56,21 +64,40 @@ pub fn of_lead(conn: &mut DbConnection, lead_id: i64) -> QueryResult<Vec<SampleD
         .load(conn)
 }
 
-/// Counts one download of a link that has downloads left; answers whether it
-/// was counted (a link used up between the check and now is not).
-pub fn count_download(conn: &mut DbConnection, id: i64, max: i32, now: i64) -> QueryResult<bool> {
+/// Counts one download of a link that is still open: not expired at `now`,
+/// fewer than `max` downloads, and its lead's buyer not erased. Answers whether
+/// it was counted. The count checks downloads and expiry in the statement that
+/// counts, so a link used up meanwhile is not counted, on any instance.
+pub fn count_download(
+    conn: &mut DbConnection,
+    link: &SampleDelivery,
+    max: i32,
+    now: i64,
+) -> QueryResult<bool> {
+    // A read of its own: diesel prepares every UPDATE afresh (a changeset's
+    // SQL may vary), and SQLite's preparing of a join inside one cost more
+    // than the rest of a download. This SELECT stays prepared.
+    let buyer_kept: bool = diesel::select(diesel::dsl::exists(
+        leads::table
+            .inner_join(contacts::table)
+            .filter(leads::id.eq(link.lead_id))
+            .filter(contacts::erased_at.is_null())
+            .select(leads::id),
+    ))
+    .get_result(conn)?;
+    if !buyer_kept {
+        return Ok(false);
+    }
     let counted = diesel::update(
         sample_deliveries::table
-            .find(id)
-            .filter(sample_deliveries::downloads.lt(max)),
+            .find(link.id)
+            .filter(sample_deliveries::downloads.lt(max))
+            .filter(sample_deliveries::expires_at.ge(now)),
     )
     .set((
         sample_deliveries::downloads.eq(sample_deliveries::downloads + 1),
-        sample_deliveries::first_download_at.eq(diesel::dsl::sql::<
-            diesel::sql_types::Nullable<diesel::sql_types::BigInt>,
-        >("COALESCE(first_download_at, ")
-        .bind::<diesel::sql_types::BigInt, _>(now)
-        .sql(")")),
+        sample_deliveries::first_download_at
+            .eq(coalesce(sample_deliveries::first_download_at, now)),
         sample_deliveries::last_download_at.eq(Some(now)),
     ))
     .execute(conn)?;

@@ -2,6 +2,8 @@
 //! `POST /samples/{token}/fresh`: a new link to the lead's own address when
 //! that one has run out.
 
+use std::sync::Arc;
+
 use actix_web::http::{StatusCode, header};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -10,6 +12,7 @@ use askama::Template;
 use crate::db::{DbConnection, now_unix, run_blocking};
 use crate::security::sample_token::SampleClaims;
 use crate::state::AppState;
+use crate::state::sample_cache::CachedSample;
 use crate::web::error::PageError;
 use crate::web::extract::limit;
 use crate::web::page::{self, PageMeta};
@@ -83,20 +86,17 @@ pub async fn download(
     };
     match outcome {
         None => Err(PageError::NotFound),
-        Some(Download::File {
-            sample_id,
-            file_name,
-        }) => {
-            let bytes = sample_bytes(&state, sample_id).await?;
+        Some(Download::File { sample_id }) => {
+            let sample = sample_file(&state, sample_id).await?;
             // The first download queued the owner's mail.
             state.work_queued();
             let mut response = HttpResponse::Ok()
                 .content_type("application/pdf")
                 .insert_header((
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{file_name}\""),
+                    format!("attachment; filename=\"{}\"", sample.file_name),
                 ))
-                .body(bytes);
+                .body(sample.bytes.clone());
             no_store(&mut response);
             Ok(response)
         }
@@ -117,19 +117,22 @@ pub async fn download(
     }
 }
 
-/// A version's bytes, from memory once read.
-async fn sample_bytes(state: &AppState, sample_id: i64) -> Result<Bytes, PageError> {
-    if let Some(bytes) = state.samples.get(sample_id) {
-        return Ok(bytes);
+/// A version's file, from memory once read.
+async fn sample_file(state: &AppState, sample_id: i64) -> Result<Arc<CachedSample>, PageError> {
+    if let Some(sample) = state.samples.get(sample_id) {
+        return Ok(sample);
     }
     let stored = run_blocking(&state.pool, move |conn| {
-        Ok(crate::db::models::report_sample::bytes(conn, sample_id)?)
+        Ok(crate::db::models::report_sample::file(conn, sample_id)?)
     })
     .await?
     .ok_or(PageError::NotFound)?;
-    let bytes = Bytes::from(stored);
-    state.samples.put(sample_id, bytes.clone());
-    Ok(bytes)
+    let sample = Arc::new(CachedSample {
+        file_name: format!("{}-sample.pdf", stored.report_slug),
+        bytes: Bytes::from(stored.bytes),
+    });
+    state.samples.put(sample_id, sample.clone());
+    Ok(sample)
 }
 
 pub async fn fresh_link(
