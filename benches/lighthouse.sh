@@ -7,40 +7,19 @@
 #
 #   bash benches/lighthouse.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
-work=$(mktemp -d /tmp/reportdesk-lighthouse.XXXXXX)
-bin=$PWD/target/release/reportdesk
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
+source "$(dirname "$0")/lib.sh"
+bench_setup lighthouse
 lighthouse=${LIGHTHOUSE:-}
 if [ -z "$lighthouse" ]; then
   (cd "$work" && npm install --silent --no-audit --no-fund lighthouse@12 >/dev/null)
   lighthouse="$work/node_modules/.bin/lighthouse"
 fi
 export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
-
-cargo build --release --quiet
-export REPORTDESK_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(64))')
-export REPORTDESK_DATABASE_URL="sqlite://$work/lighthouse.sqlite3"
-export REPORTDESK_MAIL_URL="file://$work/mail"
 export REPORTDESK_PUBLISHER_NAME="Meridian Market Insights"
 export REPORTDESK_PUBLISHER_ADDRESS="1 Example Street, London"
 export REPORTDESK_PUBLISHER_URL="https://publisher.example"
-export REPORTDESK_LOG=warn
-port=$(free_port)
-export REPORTDESK_BIND="127.0.0.1:$port"
-export REPORTDESK_PUBLIC_URL="http://127.0.0.1:$port"
-base="http://127.0.0.1:$port"
-(cd "$work" && exec "$bin" serve) >>"$work/app.log" 2>&1 &
-pids+=("$!")
-for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+export REPORTDESK_PUBLIC_URL="$base"
+start_app
 
 for path in /reports/global-medical-second-opinion-market /; do
   "$lighthouse" "$base$path" --quiet --output=json --output-path="$work/report.json" \

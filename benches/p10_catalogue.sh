@@ -8,36 +8,15 @@
 #   bash benches/p10_catalogue.sh
 #   REPORTS=2000 DURATION=5s bash benches/p10_catalogue.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
+source "$(dirname "$0")/lib.sh"
 REPORTS=${REPORTS:-10000}
 DURATION=${DURATION:-10s}
-work=$(mktemp -d /tmp/reportdesk-p10.XXXXXX)
-bin=$PWD/target/release/reportdesk
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-cargo build --release --quiet
-export REPORTDESK_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(64))')
-export REPORTDESK_DATABASE_URL="sqlite://$work/catalogue.sqlite3"
-export REPORTDESK_MAIL_URL="file://$work/mail"
-export REPORTDESK_LOG=warn
+bench_setup p10-catalogue
 export REPORTDESK_RATE_LIMIT_PER_MINUTE=100000000
-port=$(free_port)
-export REPORTDESK_BIND="127.0.0.1:$port"
-base="http://127.0.0.1:$port"
 
 (cd "$work" && "$bin" generate reports --count "$REPORTS")
-(cd "$work" && exec "$bin" serve) >>"$work/app.log" 2>&1 &
-pids+=("$!")
-for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+start_app
 slug=$(curl -fs "$base/industries/energy" | python3 -c 'import re,sys; print(re.search(r"<h2><a href=\"/reports/([^\"]+)\"", sys.stdin.read()).group(1))')
-p95() { wrk -t1 -c1 -d"$DURATION" -s benches/p95.lua "$base$1" | awk '/^p95_ms/ {print $2}'; }
 printf 'P10 at %s reports, p95 ms: catalogue %s | q=hydrogen %s | q=cloud+security %s | industry page %s | q=market&industry=energy %s | page 250 %s | report page %s | report in EUR %s | baseline healthz %s\n' \
   "$REPORTS" "$(p95 '/')" "$(p95 '/?q=hydrogen')" "$(p95 '/?q=cloud+security')" "$(p95 '/industries/healthcare')" \
   "$(p95 '/?q=market&industry=energy')" "$(p95 '/?page=250')" "$(p95 "/reports/$slug")" "$(p95 "/reports/$slug?currency=EUR")" "$(p95 /healthz)"

@@ -7,50 +7,20 @@
 #   LEADS=100000 bash benches/run.sh
 #   ONLY_P1=1 bash benches/run.sh  # P1 and P6 only
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
-LEADS=${LEADS:-1000000}
-DURATION=${DURATION:-10s}
-work=$(mktemp -d /tmp/reportdesk-bench.XXXXXX)
-bin=$PWD/target/release/reportdesk
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
-peak_kib() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
-say() { printf '%s\n' "$*"; }
-
-cargo build --release --quiet
+source "$(dirname "$0")/lib.sh"
 for tool in wrk nginx sqlite3 python3; do
   command -v "$tool" >/dev/null || { say "missing $tool (apt-get install wrk nginx-light sqlite3)"; exit 1; }
 done
 
-export REPORTDESK_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(64))')
-export REPORTDESK_DATABASE_URL="sqlite://$work/reportdesk.sqlite3"
-export REPORTDESK_MAIL_URL="file://$work/mail"
-export REPORTDESK_LOG=warn
+LEADS=${LEADS:-1000000}
+DURATION=${DURATION:-10s}
+bench_setup bench
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+peak_kib() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
 export REPORTDESK_FORM_MIN_SECONDS=0
 export REPORTDESK_RATE_LIMIT_PER_MINUTE=1000000000
 export REPORTDESK_CONFIRMATIONS_PER_CLIENT_PER_HOUR=1000000000
-port=$(free_port)
-export REPORTDESK_BIND="127.0.0.1:$port"
-base="http://127.0.0.1:$port"
 page="/reports/global-medical-second-opinion-market"
-
-start_app() {
-  (cd "$work" && exec "$bin" serve) >>"$work/app.log" 2>&1 &
-  app_pid=$!
-  pids+=("$app_pid")
-  for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
-  say "reportdesk did not start"; cat "$work/app.log"; exit 1
-}
-stop_app() { kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; }
 
 say "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
 start_app
@@ -61,33 +31,8 @@ idle=$(rss_kib "$app_pid")
 # --- P1: report page vs nginx serving the same bytes ------------------------
 mkdir -p "$work/www$page"
 curl -fs "$base$page" >"$work/www$page/index.html"
-nginx_port=$(free_port)
-cat >"$work/nginx.conf" <<NGINX
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;  # as Debian's own nginx.conf: the baseline at its best
-  server {
-    listen 127.0.0.1:$nginx_port;
-    root $work/www;
-    location / { default_type text/html; try_files \$uri/index.html =404; }
-  }
-}
-NGINX
-# nginx's workers run as nobody: they need to enter the 0700 mktemp folder,
-# or every baseline request is a fast 403 (the P1 and P7 figures before the
-# twelfth session were). The baseline must send the very bytes we send.
-chmod 755 "$work"
-nginx -c "$work/nginx.conf"
-curl -fs "http://127.0.0.1:$nginx_port$page" | cmp -s - "$work/www$page/index.html" || { echo "nginx does not serve the same bytes" >&2; exit 1; }
-wrk_figures() { # prints "req/s p99_ms", nothing (so `read` stops the script) on error statuses
-  wrk -t2 -c64 -d"$DURATION" --latency -s benches/p95.lua "$1" | awk '
-    /Requests\/sec/ {rps=$2} /^p99_ms/ {p99=$2} END {if (p99 != "failed") print rps, p99}'
-}
-read -r nginx_rps nginx_p99 < <(wrk_figures "http://127.0.0.1:$nginx_port$page")
+start_nginx "$work/www" text/html "$page" "$work/www$page/index.html"
+read -r nginx_rps nginx_p99 < <(wrk_figures "$nginx_base$page")
 peak_load=0
 ( while kill -0 "$app_pid" 2>/dev/null; do rss_kib "$app_pid"; sleep 0.2; done ) >"$work/rss.log" &
 sampler=$!
@@ -110,7 +55,7 @@ submits() { # prints "submits/s leads_stored"
   grep -q '^non-303 responses: 0$' "$work/p2.txt" || { say "P2: some submits were not accepted"; cat "$work/p2.txt" >&2; }
   echo "$(awk '/Requests\/sec/ {print $2}' "$work/p2.txt") $(sqlite3 "$db" 'SELECT count(*) FROM leads')"
 }
-read -r submit_rps stored < <(submits "$work/reportdesk.sqlite3")
+read -r submit_rps stored < <(submits "$db_file")
 stop_app
 silent_port=$(free_port)
 python3 -c "
@@ -151,12 +96,10 @@ export REPORTDESK_RESPONSE_TARGET_INQUIRY_MINUTES=525600
 start=$(date +%s.%N)
 "$bin" generate leads --count "$LEADS" >/dev/null
 say "generated $LEADS leads in $(python3 -c "print(f'{$(date +%s.%N)-$start:.0f}')") s"
-echo "tangerine-orbit-42" | "$bin" user add --email bench@example.com --name Bench --role admin --password-stdin >/dev/null
+echo "$password" | "$bin" user add --email bench@example.com --name Bench --role admin --password-stdin >/dev/null
 start_app
-csrf=$(curl -fs -c "$work/cookies" "$base/admin/login" | grep -o 'name="csrf_token" value="[^"]*"' | sed 's/.*value="//;s/"//')
-curl -fs -b "$work/cookies" -c "$work/cookies" -o /dev/null -d "csrf_token=$csrf&email=bench@example.com&password=tangerine-orbit-42" "$base/admin/login"
-cookie=$(awk '$6 == "rd_session" {print "rd_session=" $7}' "$work/cookies")
-list_p95() { wrk -t1 -c1 -d"$DURATION" -s benches/p95.lua -H "Cookie: $cookie" "$base$1" | awk '/^p95_ms/ {print $2}'; }
+cookie=$(session_cookie)
+list_p95() { p95 "$1" -H "Cookie: $cookie"; }
 say "P3 /admin/leads at $LEADS leads, p95: first page $(list_p95 /admin/leads) ms | status filter $(list_p95 '/admin/leads?status=new') ms | filter + search matching one person in 12 $(list_p95 '/admin/leads?status=new&q=acme') ms | filter + search matching a few people $(list_p95 '/admin/leads?status=new&q=buyer%2012345') ms | baseline: healthz $(list_p95 /healthz) ms"
 stop_app
 start_app
