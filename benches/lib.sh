@@ -88,13 +88,14 @@ wrk_figures() {
     /Requests\/sec/ {rps=$2} /^p99_ms/ {p99=$2} END {if (p99 != "failed") print rps, p99}'
 }
 
-# nginx serving the folder $1 (default type $2) on a port of its own, the
-# baseline's best configuration (sendfile, as Debian's own nginx.conf); sets
+# nginx serving the folder $1 (default type $2) on a port of its own, with
+# `sendfile` $5 (`off` is nginx's own default, `on` is Debian's nginx.conf;
+# each bench takes the one nginx does better at on its measure); sets
 # `nginx_base`. nginx's workers run as nobody, so the 0700 work folder is
 # opened to them. The URL $3 must send exactly the file $4, checked before
 # anything is measured.
 start_nginx() {
-  local root=$1 type=$2 url_path=$3 file=$4 nginx_port
+  local root=$1 type=$2 url_path=$3 file=$4 sendfile=$5 nginx_port
   nginx_port=$(free_port)
   cat >"$work/nginx.conf" <<NGINX
 worker_processes auto;
@@ -103,7 +104,7 @@ error_log $work/nginx-error.log;
 events { worker_connections 1024; }
 http {
   access_log off;
-  sendfile on;
+  sendfile $sendfile;
   server {
     listen 127.0.0.1:$nginx_port;
     root $root;

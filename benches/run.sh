@@ -31,7 +31,8 @@ idle=$(rss_kib "$app_pid")
 # --- P1: report page vs nginx serving the same bytes ------------------------
 mkdir -p "$work/www$page"
 curl -fs "$base$page" >"$work/www$page/index.html"
-start_nginx "$work/www" text/html "$page" "$work/www$page/index.html"
+# sendfile off: nginx's p99 here was 4.7-6.7 ms with it off, 26-37 ms on.
+start_nginx "$work/www" text/html "$page" "$work/www$page/index.html" off
 read -r nginx_rps nginx_p99 < <(wrk_figures "$nginx_base$page")
 peak_load=0
 ( while kill -0 "$app_pid" 2>/dev/null; do rss_kib "$app_pid"; sleep 0.2; done ) >"$work/rss.log" &
