@@ -167,6 +167,7 @@ impl Application {
                 mail_url: settings.mail_url.clone(),
                 wakeup: outbox_wakeup.clone(),
                 follow_up_grace_seconds: settings.follow_up_grace_hours * 3600,
+                sweep_every: std::time::Duration::from_secs(settings.sweep_seconds.get()),
             },
         };
         let (stop_jobs, jobs_stopped) = watch::channel(false);

@@ -15,8 +15,6 @@ use crate::workflow::escalate::escalate_overdue;
 use crate::workflow::follow_up::remind_follow_ups;
 use crate::workflow::retention::apply_retention;
 
-/// How often overdue leads are looked for.
-const ESCALATION_SWEEP: Duration = Duration::from_secs(5);
 /// How often the retention policy runs.
 const RETENTION_SWEEP: Duration = Duration::from_secs(24 * 60 * 60);
 /// The query planner's statistics follow the tables as they grow.
@@ -35,12 +33,14 @@ pub struct Housekeeping {
     pub wakeup: Arc<Notify>,
     /// A follow-up this late goes to the sales inbox too.
     pub follow_up_grace_seconds: i64,
+    /// How often overdue leads and due follow-ups are looked for.
+    pub sweep_every: Duration,
 }
 
 impl Housekeeping {
     pub fn spawn(self, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
         tokio::spawn(async move {
-            let mut escalation = tokio::time::interval(ESCALATION_SWEEP);
+            let mut escalation = tokio::time::interval(self.sweep_every);
             let mut retention = tokio::time::interval(RETENTION_SWEEP);
             let mut statistics = tokio::time::interval(STATISTICS_REFRESH);
             statistics.tick().await; // the first is taken at start

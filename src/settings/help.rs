@@ -5,7 +5,7 @@ use super::Settings;
 /// What each setting means, in the order `--help` lists them; the default
 /// shown beside it comes from `Settings::default()`, or is said here when a
 /// setting has none.
-pub(super) const MEANINGS: [(&str, &str); 55] = [
+pub(super) const MEANINGS: [(&str, &str); 56] = [
     ("bind", "listen address; port 0 = any free port"),
     ("public_url", "absolute base URL for links in mails"),
     (
@@ -112,6 +112,10 @@ pub(super) const MEANINGS: [(&str, &str); 55] = [
     (
         "stalled_days",
         "an open lead with no event for this many days is marked stalled",
+    ),
+    (
+        "sweep_seconds",
+        "how often overdue leads and due follow-ups are looked for",
     ),
     (
         "backup_dir",

@@ -11,8 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 /// Every setting. `Settings::default()` is the one list of code defaults;
-/// `MEANINGS` says what each is, for `--help` (and a test holds the README to
-/// both).
+/// `MEANINGS` says what each is, for `--help` (a test holds the README to both).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Settings {
     pub bind: SocketAddr,
@@ -98,6 +97,8 @@ pub struct Settings {
     pub follow_up_grace_hours: i64,
     /// An open lead with no event for this many days is marked stalled.
     pub stalled_days: i64,
+    /// Overdue leads and due follow-ups are looked for this often (0 is refused).
+    pub sweep_seconds: std::num::NonZeroU64,
     /// A webhook receiver must answer within this many seconds.
     pub webhook_timeout_seconds: u64,
     /// Attempts per webhook delivery before it is dead.
@@ -178,6 +179,7 @@ impl Default for Settings {
             working_hours_read: std::sync::OnceLock::new(),
             follow_up_grace_hours: 24,
             stalled_days: 7,
+            sweep_seconds: std::num::NonZeroU64::MIN.saturating_add(4),
             webhook_timeout_seconds: 10,
             webhook_max_attempts: 30,
             webhook_retry_seconds: 30,

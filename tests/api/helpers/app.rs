@@ -51,6 +51,10 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
     // Targets count every hour, so a test's overdue lead does not depend on
     // the weekday it runs; the working-hours tests set their own.
     settings.working_hours = "always".into();
+    // Tests sweep for overdue leads and due follow-ups when they choose
+    // (`escalate_now`, `remind_now`); a sweep of the app's own in between
+    // would race what they count. It still runs once at start.
+    settings.sweep_seconds = std::num::NonZeroU64::new(24 * 60 * 60).unwrap();
     // Webhook receivers in tests listen on loopback over plain HTTP, answer
     // at once or not at all, and retries come a second later.
     settings.webhook_allow_private = true;
