@@ -179,7 +179,7 @@ impl Default for Settings {
             working_hours_read: std::sync::OnceLock::new(),
             follow_up_grace_hours: 24,
             stalled_days: 7,
-            sweep_seconds: std::num::NonZeroU64::MIN.saturating_add(4),
+            sweep_seconds: std::num::NonZeroU64::new(5).unwrap_or(std::num::NonZeroU64::MIN),
             webhook_timeout_seconds: 10,
             webhook_max_attempts: 30,
             webhook_retry_seconds: 30,

@@ -101,3 +101,15 @@ fn yes_no_settings_read_1_and_0_as_people_write_them_in_the_environment() {
     let refused = with_env(&[("webhook_allow_private", "maybe")]).unwrap_err();
     assert!(format!("{refused:#}").contains("yes/no"), "{refused:#}");
 }
+
+#[test]
+fn the_sweep_interval_is_read_in_seconds_and_zero_is_refused_by_name() {
+    let with_sweep = |seconds: u64| {
+        let figment = Figment::from(Serialized::defaults(Settings::default()));
+        Settings::from_figment(figment.merge(("sweep_seconds", seconds)))
+    };
+    assert_eq!(with_sweep(7).unwrap().sweep_seconds.get(), 7);
+    let refused = with_sweep(0).unwrap_err();
+    let message = format!("{refused:#}");
+    assert!(message.contains("sweep_seconds"), "{message}");
+}

@@ -324,12 +324,12 @@ async fn an_open_lead_with_no_event_for_a_week_is_marked_stalled(app: &TestApp) 
         now - 20 * 86_400,
     );
     // Answered then, as a contacted lead is: a lead never answered is
-    // escalated by the five-second sweep, and that event would be a sign of
-    // life racing the page below.
+    // escalated by the overdue sweep, and that event is a sign of life.
     let mut conn = app.pool().get().unwrap();
     Lead::record_contact(&mut conn, quiet, now - 19 * 86_400).unwrap();
     drop(conn);
-    // The sweep runs on its own every five seconds; here it has run for sure.
+    // The app also sweeps on its own (every five seconds by default); here it
+    // has run for sure before the page is read.
     app.escalate_now().await;
     app.seed_lead(
         LeadKind::Inquiry,
