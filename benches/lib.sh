@@ -43,8 +43,11 @@ bench_cleanup() {
 }
 
 # Starts the server (its log in $work/app.log) and waits until it answers.
+# In a session of its own, as nginx puts itself (it daemonises) and as a
+# service manager starts it: with the kernel's autogroups on, a server left in
+# the script's session shares wrk's CPU group and is scheduled unlike nginx.
 start_app() {
-  (cd "$work" && exec "$bin" serve) >>"$work/app.log" 2>&1 &
+  (cd "$work" && exec setsid "$bin" serve) >>"$work/app.log" 2>&1 &
   app_pid=$!
   pids+=("$app_pid")
   for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
