@@ -171,12 +171,17 @@ mod tests {
     fn installing_the_recorder_starts_the_thread_that_drains_its_histograms() {
         assert!(super::handle().is_some(), "no other recorder in unit tests");
         super::request("/healthz", "GET", 200, 0.001);
-        assert!(
+        // A new thread names itself once it runs (std sets the name from inside
+        // it), so right after the spawn it may still carry this test's name.
+        let named = || {
             thread_names()
                 .iter()
-                .any(|name| name == super::UPKEEP_THREAD),
-            "{:?}",
-            thread_names()
-        );
+                .any(|name| name == super::UPKEEP_THREAD)
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while !named() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(named(), "{:?}", thread_names());
     }
 }
