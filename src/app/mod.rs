@@ -14,7 +14,7 @@ use actix_web::dev::Server;
 use actix_web::web;
 use anyhow::Context;
 use lettre::message::Mailbox;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::content::import_bundled_if_empty;
@@ -22,6 +22,7 @@ use crate::db::group_commit::GroupCommitter;
 use crate::db::{self, Backend, Pool};
 use crate::jobs::housekeeping::Housekeeping;
 use crate::jobs::outbox_worker::{OutboxWorker, WorkerConfig};
+use crate::jobs::wakeups::Wakeups;
 use crate::mail::compose::MailSetup;
 use crate::mail::transport::MailTransport;
 use crate::security::form_token::FormTokens;
@@ -117,15 +118,14 @@ impl Application {
         };
         let mail_setup = MailSetup::from_settings(&settings, &secret_key, &from);
         let replies = mail_setup.replies.clone();
-        let outbox_wakeup = Arc::new(Notify::new());
-        let webhook_wakeup = Arc::new(Notify::new());
+        let wakeups = Wakeups::default();
         let inbound_smtp = match (settings.inbound_smtp_bind, &replies) {
             (Some(bind), Some(own)) => Some(crate::jobs::inbound_smtp::start(
                 bind,
                 pool.clone(),
                 mail_setup.clone(),
                 own.clone(),
-                outbox_wakeup.clone(),
+                wakeups.clone(),
             )?),
             _ => None,
         };
@@ -150,22 +150,16 @@ impl Application {
                     retry_seconds: settings.mail_retry_seconds,
                     lease_seconds: settings.mail_lease_seconds,
                 },
-                wakeup: outbox_wakeup.clone(),
+                wakeup: wakeups.outbox.clone(),
             }),
-            webhooks: Arc::new(webhook_worker(
-                &settings,
-                &pool,
-                &mail_setup,
-                &outbox_wakeup,
-                &webhook_wakeup,
-            )?),
+            webhooks: Arc::new(webhook_worker(&settings, &pool, &mail_setup, &wakeups)?),
             housekeeping: Housekeeping {
                 pool: pool.clone(),
                 targets: settings.response_targets(),
                 retention_days: settings.retention_days,
                 setup: mail_setup.clone(),
                 mail_url: settings.mail_url.clone(),
-                wakeup: outbox_wakeup.clone(),
+                wakeups: wakeups.clone(),
                 follow_up_grace_seconds: settings.follow_up_grace_hours * 3600,
                 sweep_every: std::time::Duration::from_secs(settings.sweep_seconds.get()),
             },
@@ -188,8 +182,7 @@ impl Application {
         let settings_metrics_bind = settings.metrics_bind;
         let state = web::Data::new(AppState {
             pool,
-            outbox_wakeup,
-            webhook_wakeup,
+            wakeups,
             mail_setup,
             report_pages: PageCache::new(page_cache::REPORT_PAGES),
             share_images: PageCache::new(page_cache::SHARE_IMAGES),
@@ -300,8 +293,7 @@ fn webhook_worker(
     settings: &Settings,
     pool: &crate::db::Pool,
     setup: &MailSetup,
-    outbox_wakeup: &Arc<Notify>,
-    wakeup: &Arc<Notify>,
+    wakeups: &Wakeups,
 ) -> anyhow::Result<crate::jobs::webhook_worker::WebhookWorker> {
     let policy = settings.webhook_policy();
     let timeout = Duration::from_secs(settings.webhook_timeout_seconds);
@@ -315,7 +307,7 @@ fn webhook_worker(
             policy,
         },
         setup: setup.clone(),
-        outbox_wakeup: outbox_wakeup.clone(),
-        wakeup: wakeup.clone(),
+        outbox_wakeup: wakeups.outbox.clone(),
+        wakeup: wakeups.webhooks.clone(),
     })
 }

@@ -1,12 +1,12 @@
 //! The timers beside sending: escalating overdue leads every few seconds, and
 //! the retention policy once a day (and once at start).
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use super::wakeups::Wakeups;
 use crate::db::{Pool, now_unix, run_blocking};
 use crate::domain::response_clock::ResponseTargets;
 use crate::mail::compose::MailSetup;
@@ -29,8 +29,8 @@ pub struct Housekeeping {
     pub setup: MailSetup,
     /// Where mail goes: erased contacts' file copies are removed there.
     pub mail_url: String,
-    /// Tells the outbox worker that escalation mails are waiting.
-    pub wakeup: Arc<Notify>,
+    /// Tells the workers that escalation mails and events are waiting.
+    pub wakeups: Wakeups,
     /// A follow-up this late goes to the sales inbox too.
     pub follow_up_grace_seconds: i64,
     /// How often overdue leads and due follow-ups are looked for.
@@ -78,7 +78,7 @@ impl Housekeeping {
             Ok(queued) => {
                 if queued > 0 {
                     tracing::info!(mails = queued, "follow-up reminders queued");
-                    self.wakeup.notify_one();
+                    self.wakeups.work_queued();
                 }
                 queued
             }
@@ -105,7 +105,7 @@ impl Housekeeping {
                         leads = escalated.len(),
                         "overdue leads escalated in one digest each to their owners and sales"
                     );
-                    self.wakeup.notify_one();
+                    self.wakeups.work_queued();
                 }
                 escalated.len()
             }

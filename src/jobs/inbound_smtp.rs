@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use mailin_embedded::{Handler, Response, Server, response};
-use tokio::sync::Notify;
 
+use super::wakeups::Wakeups;
 use crate::db::{Pool, now_unix};
 use crate::mail::compose::MailSetup;
 use crate::mail::inbound::{MAX_BYTES, parse};
@@ -32,7 +32,7 @@ struct Session {
     setup: MailSetup,
     own: ReplyAddresses,
     limiter: Arc<RateLimiter>,
-    wakeup: Arc<Notify>,
+    wakeups: Wakeups,
     data: Vec<u8>,
     too_large: bool,
 }
@@ -96,7 +96,7 @@ impl Handler for Session {
         match stored {
             Ok(outcome) => {
                 tracing::info!(?outcome, "inbound mail received over SMTP");
-                self.wakeup.notify_one();
+                self.wakeups.work_queued();
                 response::OK
             }
             Err(error) => {
@@ -113,7 +113,7 @@ pub fn start(
     pool: Pool,
     setup: MailSetup,
     own: ReplyAddresses,
-    wakeup: Arc<Notify>,
+    wakeups: Wakeups,
 ) -> anyhow::Result<std::net::SocketAddr> {
     let listener =
         TcpListener::bind(bind).with_context(|| format!("cannot listen for SMTP on {bind}"))?;
@@ -123,7 +123,7 @@ pub fn start(
         setup,
         own,
         limiter: Arc::new(RateLimiter::new(MESSAGES_PER_MINUTE)),
-        wakeup,
+        wakeups,
         data: Vec::new(),
         too_large: false,
     };

@@ -6,4 +6,5 @@ pub mod housekeeping;
 pub mod inbound_smtp;
 pub mod outbox_worker;
 pub mod scheduled_backup;
+pub mod wakeups;
 pub mod webhook_worker;

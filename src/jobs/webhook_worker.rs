@@ -29,7 +29,8 @@ const BATCH: i64 = 20;
 /// Posts in flight at once: each is mostly waiting on the receiver.
 const PARALLEL_POSTS: usize = 8;
 /// Deliveries written by any instance are looked for this often (this
-/// instance's own handlers also wake the worker at once).
+/// instance's own handlers, sweeps and inbound mail also wake the worker at
+/// once: `jobs::wakeups`).
 const POLL: Duration = Duration::from_millis(250);
 /// An endpoint failing this long without a success is paused.
 const PAUSE_AFTER_SECONDS: i64 = 24 * 3600;
@@ -49,7 +50,7 @@ pub struct WebhookWorker {
     /// For the admins' mail when an endpoint is paused.
     pub setup: MailSetup,
     pub outbox_wakeup: Arc<Notify>,
-    /// Rung by this instance's handlers after they queue lead events.
+    /// Rung after this instance queues lead events (`Wakeups::work_queued`).
     pub wakeup: Arc<Notify>,
 }
 

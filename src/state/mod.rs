@@ -10,13 +10,12 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tokio::sync::Notify;
-
 use self::figures_memo::FiguresMemo;
 use self::page_cache::PageCache;
 use crate::db::Pool;
 use crate::db::group_commit::GroupCommitter;
 use crate::db::queries::dashboard::{WindowFigures, WindowMark};
+use crate::jobs::wakeups::Wakeups;
 use crate::mail::compose::MailSetup;
 use crate::security::form_token::FormTokens;
 use crate::security::password::PasswordHasherPool;
@@ -43,11 +42,9 @@ pub struct AppState {
     /// Requests per API token.
     pub api_limiter: RateLimiter<i64>,
     pub passwords: PasswordHasherPool,
-    /// Tells this instance's outbox worker that a mail is waiting.
-    pub outbox_wakeup: Arc<Notify>,
-    /// Tells this instance's webhook worker that a delivery may be waiting
-    /// (other instances' deliveries are found by its poll).
-    pub webhook_wakeup: Arc<Notify>,
+    /// Tells this instance's outbox and webhook workers that work may be
+    /// waiting (other instances' work is found by their polls).
+    pub wakeups: Wakeups,
     /// What composing a lead's mails needs.
     pub mail_setup: MailSetup,
     /// Rendered report pages.
@@ -66,7 +63,6 @@ impl AppState {
     /// After a commit that queued mail or lead events: this instance's
     /// workers look at once instead of at their next poll.
     pub fn work_queued(&self) {
-        self.outbox_wakeup.notify_one();
-        self.webhook_wakeup.notify_one();
+        self.wakeups.work_queued();
     }
 }
