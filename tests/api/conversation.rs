@@ -6,8 +6,10 @@ use diesel::prelude::*;
 use reportdesk::db::schema::{contacts, inbound_mail, leads, outbox};
 use reportdesk::settings::Settings;
 
+use crate::helpers::receiver::Receiver;
 use crate::helpers::{REPORT_PATH, TestApp, valid_fields};
 use crate::smtp::SmtpServer;
+use crate::webhooks::add_endpoint;
 
 const DOMAIN: &str = "in.publisher.test";
 const TOKEN: &str = "inbound-token-0123456789abcdef";
@@ -70,6 +72,20 @@ fn raw_mail(headers: &[(&str, &str)], body: &str) -> Vec<u8> {
     raw.push_str("Content-Type: text/plain; charset=utf-8\r\n\r\n");
     raw.push_str(body);
     raw.into_bytes()
+}
+
+/// Jane's answer to her confirmation (`in_reply_to`), sent to its Reply-To.
+fn janes_reply(reply_to: &str, in_reply_to: &str, message_id: &str, body: &str) -> Vec<u8> {
+    raw_mail(
+        &[
+            ("From", "Jane Doe <jane.doe@acme-health.com>"),
+            ("To", reply_to),
+            ("Subject", "Re: We received your request"),
+            ("Message-ID", message_id),
+            ("In-Reply-To", in_reply_to),
+        ],
+        body,
+    )
 }
 
 async fn post_raw(app: &TestApp, token: &str, raw: Vec<u8>) -> (u16, String) {
@@ -217,14 +233,10 @@ async fn a_reply_by_smtp_and_the_same_reply_posted_raw_land_on_the_lead_once(
 ) {
     let (id, confirmation_id, reply_to) = inquiry_sent(app, relay).await;
     let reply_to = reply_to.trim_matches(|c| c == '<' || c == '>').to_owned();
-    let raw = raw_mail(
-        &[
-            ("From", "Jane Doe <jane.doe@acme-health.com>"),
-            ("To", &reply_to),
-            ("Subject", "Re: We received your request"),
-            ("Message-ID", "<jane-reply-1@acme-health.com>"),
-            ("In-Reply-To", &confirmation_id),
-        ],
+    let raw = janes_reply(
+        &reply_to,
+        &confirmation_id,
+        "<jane-reply-1@acme-health.com>",
         "Could we have the European figures by Friday?",
     );
     smtp_to_listener(app, &reply_to, raw.clone()).await.unwrap();
@@ -244,6 +256,42 @@ async fn a_reply_by_smtp_and_the_same_reply_posted_raw_land_on_the_lead_once(
     assert!(ada.page("/admin/leads").await.contains("buyer replied"));
 }
 with_inbound!(a_reply_by_smtp_and_the_same_reply_posted_raw_land_on_the_lead_once);
+
+/// Nothing drains the webhook queue here: the listener's commit wakes the
+/// webhook worker as a handler's does.
+async fn a_buyers_reply_by_smtp_reaches_the_crm_as_email_received(
+    app: &TestApp,
+    relay: &SmtpServer,
+) {
+    let receiver = Receiver::start().await;
+    let admin = app.admin().await;
+    add_endpoint(&admin, &receiver.url, &["email.received"], "standard").await;
+    let (id, confirmation_id, reply_to) = inquiry_sent(app, relay).await;
+    let reply_to = reply_to.trim_matches(|c| c == '<' || c == '>').to_owned();
+    let raw = janes_reply(
+        &reply_to,
+        &confirmation_id,
+        "<jane-reply-crm@acme-health.com>",
+        "Yes, the enterprise licence, please.",
+    );
+    smtp_to_listener(app, &reply_to, raw).await.unwrap();
+    let received = receiver.wait_for(1, 10).await;
+    assert_eq!(
+        received.len(),
+        1,
+        "one delivery: only email.received is subscribed"
+    );
+    let payload = received[0].json();
+    assert_eq!(payload["type"], "email.received");
+    assert_eq!(payload["data"]["lead"]["id"], id);
+    let mut conn = app.pool().get().unwrap();
+    let inbound_id: i64 = inbound_mail::table
+        .select(inbound_mail::id)
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(payload["data"]["event"]["inbound_mail_id"], inbound_id);
+}
+with_inbound!(a_buyers_reply_by_smtp_reaches_the_crm_as_email_received);
 
 async fn a_reply_matched_only_by_in_reply_to_lands(app: &TestApp, relay: &SmtpServer) {
     let (id, confirmation_id, _) = inquiry_sent(app, relay).await;
