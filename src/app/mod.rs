@@ -162,6 +162,7 @@ impl Application {
                 wakeups: wakeups.clone(),
                 follow_up_grace_seconds: settings.follow_up_grace_hours * 3600,
                 sweep_every: std::time::Duration::from_secs(settings.sweep_seconds.get()),
+                swept_at_start: Arc::new(watch::Sender::new(false)),
             },
         };
         let (stop_jobs, jobs_stopped) = watch::channel(false);

@@ -1,6 +1,7 @@
 //! The timers beside sending: escalating overdue leads every few seconds, and
 //! the retention policy once a day (and once at start).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -35,6 +36,8 @@ pub struct Housekeeping {
     pub follow_up_grace_seconds: i64,
     /// How often overdue leads and due follow-ups are looked for.
     pub sweep_every: Duration,
+    /// Turns true once the sweep made at start has finished.
+    pub swept_at_start: Arc<watch::Sender<bool>>,
 }
 
 impl Housekeeping {
@@ -43,6 +46,14 @@ impl Housekeeping {
             let mut escalation = tokio::time::interval(self.sweep_every);
             let mut retention = tokio::time::interval(RETENTION_SWEEP);
             let mut statistics = tokio::time::interval(STATISTICS_REFRESH);
+            // At start, catch up on what came due while the app was down;
+            // the first tick of each interval is this sweep.
+            self.escalate_now().await;
+            self.remind_now().await;
+            self.retain_now().await;
+            self.swept_at_start.send_replace(true);
+            escalation.tick().await;
+            retention.tick().await;
             statistics.tick().await; // the first is taken at start
             loop {
                 tokio::select! {
@@ -64,6 +75,14 @@ impl Housekeeping {
                 }
             }
         })
+    }
+
+    /// Waits until the sweep made at start has finished: a test seeds after
+    /// it, so that sweep cannot race what the test seeds.
+    pub async fn start_sweep_done(&self) {
+        let mut swept = self.swept_at_start.subscribe();
+        // Err only if the sender is gone, and this value holds it.
+        let _ = swept.wait_for(|done| *done).await;
     }
 
     /// Reminds owners of follow-ups due (and sales of late ones); answers

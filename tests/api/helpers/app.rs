@@ -1,6 +1,7 @@
 //! The app under test, started for real on a free port: the one `TestApp`.
 
 use std::path::Path;
+use std::time::Duration;
 
 use reportdesk::app::{Application, Jobs};
 use reportdesk::db::models::contact::Contact;
@@ -117,6 +118,14 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         let server = app.handle();
         let jobs = app.jobs();
+        // The app sweeps once at start (overdue leads, follow-ups, retention):
+        // tests seed after it, and sweep again when they choose.
+        tokio::time::timeout(
+            Duration::from_secs(30),
+            jobs.housekeeping.start_sweep_done(),
+        )
+        .await
+        .expect("the start sweep finishes");
         let inbound_smtp = app.inbound_smtp();
         let metrics = app.metrics_address();
         tokio::spawn(app.run_until_stopped());
