@@ -1,9 +1,8 @@
 //! The two workers' wake-ups, together: whatever commits mail or lead events
 //! (a handler, the housekeeping sweep, inbound mail) tells both at once, so
-//! no caller has to know which of its events a webhook carries. Before, mail
-//! coming in by SMTP woke only the outbox worker, and its `email.received`
-//! webhook left at the webhook worker's next poll. Other instances' work is
-//! found by the polls.
+//! no caller has to know which of its events a webhook carries (a buyer's
+//! reply by SMTP is an `email.received`). Other instances' work is found by
+//! the workers' polls.
 
 use std::sync::Arc;
 

@@ -74,6 +74,11 @@ fn raw_mail(headers: &[(&str, &str)], body: &str) -> Vec<u8> {
     raw.into_bytes()
 }
 
+/// `<reply+…@…>` as a header writes it → the address alone, for an envelope.
+fn bare_address(header: &str) -> String {
+    header.trim_matches(|c| c == '<' || c == '>').to_owned()
+}
+
 /// Jane's answer to her confirmation (`in_reply_to`), sent to its Reply-To.
 fn janes_reply(reply_to: &str, in_reply_to: &str, message_id: &str, body: &str) -> Vec<u8> {
     raw_mail(
@@ -232,7 +237,7 @@ async fn a_reply_by_smtp_and_the_same_reply_posted_raw_land_on_the_lead_once(
     relay: &SmtpServer,
 ) {
     let (id, confirmation_id, reply_to) = inquiry_sent(app, relay).await;
-    let reply_to = reply_to.trim_matches(|c| c == '<' || c == '>').to_owned();
+    let reply_to = bare_address(&reply_to);
     let raw = janes_reply(
         &reply_to,
         &confirmation_id,
@@ -267,7 +272,7 @@ async fn a_buyers_reply_by_smtp_reaches_the_crm_as_email_received(
     let admin = app.admin().await;
     add_endpoint(&admin, &receiver.url, &["email.received"], "standard").await;
     let (id, confirmation_id, reply_to) = inquiry_sent(app, relay).await;
-    let reply_to = reply_to.trim_matches(|c| c == '<' || c == '>').to_owned();
+    let reply_to = bare_address(&reply_to);
     let raw = janes_reply(
         &reply_to,
         &confirmation_id,
@@ -483,7 +488,7 @@ with_inbound!(postfix_and_exchange_reports_mark_the_mail_bounced_and_flag_the_le
 
 async fn an_out_of_office_reply_is_recorded_not_a_bounce(app: &TestApp, relay: &SmtpServer) {
     let (_, message_id, reply_to) = inquiry_sent(app, relay).await;
-    let reply_to = reply_to.trim_matches(|c| c == '<' || c == '>').to_owned();
+    let reply_to = bare_address(&reply_to);
     let raw = fixture("out_of_office.eml", app, 1, &message_id, &reply_to);
     smtp_to_listener(app, &reply_to, raw).await.unwrap();
     assert_eq!(app.event_details("auto_replied").len(), 1);
@@ -562,7 +567,7 @@ with_inbound!(automatic_mail_to_a_bounced_address_is_held_back);
 
 async fn html_with_script_in_a_reply_is_never_served_as_html(app: &TestApp, relay: &SmtpServer) {
     let (id, message_id, reply_to) = inquiry_sent(app, relay).await;
-    let reply_to = reply_to.trim_matches(|c| c == '<' || c == '>').to_owned();
+    let reply_to = bare_address(&reply_to);
     let raw = fixture("html_reply.eml", app, 1, &message_id, &reply_to);
     let (status, body) = post_raw(app, TOKEN, raw).await;
     assert_eq!(status, 200, "{body}");
